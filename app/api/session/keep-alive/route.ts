@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { handle, json, readJson } from '@/lib/http';
+import { clearSessionCookie, keepAlive } from '@/lib/session';
+
+const DAY_MS = 86_400_000;
+
+const KeepAliveBody = z.object({
+  /** How long ago the user was last active, by the client's clock; a duration, so clock skew does not matter. */
+  idleMs: z.number().int().min(0).max(DAY_MS).optional().default(0),
+});
+
+/** Slides the idle deadline to the user's last activity; never moves the absolute one. */
+export const POST = handle(async (request: Request) => {
+  const { idleMs } = await readJson(request, KeepAliveBody, {});
+  const result = await keepAlive(idleMs);
+  if (typeof result === 'object') return json(result);
+  await clearSessionCookie();
+  return json({ authenticated: false, reason: result }, 401);
+});

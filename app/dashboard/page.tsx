@@ -1,0 +1,52 @@
+import type { Metadata } from 'next';
+import { LocalTime } from '@/components/local-time';
+import { NotesEditor } from '@/components/notes-editor';
+import { SessionTimeoutProvider } from '@/components/session-timeout-provider';
+import { SignOutButton } from '@/components/sign-out-button';
+import { formatDuration } from '@/lib/duration';
+import { requireSession, toStatus } from '@/lib/session';
+
+export const metadata: Metadata = { title: 'Dashboard' };
+
+export default async function DashboardPage() {
+  // Reading the session here never extends it: only real activity, reported by the client, does.
+  const { session, user, now } = await requireSession('/dashboard');
+  const status = toStatus(session, now);
+
+  return (
+    <SessionTimeoutProvider status={status}>
+      <header className="topbar">
+        <span className="topbar__title">Session timeout, done right</span>
+        <SignOutButton />
+      </header>
+      <main className="page">
+        <h1>Welcome, {user.displayName}</h1>
+        <section className="card" aria-labelledby="session-heading">
+          <h2 id="session-heading">Your session</h2>
+          <dl className="facts">
+            <dt>Signed in as</dt>
+            <dd>
+              <code>{user.username}</code>
+            </dd>
+            <dt>Role</dt>
+            <dd>{user.role}</dd>
+            <dt>Idle timeout</dt>
+            <dd data-testid="idle-timeout">
+              {formatDuration(status.idleTimeoutMs)} without activity; a warning opens {formatDuration(status.warningBeforeMs)} before
+            </dd>
+            <dt>Session ends</dt>
+            <dd data-testid="absolute-end">
+              at <LocalTime inMs={status.absoluteExpiresInMs} /> at the latest, however active you are
+            </dd>
+            <dt>Cookie</dt>
+            <dd>{session.remember ? 'kept after the browser closes (Keep me signed in)' : 'ends when the browser closes'}</dd>
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="work-heading">
+          <h2 id="work-heading">Your work</h2>
+          <NotesEditor username={user.username} />
+        </section>
+      </main>
+    </SessionTimeoutProvider>
+  );
+}

@@ -1,0 +1,78 @@
+import type { Metadata } from 'next';
+import { LoginForm } from '@/components/login-form';
+import { config } from '@/lib/config';
+import { formatDuration } from '@/lib/duration';
+import { safeReturnTo } from '@/lib/return-to';
+import { isSignedOutReason, type SignedOutReason } from '@/lib/session-status';
+import { DEMO_CREDENTIALS } from '@/lib/users';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+function reasonMessage(reason: SignedOutReason, idle: string, absolute: string): string | null {
+  switch (reason) {
+    case 'idle':
+      return `You were signed out after ${idle} of inactivity. Sign in again to carry on where you left off; your notes were kept.`;
+    case 'absolute':
+      return `Your session reached its maximum length of ${absolute}. Sign in again to carry on; your notes were kept.`;
+    case 'signed-out':
+      return 'You have signed out.';
+    case 'invalid':
+      return 'Your session could not be read, so you were signed out. Please sign in again.';
+    case 'none':
+      return null;
+  }
+}
+
+export default async function LoginPage({ searchParams }: PageProps<'/login'>) {
+  const params = await searchParams;
+  const reason = isSignedOutReason(params.reason) ? params.reason : 'none';
+  const returnTo = safeReturnTo(params.returnTo);
+  const { policy } = config();
+  const idle = formatDuration(policy.idleMs.user);
+  const message = reasonMessage(reason, idle, formatDuration(policy.absoluteMs));
+
+  return (
+    <main className="page page--narrow">
+      <h1>Sign in</h1>
+      {message && (
+        <p className={`notice notice--${reason}`} role="status" data-testid="signed-out-reason">
+          {message}
+        </p>
+      )}
+      <LoginForm returnTo={returnTo} />
+      <p className="hint">
+        For your security you are signed out after {idle} without activity (administrators: {formatDuration(policy.idleMs.admin)}),
+        and {formatDuration(policy.absoluteMs)} after signing in at the latest. You are warned {formatDuration(policy.warningBeforeMs)} before, with
+        a chance to stay signed in.
+      </p>
+      <section className="card" aria-labelledby="demo-accounts">
+        <h2 id="demo-accounts">Demo accounts</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Password</th>
+              <th scope="col">Role</th>
+            </tr>
+          </thead>
+          <tbody>
+            {DEMO_CREDENTIALS.map((account) => (
+              <tr key={account.username}>
+                <td>
+                  <code>{account.username}</code>
+                </td>
+                <td>
+                  <code>{account.password}</code>
+                </td>
+                <td>{account.role}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <noscript>
+        <p className="notice">Signing in needs JavaScript in this demo, and so does the warning before a timeout.</p>
+      </noscript>
+    </main>
+  );
+}

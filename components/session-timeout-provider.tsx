@@ -1,0 +1,48 @@
+'use client';
+
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { listenForActivity, listenForWake } from '@/lib/activity';
+import { sendKeepAlive, signOutAndLeave } from '@/lib/session-client';
+import type { ActiveStatus } from '@/lib/session-status';
+import { TimeoutController } from '@/lib/timeout-controller';
+import { SessionTimeoutDialog } from './session-timeout-dialog';
+
+const ControllerContext = createContext<TimeoutController | null>(null);
+
+/** The protected page's timer. Wraps the page and renders the warning dialog beside it. */
+export function SessionTimeoutProvider({ status, children }: { status: ActiveStatus; children: ReactNode }) {
+  const [controller] = useState(
+    () =>
+      new TimeoutController(status, {
+        now: () => Date.now(),
+        setTimer: (callback, ms) => window.setTimeout(callback, ms),
+        clearTimer: (handle) => window.clearTimeout(handle as number | undefined),
+        keepAlive: sendKeepAlive,
+        signOut: (reason) => void signOutAndLeave(reason),
+      }),
+  );
+
+  useEffect(() => {
+    const stopActivity = listenForActivity(window, controller.recordActivity);
+    const stopWake = listenForWake(window, controller.check);
+    controller.start();
+    return () => {
+      stopActivity();
+      stopWake();
+      controller.stop();
+    };
+  }, [controller]);
+
+  return (
+    <ControllerContext value={controller}>
+      {children}
+      <SessionTimeoutDialog controller={controller} />
+    </ControllerContext>
+  );
+}
+
+export function useTimeoutController(): TimeoutController {
+  const controller = useContext(ControllerContext);
+  if (!controller) throw new Error('useTimeoutController must be used inside <SessionTimeoutProvider>');
+  return controller;
+}

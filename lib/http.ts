@@ -1,0 +1,63 @@
+import 'server-only';
+import type { z } from 'zod';
+
+/** Every session answer is personal and short-lived: no cache may keep it. */
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: NO_STORE });
+}
+
+/** A failure with a status the client should see; everything else becomes a logged, generic 500. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY_BYTES = 4096;
+
+/**
+ * Reads and validates a small JSON body: 415 for another content type, 413 when too large,
+ * 400 for malformed JSON or a body that does not match the schema. `emptyAs` accepts no body at all.
+ */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, emptyAs?: unknown): Promise<z.infer<S>> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+
+  let body: unknown = emptyAs;
+  if (text.trim() !== '' || emptyAs === undefined) {
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, 'Content-Type must be application/json');
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'Request body is not valid JSON');
+    }
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw new HttpError(400, `Invalid request body: ${where}${issue?.message ?? 'unexpected shape'}`);
+  }
+  return result.data;
+}
+
+/** Wraps a route handler so that errors become JSON with the right status and never leak details. */
+export function handle<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
+  return async (...args: Args): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof HttpError) return json({ error: error.message }, error.status);
+      console.error('Unhandled error in route handler', error);
+      return json({ error: 'Something went wrong on our side' }, 500);
+    }
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The browser's calls to the session endpoints. Responses are checked before use: a proxy's error
+ * page or a truncated body counts as a failed request, never as a session.
+ */
+import type { KeepAliveResult } from './timeout-controller';
+import { isSignedOutReason, type ActiveStatus, type SignedOutReason } from './session-status';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+function isActiveStatus(body: unknown): body is ActiveStatus {
+  if (typeof body !== 'object' || body === null) return false;
+  const status = body as Record<string, unknown>;
+  return (
+    status.authenticated === true &&
+    typeof status.idleExpiresInMs === 'number' &&
+    typeof status.absoluteExpiresInMs === 'number' &&
+    typeof status.warningBeforeMs === 'number'
+  );
+}
+
+export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
+  try {
+    const response = await fetch('/api/session/keep-alive', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ idleMs: Math.round(idleMs) }),
+      cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body: unknown = await response.json().catch(() => null);
+    if (response.ok && isActiveStatus(body)) return { kind: 'extended', status: body };
+    if (response.status === 401) {
+      const reason = (body as { reason?: unknown } | null)?.reason;
+      return { kind: 'ended', reason: isSignedOutReason(reason) ? reason : 'none' };
+    }
+    return { kind: 'failed' };
+  } catch {
+    return { kind: 'failed' };
+  }
+}
+
+/** Ends the session on the server, then leaves for the login page, which says why. */
+export async function signOutAndLeave(reason: SignedOutReason): Promise<void> {
+  try {
+    await fetch('/api/session', { method: 'DELETE', cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch {
+    // Offline: the server's own deadline still ends the session; the login page must show either way.
+  }
+  const query = new URLSearchParams({ reason });
+  if (reason !== 'signed-out') query.set('returnTo', `${window.location.pathname}${window.location.search}`);
+  // A full navigation, replacing the protected page in history: no client state of the old session survives.
+  window.location.replace(`/login?${query}`);
+}

@@ -1,0 +1,55 @@
+/**
+ * The timing rules of a session, as pure functions of numbers (epoch milliseconds).
+ * The server calls them on every request; the unit tests call them at exact boundaries.
+ */
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TimeoutPolicy {
+  /** Idle lifetime per role: Flask's classic per-user PERMANENT_SESSION_LIFETIME, in one place. */
+  idleMs: Record<Role, number>;
+  /** Re-authentication is required this long after sign-in, however active the user is. */
+  absoluteMs: number;
+  /** How long before the idle deadline the warning opens. */
+  warningBeforeMs: number;
+}
+
+export interface SessionTimes {
+  role: Role;
+  createdAt: number;
+  lastActivityAt: number;
+}
+
+export interface Deadlines {
+  idleAt: number;
+  absoluteAt: number;
+  /** The earlier of the two: when the session really ends. */
+  endsAt: number;
+}
+
+export type EndReason = 'idle' | 'absolute';
+
+export function deadlines(session: SessionTimes, policy: TimeoutPolicy): Deadlines {
+  const idleAt = session.lastActivityAt + policy.idleMs[session.role];
+  const absoluteAt = session.createdAt + policy.absoluteMs;
+  return { idleAt, absoluteAt, endsAt: Math.min(idleAt, absoluteAt) };
+}
+
+/** Why the session has ended at `now`, or `null` while it is alive. A deadline is exclusive: at it, the session is over. */
+export function endReason(session: SessionTimes, now: number, policy: TimeoutPolicy): EndReason | null {
+  const { idleAt, absoluteAt } = deadlines(session, policy);
+  if (now < idleAt && now < absoluteAt) return null;
+  return absoluteAt <= idleAt ? 'absolute' : 'idle';
+}
+
+/**
+ * The new last-activity time after the client reports that the user was last active `idleMs` ago.
+ * Reporting a duration rather than a timestamp makes the client's clock irrelevant. The result never
+ * moves backwards (a stale report cannot shorten the session) nor into the future (a hostile one
+ * cannot lengthen it); the absolute deadline is untouched because it depends on `createdAt` only.
+ */
+export function reportActivity(session: SessionTimes, now: number, idleMs: number): number {
+  const reported = now - Math.max(0, idleMs);
+  return Math.min(now, Math.max(session.lastActivityAt, reported));
+}

@@ -1,0 +1,30 @@
+/**
+ * The public shape of a session, shared by the route handlers and the client.
+ * No secrets here: client components import this module.
+ */
+import type { Role } from './session-policy';
+
+export const SIGNED_OUT_REASONS = ['none', 'idle', 'absolute', 'invalid', 'signed-out'] as const;
+export type SignedOutReason = (typeof SIGNED_OUT_REASONS)[number];
+
+export interface ActiveStatus {
+  authenticated: true;
+  user: { username: string; role: Role };
+  /** Durations, not timestamps: the client adds them to its own clock on receipt. */
+  idleExpiresInMs: number;
+  absoluteExpiresInMs: number;
+  warningBeforeMs: number;
+  /** The role's idle lifetime, so the page can tell the user how long inactivity may last. */
+  idleTimeoutMs: number;
+}
+
+export interface SignedOutStatus {
+  authenticated: false;
+  reason: SignedOutReason;
+}
+
+export type SessionStatus = ActiveStatus | SignedOutStatus;
+
+export function isSignedOutReason(value: unknown): value is SignedOutReason {
+  return typeof value === 'string' && (SIGNED_OUT_REASONS as readonly string[]).includes(value);
+}
