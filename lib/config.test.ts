@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config';
+
+const SECRET = 'x'.repeat(32);
+
+describe('parseConfig', () => {
+  it('uses the documented defaults', () => {
+    const config = parseConfig({ SESSION_SECRET: SECRET, NODE_ENV: 'production' });
+    expect(config).toEqual({
+      production: true,
+      secret: SECRET,
+      policy: { idleMs: { user: 1_800_000, admin: 28_800_000 }, absoluteMs: 43_200_000, warningBeforeMs: 300_000 },
+    });
+  });
+
+  it('reads every duration, with per-role overrides', () => {
+    const { policy } = parseConfig({
+      SESSION_SECRET: SECRET,
+      SESSION_IDLE_TIMEOUT: '8s',
+      SESSION_IDLE_TIMEOUT_ADMIN: '20s',
+      SESSION_WARNING_BEFORE: '3',
+      SESSION_ABSOLUTE_TIMEOUT: '1h',
+    });
+    expect(policy).toEqual({ idleMs: { user: 8_000, admin: 20_000 }, absoluteMs: 3_600_000, warningBeforeMs: 3_000 });
+    expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_USER: '15m' }).policy.idleMs.user).toBe(900_000);
+  });
+
+  it.each([
+    [{}, /SESSION_SECRET is missing/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters/],
+    [{ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT: 'soon' }, /SESSION_IDLE_TIMEOUT expected a duration/],
+    [{ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_USER: '-1' }, /SESSION_IDLE_TIMEOUT_USER expected a duration/],
+    [{ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_ADMIN: '0' }, /SESSION_IDLE_TIMEOUT_ADMIN expected a duration/],
+    [{ SESSION_SECRET: SECRET, SESSION_ABSOLUTE_TIMEOUT: '12 hours' }, /SESSION_ABSOLUTE_TIMEOUT expected a duration/],
+    [{ SESSION_SECRET: SECRET, SESSION_WARNING_BEFORE: '30m' }, /SESSION_WARNING_BEFORE must be shorter than every idle timeout/],
+  ])('stops on %j, naming the variable', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('names every wrong variable at once', () => {
+    expect(() => parseConfig({ SESSION_IDLE_TIMEOUT: 'x', SESSION_ABSOLUTE_TIMEOUT: 'y' })).toThrow(
+      /SESSION_SECRET[\s\S]*SESSION_IDLE_TIMEOUT[\s\S]*SESSION_ABSOLUTE_TIMEOUT/,
+    );
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { safeReturnTo } from './return-to';
+
+describe('safeReturnTo', () => {
+  it.each(['/dashboard', '/dashboard?tab=notes', '/dashboard#notes', '/a/b%20c'])('keeps the same-origin path %j', (path) => {
+    expect(safeReturnTo(path)).toBe(path);
+  });
+
+  it.each([
+    undefined,
+    '',
+    'dashboard',
+    '//evil.example',
+    '//evil.example/dashboard',
+    '/\\evil.example',
+    '\\\\evil.example',
+    'https://evil.example',
+    'javascript:alert(1)',
+    '/%2F%2Fevil.example',
+    '/%5Cevil.example',
+    '/\tevil',
+    '/login?returnTo=/dashboard',
+    '/api/session',
+    ['/dashboard'],
+  ])('refuses %j', (value) => {
+    expect(safeReturnTo(value)).toBe('/dashboard');
+  });
+});

@@ -1,0 +1,241 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ActiveStatus, SignedOutReason } from './session-status';
+import { TimeoutController, type KeepAliveResult } from './timeout-controller';
+
+const SEC = 1_000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+
+function status(idleExpiresInMs = 30 * MIN, absoluteExpiresInMs = 12 * HOUR): ActiveStatus {
+  return {
+    authenticated: true,
+    user: { username: 'demo', role: 'user' },
+    idleExpiresInMs,
+    absoluteExpiresInMs,
+    warningBeforeMs: 5 * MIN,
+    idleTimeoutMs: 30 * MIN,
+  };
+}
+
+/** A fake server: keep-alive moves its idle deadline to the reported activity, as the real one does. */
+function setup(options: { absoluteMs?: number; answer?: (idleMs: number) => KeepAliveResult | Promise<KeepAliveResult> } = {}) {
+  const absoluteAt = Date.now() + (options.absoluteMs ?? 12 * HOUR);
+  const keepAlive = vi.fn(async (idleMs: number): Promise<KeepAliveResult> => {
+    if (options.answer) return options.answer(idleMs);
+    return { kind: 'extended', status: status(30 * MIN - idleMs, absoluteAt - Date.now()) };
+  });
+  const signOut = vi.fn<(reason: SignedOutReason) => void>();
+  const controller = new TimeoutController(status(30 * MIN, absoluteAt - Date.now()), {
+    now: () => Date.now(),
+    setTimer: (callback, ms) => setTimeout(callback, ms),
+    clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    keepAlive,
+    signOut,
+  });
+  const phases: string[] = [];
+  const renders = vi.fn(() => phases.push(controller.getSnapshot().phase));
+  controller.subscribe(renders);
+  controller.start();
+  return { controller, keepAlive, signOut, renders, phases };
+}
+
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z') });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('an idle user', () => {
+  it('sees no warning at 24:59 and the warning at 25:00, without any request', async () => {
+    const { controller, keepAlive } = setup();
+    await advance(25 * MIN - SEC);
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(SEC);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', secondsLeft: 300 });
+    expect(keepAlive).not.toHaveBeenCalled();
+  });
+
+  it('counts the warning down once a second and signs out with reason idle at 30:00', async () => {
+    const { controller, signOut, renders, keepAlive } = setup();
+    await advance(25 * MIN);
+    renders.mockClear();
+    await advance(MIN);
+    expect(controller.getSnapshot().secondsLeft).toBe(240);
+    expect(renders).toHaveBeenCalledTimes(60);
+    await advance(4 * MIN - 1);
+    expect(signOut).not.toHaveBeenCalled();
+    expect(controller.getSnapshot().secondsLeft).toBe(1);
+    await advance(1);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle');
+    expect(controller.getSnapshot().phase).toBe('signed-out');
+    expect(keepAlive).not.toHaveBeenCalled();
+  });
+
+  it('is not kept signed in by activity while the warning is open', async () => {
+    const { controller, keepAlive, signOut } = setup();
+    await advance(26 * MIN);
+    controller.recordActivity();
+    await advance(4 * MIN);
+    expect(keepAlive).not.toHaveBeenCalled();
+    expect(signOut).toHaveBeenCalledWith('idle');
+  });
+});
+
+describe('a working user', () => {
+  it('never sees the warning: activity is reported once, at the warning point, as a duration', async () => {
+    const { controller, keepAlive } = setup();
+    await advance(10 * MIN);
+    controller.recordActivity();
+    await advance(15 * MIN);
+    expect(keepAlive).toHaveBeenCalledExactlyOnceWith(15 * MIN);
+    expect(controller.getSnapshot().phase).toBe('active');
+    // The server now counts from the activity at 10:00: the warning opens 25 minutes after it.
+    await advance(10 * MIN - SEC);
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(SEC);
+    expect(controller.getSnapshot().phase).toBe('warning');
+    expect(keepAlive).toHaveBeenCalledTimes(1);
+  });
+
+  it('costs at most 3 keep-alives an hour while moving the mouse every second for two hours', async () => {
+    const { controller, keepAlive, renders } = setup();
+    for (let second = 0; second < 2 * 3600; second += 1) {
+      controller.recordActivity();
+      await advance(SEC);
+    }
+    expect(controller.getSnapshot().phase).toBe('active');
+    expect(keepAlive.mock.calls.length).toBeLessThanOrEqual(6);
+    expect(keepAlive.mock.calls.length).toBeGreaterThanOrEqual(4);
+    // Each report causes at most two snapshot changes (request started, answer received), never one per event.
+    expect(renders.mock.calls.length).toBeLessThanOrEqual(2 * keepAlive.mock.calls.length);
+  });
+
+  it('is signed out at the absolute deadline however active', async () => {
+    const { controller, signOut } = setup({ absoluteMs: HOUR });
+    for (let minute = 0; minute < 59; minute += 1) {
+      controller.recordActivity();
+      await advance(MIN);
+    }
+    expect(signOut).not.toHaveBeenCalled();
+    await advance(MIN);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute');
+  });
+});
+
+describe('the warning', () => {
+  it('Stay signed in reports activity now and restarts every timer from the new deadline', async () => {
+    const { controller, keepAlive } = setup();
+    await advance(27 * MIN);
+    controller.staySignedIn();
+    expect(keepAlive).toHaveBeenCalledExactlyOnceWith(0);
+    await advance(0);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'active', extending: false });
+    await advance(25 * MIN - SEC);
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(SEC);
+    expect(controller.getSnapshot().phase).toBe('warning');
+  });
+
+  it('signs out with the server reason when the session already ended elsewhere', async () => {
+    const { controller, signOut } = setup({ answer: () => ({ kind: 'ended', reason: 'signed-out' }) });
+    await advance(25 * MIN);
+    controller.staySignedIn();
+    await advance(0);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out');
+  });
+
+  it('keeps the user signed in until the real deadline when keep-alive fails, and retries with backoff', async () => {
+    let failing = true;
+    const { controller, keepAlive, signOut } = setup({
+      answer: (idleMs) => (failing ? { kind: 'failed' } : { kind: 'extended', status: status(30 * MIN - idleMs) }),
+    });
+    await advance(25 * MIN);
+    controller.staySignedIn();
+    await advance(0);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', keepAliveFailed: true });
+    await advance(2 * SEC);
+    expect(keepAlive).toHaveBeenCalledTimes(2);
+    await advance(4 * SEC);
+    expect(keepAlive).toHaveBeenCalledTimes(3);
+    expect(signOut).not.toHaveBeenCalled();
+    failing = false;
+    await advance(8 * SEC);
+    expect(keepAlive).toHaveBeenCalledTimes(4);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'active', keepAliveFailed: false });
+  });
+
+  it('Log out now signs out at once with reason signed-out', async () => {
+    const { controller, signOut } = setup();
+    await advance(25 * MIN);
+    controller.logOut();
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out');
+  });
+});
+
+describe('time that does not flow evenly', () => {
+  it('signs out at once, without showing the warning, when the page wakes after the deadline', async () => {
+    const { controller, signOut, phases } = setup();
+    vi.setSystemTime(Date.now() + 45 * MIN); // the laptop slept: no timer ran
+    controller.check();
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle');
+    expect(phases).toEqual(['signed-out']);
+  });
+
+  it('shows the true remaining time when the page wakes inside the warning window', async () => {
+    const { controller } = setup();
+    vi.setSystemTime(Date.now() + 28 * MIN);
+    controller.check();
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', secondsLeft: 120 });
+  });
+
+  it('ignores a wrong client clock: deadlines come from the server durations', async () => {
+    vi.setSystemTime(new Date('1999-01-01T00:00:00Z'));
+    const { controller } = setup();
+    await advance(25 * MIN - SEC);
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(SEC);
+    expect(controller.getSnapshot().phase).toBe('warning');
+  });
+});
+
+describe('signing out', () => {
+  it('waits for a keep-alive in flight, so its late answer cannot revive the session', async () => {
+    let answer: (result: KeepAliveResult) => void = () => {};
+    const { controller, signOut } = setup({ answer: () => new Promise((resolve) => (answer = resolve)) });
+    await advance(25 * MIN);
+    controller.staySignedIn();
+    controller.logOut();
+    await advance(0);
+    expect(signOut).not.toHaveBeenCalled();
+    answer({ kind: 'extended', status: status() });
+    await advance(0);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out');
+    expect(controller.getSnapshot().phase).toBe('signed-out');
+  });
+
+  it('happens once, whatever asks for it', async () => {
+    const { controller, signOut } = setup();
+    controller.logOut();
+    controller.logOut();
+    await advance(HOUR);
+    expect(signOut).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('stop', () => {
+  it('cancels every timer: nothing fires after it', async () => {
+    const { controller, signOut, keepAlive, renders } = setup();
+    controller.recordActivity();
+    renders.mockClear();
+    controller.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    await advance(2 * HOUR);
+    controller.check();
+    expect(signOut).not.toHaveBeenCalled();
+    expect(keepAlive).not.toHaveBeenCalled();
+    expect(renders).not.toHaveBeenCalled();
+  });
+});
