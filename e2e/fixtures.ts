@@ -1,0 +1,53 @@
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { DashboardPage } from './pages/dashboard-page';
+import { LoginPage } from './pages/login-page';
+
+export const DEMO = { username: 'demo', password: 'demo-password' } as const;
+export const ADMIN = { username: 'admin', password: 'admin-password' } as const;
+
+export interface Status {
+  authenticated: boolean;
+  reason?: string;
+  idleExpiresInMs?: number;
+  absoluteExpiresInMs?: number;
+}
+
+/** Signs in over HTTP, sharing the cookie with whatever owns `request` (a page's context, or a bare API context). */
+export async function signIn(request: APIRequestContext, account: { username: string; password: string } = DEMO, remember = false) {
+  const response = await request.post('/api/session', { data: { ...account, remember } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+export async function sessionStatus(request: APIRequestContext): Promise<{ code: number; body: Status }> {
+  const response = await request.get('/api/session');
+  return { code: response.status(), body: (await response.json()) as Status };
+}
+
+/**
+ * Counts the page's keep-alive requests and lets a test wait until none is in flight. Jumping the
+ * page's clock while a request is on the wire would fire its timeout: a real user's minutes pass slowly.
+ */
+export function watchKeepAlives(page: Page) {
+  const bodies: Array<{ idleMs: number }> = [];
+  let pending: Array<Promise<unknown>> = [];
+  page.on('request', (request) => {
+    if (!request.url().endsWith('/api/session/keep-alive')) return;
+    bodies.push(request.postDataJSON() as { idleMs: number });
+    pending.push(request.response().then((response) => response?.finished()));
+  });
+  return {
+    bodies,
+    async settled() {
+      const waiting = pending;
+      pending = [];
+      await Promise.all(waiting);
+    },
+  };
+}
+
+export const test = base.extend<{ loginPage: LoginPage; dashboard: DashboardPage }>({
+  loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
+  dashboard: async ({ page }, provide) => provide(new DashboardPage(page)),
+});
+
+export { expect };

@@ -1,0 +1,30 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class DashboardPage {
+  readonly heading: Locator;
+  readonly notes: Locator;
+  readonly signOut: Locator;
+  readonly dialog: Locator;
+  readonly stay: Locator;
+  readonly logOutNow: Locator;
+  readonly countdown: Locator;
+  readonly absoluteEnd: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1 });
+    this.notes = page.getByLabel('Notes');
+    this.signOut = page.getByRole('button', { name: 'Sign out' });
+    this.dialog = page.getByRole('dialog', { name: /logged out soon/ });
+    this.stay = this.dialog.getByRole('button', { name: 'Stay signed in' });
+    this.logOutNow = this.dialog.getByRole('button', { name: 'Log out now' });
+    this.countdown = page.getByTestId('timeout-countdown');
+    this.absoluteEnd = page.getByTestId('absolute-end');
+  }
+
+  /** Opens the dashboard and waits for hydration (the local clock time appears), when the timer starts. */
+  async open() {
+    await this.page.goto('/dashboard');
+    await expect(this.heading).toContainText('Welcome');
+    await expect(this.absoluteEnd.locator('time')).toHaveAttribute('datetime', /.+/);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Locator, Page } from '@playwright/test';
+
+export class LoginPage {
+  readonly username: Locator;
+  readonly password: Locator;
+  readonly remember: Locator;
+  readonly submit: Locator;
+  readonly error: Locator;
+  readonly reason: Locator;
+
+  constructor(readonly page: Page) {
+    this.username = page.getByLabel('Username');
+    this.password = page.getByLabel('Password');
+    this.remember = page.getByLabel('Keep me signed in');
+    this.submit = page.getByRole('button', { name: 'Sign in' });
+    this.error = page.getByTestId('login-error');
+    this.reason = page.getByTestId('signed-out-reason');
+  }
+
+  async goto(query = '') {
+    await this.page.goto(`/login${query}`);
+  }
+
+  async signIn(username: string, password: string, { remember = false } = {}) {
+    await this.username.fill(username);
+    await this.password.fill(password);
+    if (remember) await this.remember.check();
+    await this.submit.click();
+  }
+}

@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { DEMO } from './fixtures';
+import { urlOf } from './servers';
+
+// These run against the `short` server (8 s idle, 14 s absolute) with plain HTTP and a cookie kept by
+// hand: no browser, no client timer, no cookie expiry. Only the server can end these sessions, and the
+// waits are real because the server's clock is.
+const BASE = urlOf('short');
+const IDLE_MS = 8_000;
+const ABSOLUTE_MS = 14_000;
+
+async function signIn(): Promise<{ cookie: string; at: number }> {
+  const response = await fetch(`${BASE}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(DEMO),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
+  if (!cookie) throw new Error('sign-in set no cookie');
+  return { cookie, at: Date.now() };
+}
+
+async function call(cookie: string, path = '/api/session', method = 'GET') {
+  const response = await fetch(`${BASE}${path}`, { method, headers: { cookie } });
+  // A keep-alive answers with a resealed cookie carrying the new last-activity time.
+  const renewed = response.headers.getSetCookie()[0]?.split(';')[0];
+  return {
+    code: response.status,
+    body: (await response.json()) as { reason?: string; idleExpiresInMs?: number },
+    cookie: renewed && !renewed.endsWith('=') ? renewed : cookie,
+  };
+}
+
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+
+test('the server rejects an idle cookie at the idle deadline, and reading the status does not extend it', async () => {
+  const session = await signIn();
+  let last = await call(session.cookie);
+  while (last.code === 200 && Date.now() - session.at < IDLE_MS + 2_000) {
+    await sleepUntil(Date.now() + 250);
+    last = await call(session.cookie);
+  }
+  const endedAfter = Date.now() - session.at;
+  expect(last.code).toBe(401);
+  expect(last.body).toEqual({ authenticated: false, reason: 'idle' });
+  expect(endedAfter).toBeGreaterThanOrEqual(IDLE_MS - 250);
+  expect(endedAfter).toBeLessThan(IDLE_MS + 1_500);
+  // The same cookie stays rejected, and keep-alive cannot revive it.
+  expect((await call(session.cookie, '/api/session/keep-alive', 'POST')).body.reason).toBe('idle');
+});
+
+test('keep-alive slides the idle deadline but never past the absolute one', async () => {
+  const session = await signIn();
+  await sleepUntil(session.at + 5_000);
+  const first = await call(session.cookie, '/api/session/keep-alive', 'POST');
+  expect(first.code).toBe(200);
+  // Past the first idle deadline: alive thanks to the keep-alive, while the original cookie is not.
+  await sleepUntil(session.at + IDLE_MS + 1_000);
+  expect((await call(first.cookie)).code).toBe(200);
+  expect((await call(session.cookie)).body.reason).toBe('idle');
+  const second = await call(first.cookie, '/api/session/keep-alive', 'POST');
+  expect(second.code).toBe(200);
+  // The idle deadline would now be 17 s after sign-in; the absolute one, at 14 s, wins.
+  await sleepUntil(session.at + ABSOLUTE_MS + 500);
+  const ended = await call(second.cookie);
+  expect(ended.code).toBe(401);
+  expect(ended.body).toEqual({ authenticated: false, reason: 'absolute' });
+});
+
+test('an ended session answers 401 and clears the cookie', async () => {
+  const session = await signIn();
+  await sleepUntil(session.at + IDLE_MS + 200);
+  const response = await fetch(`${BASE}/api/session`, { headers: { cookie: session.cookie } });
+  expect(response.status).toBe(401);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(response.headers.getSetCookie().join()).toMatch(/Max-Age=0/);
+});

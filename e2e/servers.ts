@@ -1,0 +1,13 @@
+/**
+ * The production servers the suite runs against, started by playwright.config.ts.
+ * `main` has the default lifetimes (30m idle, 5m warning, 12h absolute) and is driven through
+ * the Playwright clock; `short` has lifetimes of seconds, to prove the server expires sessions by itself.
+ */
+export const TEST_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
+
+export const SERVERS = {
+  main: { port: 3100, env: {} },
+  short: { port: 3101, env: { SESSION_IDLE_TIMEOUT: '8s', SESSION_WARNING_BEFORE: '3s', SESSION_ABSOLUTE_TIMEOUT: '14s' } },
+} as const;
+
+export const urlOf = (server: keyof typeof SERVERS) => `http://localhost:${SERVERS[server].port}`;

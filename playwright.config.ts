@@ -1,0 +1,33 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumExecutable } from './e2e/chromium';
+import { SERVERS, TEST_SECRET, urlOf } from './e2e/servers';
+
+const CI = Boolean(process.env.CI);
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  forbidOnly: CI,
+  retries: CI ? 1 : 0,
+  workers: 2,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [['list']],
+  use: {
+    // `localhost`, not 127.0.0.1: Chromium keeps Secure cookies on http://localhost only.
+    baseURL: urlOf('main'),
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs() },
+    trace: 'on-first-retry',
+  },
+  // Both servers run the production build (`npm run build` first; `npm test` does).
+  webServer: Object.values(SERVERS).map((server) => ({
+    command: `next start --port ${server.port}`,
+    url: `http://localhost:${server.port}/login`,
+    env: { SESSION_SECRET: TEST_SECRET, NEXT_TELEMETRY_DISABLED: '1', ...server.env },
+    reuseExistingServer: false,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    timeout: 60_000,
+  })),
+});
