@@ -23,7 +23,7 @@ function reasonMessage(reason: SignedOutReason, idle: string, absolute: string):
   }
 }
 
-export default async function LoginPage({ searchParams }: PageProps<'/login'>) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const reason = isSignedOutReason(params.reason) ? params.reason : 'none';
   const returnTo = safeReturnTo(params.returnTo);
