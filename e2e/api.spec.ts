@@ -1,20 +1,13 @@
 import { sealData } from 'iron-session';
 import { expect, test } from '@playwright/test';
-import { DEMO } from './fixtures';
+import { signInOverHttp } from './fixtures';
 import { TEST_SECRET, urlOf } from './servers';
 
 const BASE = urlOf('main');
 const COOKIE = '__Host-session';
 
 async function validSeal(): Promise<string> {
-  const response = await fetch(`${BASE}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(DEMO),
-  });
-  const seal = /__Host-session=([^;]+)/.exec(response.headers.getSetCookie().join(';'))?.[1];
-  if (!seal) throw new Error('no session cookie');
-  return seal;
+  return (await signInOverHttp(BASE)).slice(`${COOKIE}=`.length);
 }
 
 async function statusWith(seal: string) {

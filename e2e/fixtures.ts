@@ -18,6 +18,19 @@ export async function signIn(request: APIRequestContext, account: { username: st
   expect(response.status(), await response.text()).toBe(200);
 }
 
+/** Signs in with plain HTTP, no browser: returns the `name=value` pair to send back as the Cookie header. */
+export async function signInOverHttp(baseUrl: string, account: { username: string; password: string } = DEMO): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
+  if (!cookie) throw new Error('sign-in set no cookie');
+  return cookie;
+}
+
 export async function sessionStatus(request: APIRequestContext): Promise<{ code: number; body: Status }> {
   const response = await request.get('/api/session');
   return { code: response.status(), body: (await response.json()) as Status };

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO } from './fixtures';
+import { signInOverHttp } from './fixtures';
 import { urlOf } from './servers';
 
 // These run against the `short` server (8 s idle, 14 s absolute) with plain HTTP and a cookie kept by
@@ -10,15 +10,7 @@ const IDLE_MS = 8_000;
 const ABSOLUTE_MS = 14_000;
 
 async function signIn(): Promise<{ cookie: string; at: number }> {
-  const response = await fetch(`${BASE}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(DEMO),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
-  if (!cookie) throw new Error('sign-in set no cookie');
-  return { cookie, at: Date.now() };
+  return { cookie: await signInOverHttp(BASE), at: Date.now() };
 }
 
 async function call(cookie: string, path = '/api/session', method = 'GET') {

@@ -83,9 +83,12 @@ export class TimeoutController {
 
   getSnapshot = (): TimeoutSnapshot => this.#snapshot;
 
-  /** The hot path: one number, no timers, no rendering. While the warning is open, only its buttons count. */
+  /**
+   * The hot path: one number, no timers, no rendering. It never closes an open warning: only the
+   * dialog's buttons do, and activity is reported to the server only from the active phase.
+   */
   recordActivity = (): void => {
-    if (this.#phase === 'active') this.#lastActivity = this.#env.now();
+    this.#lastActivity = this.#env.now();
   };
 
   staySignedIn = (): void => {
