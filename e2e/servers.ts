@@ -5,9 +5,12 @@
  */
 export const TEST_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 
+// E2E_PORT_BASE moves both servers, so two checkouts can run their suites side by side.
+const BASE_PORT = Number(process.env.E2E_PORT_BASE ?? 3100);
+
 export const SERVERS = {
-  main: { port: 3100, env: {} },
-  short: { port: 3101, env: { SESSION_IDLE_TIMEOUT: '8s', SESSION_WARNING_BEFORE: '3s', SESSION_ABSOLUTE_TIMEOUT: '14s' } },
+  main: { port: BASE_PORT, env: {} },
+  short: { port: BASE_PORT + 1, env: { SESSION_IDLE_TIMEOUT: '8s', SESSION_WARNING_BEFORE: '3s', SESSION_ABSOLUTE_TIMEOUT: '14s' } },
 } as const;
 
 export const urlOf = (server: keyof typeof SERVERS) => `http://localhost:${SERVERS[server].port}`;
