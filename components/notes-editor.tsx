@@ -1,28 +1,32 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { draftKey, readDraft, writeDraft } from '@/lib/notes-draft';
 
 /**
  * The demo's unsaved work. Every keystroke is kept in this browser, per user, so a timeout sign-out
- * loses nothing: the text is back when the same user signs in again (WCAG 2.2.5).
+ * loses nothing; tabs of the same user show the same text, so no tab overwrites another's words.
  */
 export function NotesEditor({ username }: { username: string }) {
-  const storageKey = `notes-draft:${username}`;
   const [text, setText] = useState('');
   const [restored, setRestored] = useState(false);
 
   useEffect(() => {
-    const saved = window.localStorage.getItem(storageKey);
+    const saved = readDraft(username);
     // Reading storage has to wait for the browser; the server renders an empty editor.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (saved) setText(saved);
-    setRestored(Boolean(saved));
-  }, [storageKey]);
+    setText(saved);
+    setRestored(saved !== '');
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === draftKey(username)) setText(event.newValue ?? '');
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, [username]);
 
   const onChange = (value: string) => {
     setText(value);
-    if (value) window.localStorage.setItem(storageKey, value);
-    else window.localStorage.removeItem(storageKey);
+    writeDraft(username, value);
   };
 
   return (

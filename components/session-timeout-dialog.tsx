@@ -1,66 +1,77 @@
 'use client';
 
-import { useEffect, useRef, type SyntheticEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import { timeLeftAnnouncement } from '@/lib/announcement';
 import { formatCountdown } from '@/lib/duration';
 import type { TimeoutController } from '@/lib/timeout-controller';
+import { useHiddenTabTitle } from './use-hidden-tab-title';
 import { useSessionTimeout } from './use-session-timeout';
 
+const clockTime = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
 /**
- * The warning. A native <dialog> opened with showModal() traps focus and makes the page behind it
- * inert; Escape means "Stay signed in", as in the GOV.UK/HMRC and ONS dialogs.
+ * The warnings. A native <dialog> opened with showModal() traps focus and makes the page behind it
+ * inert. The idle warning can be answered (Escape means "Stay signed in", as in the GOV.UK/HMRC and
+ * ONS dialogs); the absolute one only acknowledged, since nothing can move that deadline.
  */
 export function SessionTimeoutDialog({ controller }: { controller: TimeoutController }) {
-  const { phase, secondsLeft, extending, keepAliveFailed } = useSessionTimeout(controller);
+  const { phase, secondsLeft, endsAt, extending, keepAliveFailed } = useSessionTimeout(controller);
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const stayRef = useRef<HTMLButtonElement>(null);
-  const open = phase === 'warning';
+  const primaryRef = useRef<HTMLButtonElement>(null);
+  const absolute = phase === 'absolute-warning';
+  const open = phase === 'warning' || absolute;
+  const title = absolute ? `Your session ends at ${clockTime(endsAt)}` : 'You will be logged out soon';
+  const countdown = formatCountdown(secondsLeft * 1000);
+
+  useHiddenTabTitle(open ? `${countdown} · ${title}` : null);
 
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
-    if (open && !dialog.open) {
-      dialog.showModal();
-      stayRef.current?.focus();
-    } else if (!open && dialog.open) {
+    if (open) {
+      if (!dialog.open) dialog.showModal();
+      primaryRef.current?.focus();
+    } else if (dialog.open) {
       dialog.close();
     }
-  }, [open]);
+  }, [open, absolute]);
 
-  const onCancel = (event: SyntheticEvent) => {
-    event.preventDefault();
-    controller.staySignedIn();
-  };
+  const answer = absolute ? controller.continueWorking : controller.staySignedIn;
 
   return (
     <dialog
       ref={dialogRef}
-      className="timeout-dialog"
+      className="dialog"
       aria-labelledby="timeout-dialog-title"
       aria-describedby="timeout-dialog-description"
-      onCancel={onCancel}
+      onCancel={(event) => {
+        event.preventDefault();
+        answer();
+      }}
       // Chromium may close a dialog on a repeated Escape without a cancelable event: treat it the same.
-      onClose={() => controller.getSnapshot().phase === 'warning' && controller.staySignedIn()}
+      // Both answers do nothing unless their warning is open, so a close that follows the phase is harmless.
+      onClose={answer}
     >
-      <h2 id="timeout-dialog-title">You will be logged out soon</h2>
+      <h2 id="timeout-dialog-title">{title}</h2>
       <p id="timeout-dialog-description">
-        You have not used this page for a while. To protect your account, we will log you out when the time runs out.
-        Anything you typed is kept.
+        {absolute
+          ? 'Save your work: sessions have a fixed maximum length, and activity cannot extend it. You will need to sign in again; your notes are kept.'
+          : 'You have not used this page for a while. To protect your account, we will log you out when the time runs out. Anything you typed is kept.'}
       </p>
-      <p className="timeout-dialog__countdown" aria-hidden="true" data-testid="timeout-countdown">
-        {formatCountdown(secondsLeft * 1000)}
+      <p className="dialog__countdown" aria-hidden="true" data-testid="timeout-countdown">
+        {countdown}
       </p>
       <p className="visually-hidden" aria-live="polite" aria-atomic="true">
         {open ? timeLeftAnnouncement(secondsLeft) : ''}
       </p>
-      {keepAliveFailed && (
-        <p className="timeout-dialog__error" role="status">
+      {keepAliveFailed && !absolute && (
+        <p className="dialog__error" role="status">
           We could not reach the server to keep you signed in. We will keep trying, or press Stay signed in to try again now.
         </p>
       )}
-      <div className="timeout-dialog__actions">
-        <button ref={stayRef} type="button" className="button button--primary" onClick={controller.staySignedIn} aria-disabled={extending}>
-          Stay signed in
+      <div className="dialog__actions">
+        <button ref={primaryRef} type="button" className="button button--primary" onClick={answer} aria-disabled={extending}>
+          {absolute ? 'Continue working' : 'Stay signed in'}
         </button>
         <button type="button" className="button" onClick={controller.logOut}>
           Log out now

@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { listenForActivity, listenForWake } from '@/lib/activity';
 import { sendKeepAlive, signOutAndLeave } from '@/lib/session-client';
 import type { ActiveStatus } from '@/lib/session-status';
+import { openTabChannel } from '@/lib/tab-channel';
 import { TimeoutController } from '@/lib/timeout-controller';
 import { SessionTimeoutDialog } from './session-timeout-dialog';
 
@@ -18,20 +19,22 @@ export function SessionTimeoutProvider({ status, children }: { status: ActiveSta
         setTimer: (callback, ms) => window.setTimeout(callback, ms),
         clearTimer: (handle) => window.clearTimeout(handle as number | undefined),
         keepAlive: sendKeepAlive,
-        signOut: (reason) => void signOutAndLeave(reason),
+        signOut: (reason, clearServer) => void signOutAndLeave(reason, clearServer),
       }),
   );
 
   useEffect(() => {
+    const channel = openTabChannel(status.sessionTag, controller.receive);
     const stopActivity = listenForActivity(window, controller.recordActivity);
     const stopWake = listenForWake(window, controller.check);
-    controller.start();
+    controller.start(channel.post);
     return () => {
       stopActivity();
       stopWake();
       controller.stop();
+      channel.close();
     };
-  }, [controller]);
+  }, [controller, status.sessionTag]);
 
   return (
     <ControllerContext value={controller}>

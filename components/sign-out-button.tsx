@@ -1,13 +1,48 @@
 'use client';
 
+import { useRef, type MouseEvent } from 'react';
+import { signOutAction } from '@/lib/actions';
+import { readDraft, writeDraft } from '@/lib/notes-draft';
 import { useTimeoutController } from './session-timeout-provider';
 
-/** Signing out goes through the timer, so no keep-alive can be sent (or land) after the user chose to leave. */
-export function SignOutButton() {
+/**
+ * Signing out goes through the timer, so no keep-alive can be sent (or land) after the user chose to
+ * leave, and every tab follows. Unsaved notes are discarded only after asking. Without JavaScript the
+ * button posts its form to a server action instead.
+ */
+export function SignOutButton({ username }: { username: string }) {
   const controller = useTimeoutController();
+  const confirmRef = useRef<HTMLDialogElement>(null);
+
+  const onSignOut = (event: MouseEvent) => {
+    event.preventDefault();
+    if (readDraft(username)) confirmRef.current?.showModal();
+    else controller.logOut();
+  };
+
+  const discardAndSignOut = () => {
+    writeDraft(username, '');
+    controller.logOut();
+  };
+
   return (
-    <button type="button" className="button" onClick={controller.logOut}>
-      Sign out
-    </button>
+    <form action={signOutAction}>
+      <button type="submit" className="button" onClick={onSignOut}>
+        Sign out
+      </button>
+      <dialog ref={confirmRef} className="dialog" aria-labelledby="discard-title" aria-describedby="discard-description">
+        <h2 id="discard-title">Discard your unsaved notes?</h2>
+        <p id="discard-description">Signing out removes the notes you typed from this browser. Cancel to keep working on them.</p>
+        <div className="dialog__actions">
+          {/* showModal() focuses the first button: the safe choice, not the one that loses data. */}
+          <button type="button" className="button" onClick={() => confirmRef.current?.close()}>
+            Cancel
+          </button>
+          <button type="button" className="button button--danger" onClick={discardAndSignOut}>
+            Discard notes and sign out
+          </button>
+        </div>
+      </dialog>
+    </form>
   );
 }

@@ -3,7 +3,7 @@
 import { useSyncExternalStore } from 'react';
 import type { TimeoutController, TimeoutSnapshot } from '@/lib/timeout-controller';
 
-const SERVER_SNAPSHOT: TimeoutSnapshot = { phase: 'active', secondsLeft: 0, extending: false, keepAliveFailed: false };
+const SERVER_SNAPSHOT: TimeoutSnapshot = { phase: 'active', secondsLeft: 0, endsAt: 0, extending: false, keepAliveFailed: false };
 
 /**
  * The controller's state for React. Activity never changes the snapshot, so a mousemove renders

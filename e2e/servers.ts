@@ -1,7 +1,8 @@
 /**
  * The production servers the suite runs against, started by playwright.config.ts.
- * `main` has the default lifetimes (30m idle, 5m warning, 12h absolute) and is driven through
- * the Playwright clock; `short` has lifetimes of seconds, to prove the server expires sessions by itself.
+ * `main` has the default lifetimes (30m idle, 5m warning, 12h absolute) and is driven through the
+ * Playwright clock; `short` has lifetimes of seconds, to prove the server expires sessions by itself;
+ * `hour` ends every session an hour after sign-in, to reach the absolute limit with the clock.
  */
 export const TEST_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 
@@ -10,7 +11,9 @@ const BASE_PORT = Number(process.env.E2E_PORT_BASE ?? 3100);
 
 export const SERVERS = {
   main: { port: BASE_PORT, env: {} },
-  short: { port: BASE_PORT + 1, env: { SESSION_IDLE_TIMEOUT: '8s', SESSION_WARNING_BEFORE: '3s', SESSION_ABSOLUTE_TIMEOUT: '14s' } },
+  // The warning must be at least 20 s (WCAG 2.2.1), so the shortest idle lifetime is a little longer.
+  short: { port: BASE_PORT + 1, env: { SESSION_IDLE_TIMEOUT: '25s', SESSION_WARNING_BEFORE: '20s', SESSION_ABSOLUTE_TIMEOUT: '40s' } },
+  hour: { port: BASE_PORT + 8, env: { SESSION_ABSOLUTE_TIMEOUT: '1h' } },
 } as const;
 
 export const urlOf = (server: keyof typeof SERVERS) => `http://localhost:${SERVERS[server].port}`;

@@ -16,12 +16,12 @@ describe('parseConfig', () => {
   it('reads every duration, with per-role overrides', () => {
     const { policy } = parseConfig({
       SESSION_SECRET: SECRET,
-      SESSION_IDLE_TIMEOUT: '8s',
-      SESSION_IDLE_TIMEOUT_ADMIN: '20s',
-      SESSION_WARNING_BEFORE: '3',
+      SESSION_IDLE_TIMEOUT: '30s',
+      SESSION_IDLE_TIMEOUT_ADMIN: '40s',
+      SESSION_WARNING_BEFORE: '20',
       SESSION_ABSOLUTE_TIMEOUT: '1h',
     });
-    expect(policy).toEqual({ idleMs: { user: 8_000, admin: 20_000 }, absoluteMs: 3_600_000, warningBeforeMs: 3_000 });
+    expect(policy).toEqual({ idleMs: { user: 30_000, admin: 40_000 }, absoluteMs: 3_600_000, warningBeforeMs: 20_000 });
     expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_USER: '15m' }).policy.idleMs.user).toBe(900_000);
   });
 
@@ -33,6 +33,7 @@ describe('parseConfig', () => {
     [{ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_ADMIN: '0' }, /SESSION_IDLE_TIMEOUT_ADMIN expected a duration/],
     [{ SESSION_SECRET: SECRET, SESSION_ABSOLUTE_TIMEOUT: '12 hours' }, /SESSION_ABSOLUTE_TIMEOUT expected a duration/],
     [{ SESSION_SECRET: SECRET, SESSION_WARNING_BEFORE: '30m' }, /SESSION_WARNING_BEFORE must be shorter than every idle timeout/],
+    [{ SESSION_SECRET: SECRET, SESSION_WARNING_BEFORE: '19s' }, /SESSION_WARNING_BEFORE must be at least 20 seconds/],
   ])('stops on %j, naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
   });

@@ -4,6 +4,8 @@ import { parseDuration } from './duration';
 import type { TimeoutPolicy } from './session-policy';
 
 const MIN_SECRET_LENGTH = 32;
+/** WCAG 2.2.1 Timing Adjustable: people get at least 20 seconds to answer a timeout warning. */
+const MIN_WARNING_MS = 20_000;
 
 function duration(fallback: string) {
   return z
@@ -42,7 +44,9 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     const shortestIdle = Math.min(env.SESSION_IDLE_TIMEOUT_USER, env.SESSION_IDLE_TIMEOUT_ADMIN);
-    if (env.SESSION_WARNING_BEFORE >= shortestIdle) {
+    if (env.SESSION_WARNING_BEFORE < MIN_WARNING_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_WARNING_BEFORE'], message: 'must be at least 20 seconds, so people have time to answer the warning (WCAG 2.2.1)' });
+    } else if (env.SESSION_WARNING_BEFORE >= shortestIdle) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_WARNING_BEFORE'], message: 'must be shorter than every idle timeout, or the warning would open at once' });
     }
   });

@@ -14,7 +14,8 @@ function isActiveStatus(body: unknown): body is ActiveStatus {
     status.authenticated === true &&
     typeof status.idleExpiresInMs === 'number' &&
     typeof status.absoluteExpiresInMs === 'number' &&
-    typeof status.warningBeforeMs === 'number'
+    typeof status.warningBeforeMs === 'number' &&
+    typeof status.sessionTag === 'string'
   );
 }
 
@@ -39,12 +40,14 @@ export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
   }
 }
 
-/** Ends the session on the server, then leaves for the login page, which says why. */
-export async function signOutAndLeave(reason: SignedOutReason): Promise<void> {
-  try {
-    await fetch('/api/session', { method: 'DELETE', cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch {
-    // Offline: the server's own deadline still ends the session; the login page must show either way.
+/** Ends the session on the server (unless another tab just did), then leaves for the login page, which says why. */
+export async function signOutAndLeave(reason: SignedOutReason, clearServer: boolean): Promise<void> {
+  if (clearServer) {
+    try {
+      await fetch('/api/session', { method: 'DELETE', cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch {
+      // Offline: the server's own deadline still ends the session; the login page must show either way.
+    }
   }
   const query = new URLSearchParams({ reason });
   if (reason !== 'signed-out') query.set('returnTo', `${window.location.pathname}${window.location.search}`);

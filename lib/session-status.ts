@@ -16,6 +16,8 @@ export interface ActiveStatus {
   warningBeforeMs: number;
   /** The role's idle lifetime, so the page can tell the user how long inactivity may last. */
   idleTimeoutMs: number;
+  /** Names this session to the other tabs (a hash of its id, not the id): tabs of another session ignore it. */
+  sessionTag: string;
 }
 
 export interface SignedOutStatus {

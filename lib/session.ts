@@ -1,5 +1,5 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
@@ -90,6 +90,7 @@ export function toStatus(session: SessionData, now: number): ActiveStatus {
     absoluteExpiresInMs: absoluteAt - now,
     warningBeforeMs: policy.warningBeforeMs,
     idleTimeoutMs: policy.idleMs[session.role],
+    sessionTag: createHash('sha256').update(session.sid).digest('base64url').slice(0, 16),
   };
 }
 

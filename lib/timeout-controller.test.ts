@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActiveStatus, SignedOutReason } from './session-status';
+import type { TabMessage } from './tab-channel';
 import { TimeoutController, type KeepAliveResult } from './timeout-controller';
 
 const SEC = 1_000;
@@ -14,18 +15,21 @@ function status(idleExpiresInMs = 30 * MIN, absoluteExpiresInMs = 12 * HOUR): Ac
     absoluteExpiresInMs,
     warningBeforeMs: 5 * MIN,
     idleTimeoutMs: 30 * MIN,
+    sessionTag: 'tag',
   };
 }
 
 /** A fake server: keep-alive moves its idle deadline to the reported activity, as the real one does. */
-function setup(options: { absoluteMs?: number; answer?: (idleMs: number) => KeepAliveResult | Promise<KeepAliveResult> } = {}) {
+function setup(
+  options: { idleMs?: number; absoluteMs?: number; answer?: (idleMs: number) => KeepAliveResult | Promise<KeepAliveResult>; bus?: ReturnType<typeof createBus> } = {},
+) {
   const absoluteAt = Date.now() + (options.absoluteMs ?? 12 * HOUR);
   const keepAlive = vi.fn(async (idleMs: number): Promise<KeepAliveResult> => {
     if (options.answer) return options.answer(idleMs);
     return { kind: 'extended', status: status(30 * MIN - idleMs, absoluteAt - Date.now()) };
   });
-  const signOut = vi.fn<(reason: SignedOutReason) => void>();
-  const controller = new TimeoutController(status(30 * MIN, absoluteAt - Date.now()), {
+  const signOut = vi.fn<(reason: SignedOutReason, clearServer: boolean) => void>();
+  const controller = new TimeoutController(status(options.idleMs ?? 30 * MIN, absoluteAt - Date.now()), {
     now: () => Date.now(),
     setTimer: (callback, ms) => setTimeout(callback, ms),
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -35,11 +39,36 @@ function setup(options: { absoluteMs?: number; answer?: (idleMs: number) => Keep
   const phases: string[] = [];
   const renders = vi.fn(() => phases.push(controller.getSnapshot().phase));
   controller.subscribe(renders);
-  controller.start();
+  controller.start(options.bus?.join(controller));
   return { controller, keepAlive, signOut, renders, phases };
 }
 
 const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/** The tabs of one browser: what one posts reaches every other one a moment later, as with BroadcastChannel. */
+function createBus() {
+  const tabs = new Set<TimeoutController>();
+  const sent: TabMessage[] = [];
+  return {
+    sent,
+    join(tab: TimeoutController) {
+      tabs.add(tab);
+      return (message: TabMessage) => {
+        sent.push(message);
+        for (const other of tabs) if (other !== tab) setTimeout(() => other.receive(message), 0);
+      };
+    },
+    leave: (tab: TimeoutController) => tabs.delete(tab),
+  };
+}
+
+/** Several tabs of one session, opened at the same moment, against one fake server. */
+function setupTabs(count: number, options: Parameters<typeof setup>[0] = {}) {
+  const bus = createBus();
+  const tabs = Array.from({ length: count }, () => setup({ ...options, bus }));
+  const keepAlives = () => tabs.reduce((sum, tab) => sum + tab.keepAlive.mock.calls.length, 0);
+  return { bus, tabs, keepAlives };
+}
 
 beforeEach(() => {
   vi.useFakeTimers({ now: new Date('2026-03-01T09:00:00Z') });
@@ -69,7 +98,7 @@ describe('an idle user', () => {
     expect(signOut).not.toHaveBeenCalled();
     expect(controller.getSnapshot().secondsLeft).toBe(1);
     await advance(1);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle');
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', true);
     expect(controller.getSnapshot().phase).toBe('signed-out');
     expect(keepAlive).not.toHaveBeenCalled();
   });
@@ -80,7 +109,7 @@ describe('an idle user', () => {
     controller.recordActivity();
     await advance(4 * MIN);
     expect(keepAlive).not.toHaveBeenCalled();
-    expect(signOut).toHaveBeenCalledWith('idle');
+    expect(signOut).toHaveBeenCalledWith('idle', true);
   });
 });
 
@@ -121,7 +150,7 @@ describe('a working user', () => {
     }
     expect(signOut).not.toHaveBeenCalled();
     await advance(MIN);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute');
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', true);
   });
 });
 
@@ -144,7 +173,7 @@ describe('the warning', () => {
     await advance(25 * MIN);
     controller.staySignedIn();
     await advance(0);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out');
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
   });
 
   it('keeps the user signed in until the real deadline when keep-alive fails, and retries with backoff', async () => {
@@ -171,7 +200,7 @@ describe('the warning', () => {
     const { controller, signOut } = setup();
     await advance(25 * MIN);
     controller.logOut();
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out');
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
   });
 });
 
@@ -180,7 +209,7 @@ describe('time that does not flow evenly', () => {
     const { controller, signOut, phases } = setup();
     vi.setSystemTime(Date.now() + 45 * MIN); // the laptop slept: no timer ran
     controller.check();
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle');
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', true);
     expect(phases).toEqual(['signed-out']);
   });
 
@@ -212,7 +241,7 @@ describe('signing out', () => {
     expect(signOut).not.toHaveBeenCalled();
     answer({ kind: 'extended', status: status() });
     await advance(0);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out');
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
     expect(controller.getSnapshot().phase).toBe('signed-out');
   });
 
@@ -237,5 +266,148 @@ describe('stop', () => {
     expect(signOut).not.toHaveBeenCalled();
     expect(keepAlive).not.toHaveBeenCalled();
     expect(renders).not.toHaveBeenCalled();
+  });
+});
+
+describe('many tabs of one session', () => {
+  it('activity in one tab keeps an idle tab from warning, with one keep-alive for both', async () => {
+    const { tabs, keepAlives } = setupTabs(2);
+    const [working, idle] = tabs;
+    await advance(20 * MIN);
+    working?.controller.recordActivity();
+    await advance(5 * MIN + SEC);
+    expect(working?.controller.getSnapshot().phase).toBe('active');
+    expect(idle?.controller.getSnapshot().phase).toBe('active');
+    expect(keepAlives()).toBe(1);
+    // Both tabs now count from the reported activity: the next warning point is 25 minutes after it.
+    await advance(20 * MIN - 2 * SEC);
+    expect(idle?.controller.getSnapshot().phase).toBe('active');
+    await advance(2 * SEC);
+    expect(idle?.controller.getSnapshot().phase).toBe('warning');
+    expect(working?.controller.getSnapshot().phase).toBe('warning');
+  });
+
+  it('one burst of activity across three tabs costs one keep-alive, reporting the newest activity', async () => {
+    const { tabs, keepAlives } = setupTabs(3);
+    await advance(10 * MIN);
+    tabs[0]?.controller.recordActivity();
+    await advance(5 * MIN);
+    tabs[1]?.controller.recordActivity();
+    await advance(5 * MIN);
+    tabs[2]?.controller.recordActivity();
+    await advance(5 * MIN + SEC);
+    expect(keepAlives()).toBe(1);
+    const reported = tabs.flatMap((tab) => tab.keepAlive.mock.calls.map(([idleMs]) => idleMs));
+    expect(reported[0]).toBeGreaterThanOrEqual(5 * MIN);
+    expect(reported[0]).toBeLessThanOrEqual(5 * MIN + SEC);
+  });
+
+  it('opens the warning in every tab when nobody was active, without a request', async () => {
+    const { tabs, keepAlives } = setupTabs(3);
+    await advance(25 * MIN + SEC);
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning', 'warning']);
+    expect(keepAlives()).toBe(0);
+  });
+
+  it('Stay signed in in one tab closes the warning in all of them', async () => {
+    const { tabs, keepAlives } = setupTabs(2);
+    await advance(26 * MIN);
+    tabs[1]?.controller.staySignedIn();
+    await advance(0);
+    await advance(0);
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['active', 'active']);
+    expect(keepAlives()).toBe(1);
+    await advance(25 * MIN - SEC);
+    expect(tabs[0]?.controller.getSnapshot().phase).toBe('active');
+  });
+
+  it('signing out in one tab signs out the others with the same reason, clearing the server once', async () => {
+    const { tabs } = setupTabs(3);
+    tabs[0]?.controller.logOut();
+    await advance(0);
+    expect(tabs[0]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
+    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', false);
+    expect(tabs[2]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', false);
+  });
+
+  it('a tab with a keep-alive in flight when another signs out clears the server again after it lands', async () => {
+    let answer: (result: KeepAliveResult) => void = () => {};
+    const { tabs } = setupTabs(2, { answer: () => new Promise((resolve) => (answer = resolve)) });
+    await advance(26 * MIN);
+    tabs[1]?.controller.staySignedIn();
+    tabs[0]?.controller.logOut();
+    await advance(0);
+    expect(tabs[1]?.signOut).not.toHaveBeenCalled();
+    answer({ kind: 'extended', status: status() });
+    await advance(0);
+    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
+  });
+
+  it('a failed report opens the warning in every tab', async () => {
+    const { tabs } = setupTabs(2, { answer: () => ({ kind: 'failed' }) });
+    await advance(20 * MIN);
+    tabs[0]?.controller.recordActivity();
+    await advance(5 * MIN + SEC);
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning']);
+  });
+
+  it('decides alone when the tab that asked goes away without an outcome', async () => {
+    const bus = createBus();
+    const asker = setup({ bus });
+    // Loaded a little later: its warning point comes 10 s after the asker's.
+    const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
+    await advance(24 * MIN);
+    other.controller.recordActivity();
+    await advance(MIN);
+    // The asker closes while it collects answers; the other tab holds back, then decides alone.
+    bus.leave(asker.controller);
+    asker.controller.stop();
+    await advance(14 * SEC);
+    expect(other.keepAlive).not.toHaveBeenCalled();
+    await advance(2 * SEC);
+    expect(other.keepAlive).toHaveBeenCalledTimes(1);
+    expect(other.controller.getSnapshot().phase).toBe('active');
+  });
+
+  it('a tab whose warning is open does not count mouse movement over it as an answer', async () => {
+    const bus = createBus();
+    const open = setup({ bus });
+    await advance(26 * MIN);
+    expect(open.controller.getSnapshot().phase).toBe('warning');
+    open.controller.recordActivity();
+    // A tab of the same session opened now is inside the warning window and asks at once.
+    const late = setup({ bus, idleMs: 4 * MIN });
+    await advance(SEC);
+    expect(late.controller.getSnapshot().phase).toBe('warning');
+    expect(open.keepAlive).not.toHaveBeenCalled();
+    expect(late.keepAlive).not.toHaveBeenCalled();
+  });
+});
+
+describe('the absolute limit', () => {
+  it('warns once, a warning period before the absolute deadline, with no request, and signs out with reason absolute', async () => {
+    const { controller, keepAlive, signOut } = setup({ absoluteMs: 20 * MIN });
+    await advance(15 * MIN - SEC);
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(SEC);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'absolute-warning', secondsLeft: 300, endsAt: Date.now() + 5 * MIN });
+    // Nothing moves this deadline: the idle dialog's answer does nothing here.
+    controller.staySignedIn();
+    controller.recordActivity();
+    controller.continueWorking();
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(5 * MIN - SEC);
+    expect(controller.getSnapshot().phase).toBe('active');
+    expect(keepAlive).not.toHaveBeenCalled();
+    await advance(SEC);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', true);
+  });
+
+  it('an idle warning answered near the absolute limit turns into the absolute warning', async () => {
+    const { controller, keepAlive } = setup({ absoluteMs: 28 * MIN });
+    await advance(23 * MIN);
+    // The session ends at 28:00, before the idle deadline at 30:00: the absolute warning comes first.
+    expect(controller.getSnapshot().phase).toBe('absolute-warning');
+    expect(keepAlive).not.toHaveBeenCalled();
   });
 });

@@ -1,22 +1,29 @@
 /**
  * The client's session timer, free of React and of the DOM so it can be unit-tested with fake time.
  *
- *   active ──(warning point, user idle)──> warning ──(deadline)──> signed-out
- *     ^  └──(warning point, user was active: report it, stay active)       ^
- *     └──────────────(Stay signed in: keep-alive succeeds)── warning        │
- *   any phase ──(absolute deadline, or the server says the session ended)───┘
+ *   active ──(idle warning point, nobody was active)──> warning ──(idle deadline)──> signed-out
+ *     │ ^ └──(idle warning point, someone was active: report it, stay active)          ^
+ *     │ └────(Stay signed in, in any tab: the keep-alive succeeds)── warning           │
+ *     └──(absolute warning point)──> absolute-warning ──(absolute deadline)────────────┤
+ *   any phase ──(the server or another tab says the session has ended)────────────────┘
  *
- * It works from absolute local deadlines, never from countdowns, so a throttled background timer or a
- * sleeping laptop only delays a check; `check()` is called again when the page wakes up.
+ * It works from local deadlines, never from countdowns, so a throttled background timer or a sleeping
+ * laptop only delays a check; `check()` runs again when the page wakes up. The tabs of one session
+ * agree over a channel: at the warning point a tab asks the others how long ago they saw the user,
+ * waits briefly for answers, and then one tab (ties go to the lowest id) reports the newest activity
+ * or opens the warning; the others hear the outcome.
  */
 import type { ActiveStatus, SignedOutReason } from './session-status';
+import type { TabMessage } from './tab-channel';
 
-export type Phase = 'active' | 'warning' | 'signed-out';
+export type Phase = 'active' | 'warning' | 'absolute-warning' | 'signed-out';
 
 export interface TimeoutSnapshot {
   phase: Phase;
-  /** Whole seconds until sign-out, counted while the warning is open. */
+  /** Whole seconds left until `endsAt`, while a warning is open. */
   secondsLeft: number;
+  /** The deadline the open warning counts down to, on this browser's clock; 0 when none is open. */
+  endsAt: number;
   /** A keep-alive is on its way (the dialog disables its button meanwhile). */
   extending: boolean;
   /** The last keep-alive did not reach the server; it is retried with backoff. */
@@ -34,43 +41,66 @@ export interface TimeoutEnvironment {
   clearTimer(handle: unknown): void;
   /** POST /api/session/keep-alive with `{ idleMs }`. Must resolve, never reject. */
   keepAlive(idleMs: number): Promise<KeepAliveResult>;
-  /** Called once, after any keep-alive in flight has settled, so a late answer cannot revive the cookie. */
-  signOut(reason: SignedOutReason): void;
+  /**
+   * Leaves for the login page; first ends the session on the server when `clearServer`. Called once,
+   * after any keep-alive in flight has settled, so a late answer cannot revive the cookie.
+   */
+  signOut(reason: SignedOutReason, clearServer: boolean): void;
 }
 
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
+/** How long a tab at the warning point waits for the other tabs to say when they last saw the user. */
+const GATHER_MS = 250;
+/** How long a tab that answered waits for the asker's outcome (a keep-alive may take 10 s) before deciding itself. */
+const OUTCOME_WAIT_MS = 15_000;
+/**
+ * Activity heard from another tab counts only if it is this much newer than the last report: a duration
+ * that crossed between tabs comes back a few milliseconds late, and must not look like new activity.
+ */
+const HEARD_SLACK_MS = 1_000;
 // Browsers run a setTimeout longer than 2^31-1 ms at once.
 const MAX_TIMER_MS = 2_147_483_647;
 
 export class TimeoutController {
   readonly #env: TimeoutEnvironment;
+  readonly #id = Math.random().toString(36).slice(2);
+  #broadcast: ((message: TabMessage) => void) | undefined;
   #idleDeadline = 0;
   #absoluteDeadline = 0;
   #warningBeforeMs = 0;
-  /** When this tab last saw the user act, and the newest such moment the server has heard of. */
+  /** When a tab of this session last saw the user act, and the newest such moment the server has heard of. */
   #lastActivity = 0;
   #reportedActivity = 0;
   #phase: Phase = 'active';
+  #absoluteAcknowledged = false;
+  /** Deciding at the warning point: answers are collected until then. */
+  #gatherUntil = 0;
+  /** Another tab is deciding: do not decide before then. */
+  #waitUntil = 0;
   #timer: unknown;
   #inFlight: Promise<void> | undefined;
   #failures = 0;
   #retryAt = 0;
   #stopped = true;
-  #snapshot: TimeoutSnapshot = { phase: 'active', secondsLeft: 0, extending: false, keepAliveFailed: false };
+  #snapshot: TimeoutSnapshot = { phase: 'active', secondsLeft: 0, endsAt: 0, extending: false, keepAliveFailed: false };
   readonly #listeners = new Set<() => void>();
 
   constructor(status: ActiveStatus, env: TimeoutEnvironment) {
     this.#env = env;
     this.#apply(status);
+    // The last activity the server knows of, on this clock. Loading the page is not activity.
+    this.#lastActivity = this.#reportedActivity = this.#idleDeadline - status.idleTimeoutMs;
   }
 
-  start(): void {
+  /** `broadcast` reaches the other tabs of this session; without it this tab acts alone. */
+  start(broadcast?: (message: TabMessage) => void): void {
+    this.#broadcast = broadcast;
     this.#stopped = false;
     this.check();
   }
 
-  /** Cancels the timer; the owner removes its DOM listeners. A stopped controller does nothing. */
+  /** Cancels the timer; the owner removes its DOM listeners and closes the channel. A stopped controller does nothing. */
   stop(): void {
     this.#stopped = true;
     this.#env.clearTimer(this.#timer);
@@ -84,8 +114,8 @@ export class TimeoutController {
   getSnapshot = (): TimeoutSnapshot => this.#snapshot;
 
   /**
-   * The hot path: one number, no timers, no rendering. It never closes an open warning: only the
-   * dialog's buttons do, and activity is reported to the server only from the active phase.
+   * The hot path: one number, no timers, no messages, no rendering. It never closes an open warning:
+   * only the dialog's buttons do, and activity is reported to the server only at the warning point.
    */
   recordActivity = (): void => {
     this.#lastActivity = this.#env.now();
@@ -97,25 +127,87 @@ export class TimeoutController {
     this.#report();
   };
 
-  logOut = (): void => this.#end('signed-out');
+  /** Closes the absolute warning; nothing can move that deadline, so it does not reopen. */
+  continueWorking = (): void => {
+    if (this.#phase !== 'absolute-warning') return;
+    this.#absoluteAcknowledged = true;
+    this.#phase = 'active';
+    this.check();
+  };
+
+  logOut = (): void => this.#end('signed-out', true);
 
   /** Re-reads the clock: on every timer and whenever the page may have been asleep or hidden. */
   check = (): void => {
     if (this.#stopped || this.#phase === 'signed-out') return;
     const now = this.#env.now();
-    if (now >= this.#absoluteDeadline) return this.#end('absolute');
-    if (now >= this.#idleDeadline) return this.#end('idle');
+    if (now >= this.#absoluteDeadline) return this.#end('absolute', true);
+    if (now >= this.#idleDeadline) return this.#end('idle', true);
 
-    const inWarningWindow = now >= this.#idleDeadline - this.#warningBeforeMs;
-    if (this.#phase === 'active' && inWarningWindow && !this.#inFlight) {
-      if (this.#lastActivity > this.#reportedActivity && this.#failures === 0) this.#report();
-      else this.#phase = 'warning';
+    const absoluteFirst = this.#absoluteDeadline <= this.#idleDeadline;
+    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= this.#absoluteDeadline - this.#warningBeforeMs) {
+      this.#phase = 'absolute-warning';
+    } else if (this.#phase === 'active' && !absoluteFirst && now >= this.#idleDeadline - this.#warningBeforeMs) {
+      this.#decide(now);
     } else if (this.#failures > 0 && now >= this.#retryAt && !this.#inFlight) {
       this.#report();
     }
     this.#publish(now);
     this.#schedule(now);
   };
+
+  /** A message from another tab of this session. */
+  receive = (message: TabMessage): void => {
+    if (this.#stopped || this.#phase === 'signed-out' || message.from === this.#id) return;
+    const now = this.#env.now();
+    switch (message.type) {
+      case 'query':
+        // A tab whose warning is open keeps its activity to itself: moving the mouse over the dialog is not an answer.
+        if (this.#phase !== 'active') return;
+        this.#heard(now, message.idleMs);
+        if (this.#gatherUntil === 0 || message.from < this.#id) {
+          this.#gatherUntil = 0;
+          this.#waitUntil = now + OUTCOME_WAIT_MS;
+        }
+        this.#broadcast?.({ type: 'activity', from: this.#id, idleMs: now - this.#lastActivity });
+        break;
+      case 'activity':
+        this.#heard(now, message.idleMs);
+        break;
+      case 'extended':
+        this.#apply(message.status);
+        this.#reportedActivity = Math.max(this.#reportedActivity, now - message.idleMs);
+        this.#settle();
+        break;
+      case 'warning':
+        if (this.#phase === 'active') this.#phase = 'warning';
+        this.#waitUntil = 0;
+        break;
+      case 'signed-out':
+        return this.#end(message.reason, false);
+    }
+    this.check();
+  };
+
+  #heard(now: number, idleMs: number): void {
+    const at = now - Math.max(0, idleMs);
+    if (at > this.#reportedActivity + HEARD_SLACK_MS) this.#lastActivity = Math.max(this.#lastActivity, at);
+  }
+
+  /** At the idle warning point: ask the other tabs, then report activity if anyone saw some, else warn. */
+  #decide(now: number): void {
+    if (this.#inFlight || now < this.#waitUntil) return;
+    if (this.#broadcast && this.#gatherUntil === 0 && this.#failures === 0) {
+      this.#gatherUntil = now + GATHER_MS;
+      this.#broadcast({ type: 'query', from: this.#id, idleMs: now - this.#lastActivity });
+      return;
+    }
+    if (now < this.#gatherUntil) return;
+    this.#gatherUntil = 0;
+    if (this.#lastActivity > this.#reportedActivity && this.#failures === 0) return this.#report();
+    this.#phase = 'warning';
+    this.#broadcast?.({ type: 'warning', from: this.#id });
+  }
 
   #apply(status: ActiveStatus): void {
     // Durations from the server become deadlines on this clock now, so a wrong client clock changes nothing.
@@ -125,23 +217,33 @@ export class TimeoutController {
     this.#warningBeforeMs = status.warningBeforeMs;
   }
 
+  #settle(): void {
+    this.#failures = 0;
+    this.#gatherUntil = 0;
+    this.#waitUntil = 0;
+    if (this.#phase === 'warning') this.#phase = 'active';
+  }
+
   #report(): void {
     const activity = this.#lastActivity;
     const idleMs = Math.max(0, this.#env.now() - activity);
     const request = this.#env.keepAlive(idleMs).then((result) => {
       this.#inFlight = undefined;
       if (this.#phase === 'signed-out') return;
-      if (result.kind === 'ended') return this.#end(result.reason);
+      if (result.kind === 'ended') return this.#end(result.reason, true);
       if (result.kind === 'extended') {
         this.#apply(result.status);
         this.#reportedActivity = activity;
-        this.#failures = 0;
-        this.#phase = 'active';
+        this.#settle();
+        this.#broadcast?.({ type: 'extended', from: this.#id, idleMs: this.#env.now() - activity, status: result.status });
       } else {
         this.#failures += 1;
         this.#retryAt = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.#failures - 1));
-        // A user whose activity could not be reported must see that the session is at risk.
-        if (this.#env.now() >= this.#idleDeadline - this.#warningBeforeMs) this.#phase = 'warning';
+        // A user whose activity could not be reported must see, in every tab, that the session is at risk.
+        if (this.#phase === 'active' && this.#env.now() >= this.#idleDeadline - this.#warningBeforeMs) {
+          this.#phase = 'warning';
+          this.#broadcast?.({ type: 'warning', from: this.#id });
+        }
       }
       this.check();
     });
@@ -149,25 +251,29 @@ export class TimeoutController {
     this.#publish(this.#env.now());
   }
 
-  #end(reason: SignedOutReason): void {
+  #end(reason: SignedOutReason, tellOthers: boolean): void {
     if (this.#phase === 'signed-out') return;
     this.#phase = 'signed-out';
     this.#env.clearTimer(this.#timer);
     this.#publish(this.#env.now());
+    if (tellOthers) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
+    // The tab that ended the session cleared it on the server; another tab must clear it again only if its own keep-alive could land later.
     const inFlight = this.#inFlight;
-    if (inFlight) void inFlight.then(() => this.#env.signOut(reason));
-    else this.#env.signOut(reason);
+    const leave = () => this.#env.signOut(reason, tellOthers || inFlight !== undefined);
+    if (inFlight) void inFlight.then(leave);
+    else leave();
   }
 
   #schedule(now: number): void {
     this.#env.clearTimer(this.#timer);
     if (this.#stopped || this.#phase === 'signed-out') return;
-    const candidates = [this.#idleDeadline, this.#absoluteDeadline];
-    if (this.#phase === 'active' && !this.#inFlight) candidates.push(this.#idleDeadline - this.#warningBeforeMs);
+    const candidates = [this.#idleDeadline, this.#absoluteDeadline, this.#gatherUntil, this.#waitUntil];
+    if (this.#phase === 'active') candidates.push(this.#absoluteDeadline - this.#warningBeforeMs, this.#idleDeadline - this.#warningBeforeMs);
     if (this.#failures > 0 && !this.#inFlight) candidates.push(this.#retryAt);
-    if (this.#phase === 'warning') {
+    const endsAt = this.#endsAt();
+    if (endsAt) {
       // Wake when the displayed second changes.
-      const remainder = (this.#idleDeadline - now) % 1000;
+      const remainder = (endsAt - now) % 1000;
       candidates.push(now + (remainder === 0 ? 1000 : remainder));
     }
     const next = Math.min(...candidates.filter((at) => at > now));
@@ -175,22 +281,23 @@ export class TimeoutController {
     this.#timer = this.#env.setTimer(this.check, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
   }
 
+  #endsAt(): number {
+    if (this.#phase === 'warning') return this.#idleDeadline;
+    if (this.#phase === 'absolute-warning') return this.#absoluteDeadline;
+    return 0;
+  }
+
   #publish(now: number): void {
     const previous = this.#snapshot;
+    const endsAt = this.#endsAt();
     const next: TimeoutSnapshot = {
       phase: this.#phase,
-      secondsLeft: this.#phase === 'warning' ? Math.max(0, Math.ceil((this.#idleDeadline - now) / 1000)) : 0,
+      secondsLeft: endsAt ? Math.max(0, Math.ceil((endsAt - now) / 1000)) : 0,
+      endsAt,
       extending: this.#inFlight !== undefined,
       keepAliveFailed: this.#failures > 0,
     };
-    if (
-      next.phase === previous.phase &&
-      next.secondsLeft === previous.secondsLeft &&
-      next.extending === previous.extending &&
-      next.keepAliveFailed === previous.keepAliveFailed
-    ) {
-      return;
-    }
+    if ((Object.keys(next) as Array<keyof TimeoutSnapshot>).every((key) => next[key] === previous[key])) return;
     this.#snapshot = next;
     for (const listener of this.#listeners) listener();
   }

@@ -17,9 +17,15 @@ export default async function DashboardPage() {
     <SessionTimeoutProvider status={status}>
       <header className="topbar">
         <span className="topbar__title">Session timeout, done right</span>
-        <SignOutButton />
+        <SignOutButton username={user.username} />
       </header>
       <main className="page">
+        <noscript>
+          <p className="notice notice--noscript">
+            The warning before a timeout needs JavaScript. Without it you are still signed out after {formatDuration(status.idleTimeoutMs)}{' '}
+            without activity, but with no warning, and notes typed here are not kept.
+          </p>
+        </noscript>
         <h1>Welcome, {user.displayName}</h1>
         <section className="card" aria-labelledby="session-heading">
           <h2 id="session-heading">Your session</h2>

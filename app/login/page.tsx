@@ -71,7 +71,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </table>
       </section>
       <noscript>
-        <p className="notice">Signing in needs JavaScript in this demo, and so does the warning before a timeout.</p>
+        <p className="notice notice--noscript">
+          You can sign in without JavaScript, but the warning before a timeout needs it: without it you are signed out after {idle}{' '}
+          without activity with no warning.
+        </p>
       </noscript>
     </main>
   );

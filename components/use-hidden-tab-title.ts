@@ -1,0 +1,23 @@
+'use client';
+
+import { useEffect } from 'react';
+
+/**
+ * Shows `text` as the tab's title while the tab is hidden, so a countdown running in a background tab
+ * can be seen in the tab strip; the page's own title comes back when the tab is visible or `text` is null.
+ */
+export function useHiddenTabTitle(text: string | null): void {
+  useEffect(() => {
+    if (text === null) return;
+    const original = document.title;
+    const update = () => {
+      document.title = document.hidden ? text : original;
+    };
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      document.title = original;
+    };
+  }, [text]);
+}
