@@ -1,4 +1,4 @@
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard-page';
 import { LoginPage } from './pages/login-page';
 
@@ -40,10 +40,10 @@ export async function sessionStatus(request: APIRequestContext): Promise<{ code:
  * Counts the page's keep-alive requests and lets a test wait until none is in flight. Jumping the
  * page's clock while a request is on the wire would fire its timeout: a real user's minutes pass slowly.
  */
-export function watchKeepAlives(page: Page) {
+export function watchKeepAlives(target: Page | BrowserContext) {
   const bodies: Array<{ idleMs: number }> = [];
   let pending: Array<Promise<unknown>> = [];
-  page.on('request', (request) => {
+  (target as Page).on('request', (request: Request) => {
     if (!request.url().endsWith('/api/session/keep-alive')) return;
     bodies.push(request.postDataJSON() as { idleMs: number });
     pending.push(request.response().then((response) => response?.finished()));
@@ -57,6 +57,21 @@ export function watchKeepAlives(page: Page) {
     },
   };
 }
+
+/**
+ * Makes the page report itself hidden or visible, as a background tab or a minimised window would, and
+ * fires `visibilitychange`. Headless Chromium has no real background tabs.
+ */
+export async function setVisibility(page: Page, state: 'hidden' | 'visible') {
+  await page.evaluate((state) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
+
+/** The page's own clock time: Playwright's clock, once installed. */
+export const pageNow = (page: Page) => page.evaluate(() => Date.now());
 
 export const test = base.extend<{ loginPage: LoginPage; dashboard: DashboardPage }>({
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),

@@ -6,15 +6,27 @@
  * from an earlier session or another user hears nothing of this one. BroadcastChannel where it exists;
  * otherwise `storage` events, which every browser with localStorage fires in the other tabs.
  */
-import type { ActiveStatus, SignedOutReason } from './session-status';
+import type { SignedOutReason } from './session-status';
 
-/** Durations (`idleMs`: how long ago the user was last active), never timestamps: each tab has its own clock. */
+/**
+ * Times are epoch milliseconds of this browser's clock, which all its tabs share. (Only the server's
+ * clock belongs to another machine, so only what the server says travels as durations.)
+ */
 export type TabMessage =
-  | { type: 'query'; from: string; idleMs: number }
-  | { type: 'activity'; from: string; idleMs: number }
-  | { type: 'extended'; from: string; idleMs: number; status: ActiveStatus }
+  /** At the warning point: when did you last see the user? */
+  | { type: 'query'; from: string; lastActivity: number }
+  /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
+  | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
+  /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
+  | { type: 'extended'; from: string; reportedActivity: number; deadlines: Deadlines }
   | { type: 'warning'; from: string }
   | { type: 'signed-out'; from: string; reason: SignedOutReason };
+
+export interface Deadlines {
+  idle: number;
+  absolute: number;
+  warningBeforeMs: number;
+}
 
 export interface TabChannel {
   post(message: TabMessage): void;

@@ -302,6 +302,24 @@ describe('many tabs of one session', () => {
     expect(reported[0]).toBeLessThanOrEqual(5 * MIN + SEC);
   });
 
+  it("a tab that reaches its warning point while another tab's report is on its way waits for that answer", async () => {
+    const bus = createBus();
+    // A slow network: the answer takes 30 s.
+    const slow = (idleMs: number) =>
+      new Promise<KeepAliveResult>((resolve) => setTimeout(() => resolve({ kind: 'extended', status: status(30 * MIN - idleMs - 30 * SEC) }), 30 * SEC));
+    const reporting = setup({ bus, answer: slow });
+    // Loaded 20 s later: its warning point comes after it stopped waiting for the first tab's outcome (15 s).
+    const later = setup({ bus, answer: slow, idleMs: 30 * MIN + 20 * SEC });
+    await advance(20 * MIN);
+    reporting.controller.recordActivity();
+    await advance(5 * MIN + 25 * SEC);
+    expect(reporting.keepAlive).toHaveBeenCalledTimes(1);
+    expect(later.keepAlive).not.toHaveBeenCalled();
+    await advance(10 * SEC);
+    expect(later.keepAlive).not.toHaveBeenCalled();
+    expect(later.controller.getSnapshot().phase).toBe('active');
+  });
+
   it('opens the warning in every tab when nobody was active, without a request', async () => {
     const { tabs, keepAlives } = setupTabs(3);
     await advance(25 * MIN + SEC);

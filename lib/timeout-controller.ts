@@ -14,7 +14,7 @@
  * or opens the warning; the others hear the outcome.
  */
 import type { ActiveStatus, SignedOutReason } from './session-status';
-import type { TabMessage } from './tab-channel';
+import type { Deadlines, TabMessage } from './tab-channel';
 
 export type Phase = 'active' | 'warning' | 'absolute-warning' | 'signed-out';
 
@@ -54,11 +54,6 @@ const RETRY_MAX_MS = 30_000;
 const GATHER_MS = 250;
 /** How long a tab that answered waits for the asker's outcome (a keep-alive may take 10 s) before deciding itself. */
 const OUTCOME_WAIT_MS = 15_000;
-/**
- * Activity heard from another tab counts only if it is this much newer than the last report: a duration
- * that crossed between tabs comes back a few milliseconds late, and must not look like new activity.
- */
-const HEARD_SLACK_MS = 1_000;
 // Browsers run a setTimeout longer than 2^31-1 ms at once.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -66,9 +61,7 @@ export class TimeoutController {
   readonly #env: TimeoutEnvironment;
   readonly #id = Math.random().toString(36).slice(2);
   #broadcast: ((message: TabMessage) => void) | undefined;
-  #idleDeadline = 0;
-  #absoluteDeadline = 0;
-  #warningBeforeMs = 0;
+  #deadlines: Deadlines = { idle: 0, absolute: 0, warningBeforeMs: 0 };
   /** When a tab of this session last saw the user act, and the newest such moment the server has heard of. */
   #lastActivity = 0;
   #reportedActivity = 0;
@@ -89,8 +82,9 @@ export class TimeoutController {
   constructor(status: ActiveStatus, env: TimeoutEnvironment) {
     this.#env = env;
     this.#apply(status);
-    // The last activity the server knows of, on this clock. Loading the page is not activity.
-    this.#lastActivity = this.#reportedActivity = this.#idleDeadline - status.idleTimeoutMs;
+    // Roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
+    // is never compared across tabs). Loading the page is not activity: #lastActivity stays 0 until someone acts.
+    this.#reportedActivity = this.#deadlines.idle - status.idleTimeoutMs;
   }
 
   /** `broadcast` reaches the other tabs of this session; without it this tab acts alone. */
@@ -141,13 +135,14 @@ export class TimeoutController {
   check = (): void => {
     if (this.#stopped || this.#phase === 'signed-out') return;
     const now = this.#env.now();
-    if (now >= this.#absoluteDeadline) return this.#end('absolute', true);
-    if (now >= this.#idleDeadline) return this.#end('idle', true);
+    const { idle, absolute, warningBeforeMs } = this.#deadlines;
+    if (now >= absolute) return this.#end('absolute', true);
+    if (now >= idle) return this.#end('idle', true);
 
-    const absoluteFirst = this.#absoluteDeadline <= this.#idleDeadline;
-    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= this.#absoluteDeadline - this.#warningBeforeMs) {
+    const absoluteFirst = absolute <= idle;
+    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absolute - warningBeforeMs) {
       this.#phase = 'absolute-warning';
-    } else if (this.#phase === 'active' && !absoluteFirst && now >= this.#idleDeadline - this.#warningBeforeMs) {
+    } else if (this.#phase === 'active' && !absoluteFirst && now >= idle - warningBeforeMs) {
       this.#decide(now);
     } else if (this.#failures > 0 && now >= this.#retryAt && !this.#inFlight) {
       this.#report();
@@ -164,19 +159,23 @@ export class TimeoutController {
       case 'query':
         // A tab whose warning is open keeps its activity to itself: moving the mouse over the dialog is not an answer.
         if (this.#phase !== 'active') return;
-        this.#heard(now, message.idleMs);
-        if (this.#gatherUntil === 0 || message.from < this.#id) {
-          this.#gatherUntil = 0;
-          this.#waitUntil = now + OUTCOME_WAIT_MS;
-        }
-        this.#broadcast?.({ type: 'activity', from: this.#id, idleMs: now - this.#lastActivity });
+        this.#heard(message.lastActivity);
+        if (this.#gatherUntil === 0 || message.from < this.#id) this.#yield(now);
+        this.#broadcast?.({
+          type: 'activity',
+          from: this.#id,
+          to: message.from,
+          lastActivity: this.#lastActivity,
+          busy: this.#gatherUntil > 0 || this.#inFlight !== undefined,
+        });
         break;
       case 'activity':
-        this.#heard(now, message.idleMs);
+        this.#heard(message.lastActivity);
+        if (message.busy && message.to === this.#id) this.#yield(now);
         break;
       case 'extended':
-        this.#apply(message.status);
-        this.#reportedActivity = Math.max(this.#reportedActivity, now - message.idleMs);
+        this.#deadlines = message.deadlines;
+        this.#reportedActivity = Math.max(this.#reportedActivity, message.reportedActivity);
         this.#settle();
         break;
       case 'warning':
@@ -189,9 +188,14 @@ export class TimeoutController {
     this.check();
   };
 
-  #heard(now: number, idleMs: number): void {
-    const at = now - Math.max(0, idleMs);
-    if (at > this.#reportedActivity + HEARD_SLACK_MS) this.#lastActivity = Math.max(this.#lastActivity, at);
+  /** Another tab decides at this warning point: hear its outcome, or decide after all if none comes. */
+  #yield(now: number): void {
+    this.#gatherUntil = 0;
+    this.#waitUntil = now + OUTCOME_WAIT_MS;
+  }
+
+  #heard(lastActivity: number): void {
+    this.#lastActivity = Math.max(this.#lastActivity, lastActivity);
   }
 
   /** At the idle warning point: ask the other tabs, then report activity if anyone saw some, else warn. */
@@ -199,7 +203,7 @@ export class TimeoutController {
     if (this.#inFlight || now < this.#waitUntil) return;
     if (this.#broadcast && this.#gatherUntil === 0 && this.#failures === 0) {
       this.#gatherUntil = now + GATHER_MS;
-      this.#broadcast({ type: 'query', from: this.#id, idleMs: now - this.#lastActivity });
+      this.#broadcast({ type: 'query', from: this.#id, lastActivity: this.#lastActivity });
       return;
     }
     if (now < this.#gatherUntil) return;
@@ -212,9 +216,7 @@ export class TimeoutController {
   #apply(status: ActiveStatus): void {
     // Durations from the server become deadlines on this clock now, so a wrong client clock changes nothing.
     const now = this.#env.now();
-    this.#idleDeadline = now + status.idleExpiresInMs;
-    this.#absoluteDeadline = now + status.absoluteExpiresInMs;
-    this.#warningBeforeMs = status.warningBeforeMs;
+    this.#deadlines = { idle: now + status.idleExpiresInMs, absolute: now + status.absoluteExpiresInMs, warningBeforeMs: status.warningBeforeMs };
   }
 
   #settle(): void {
@@ -235,12 +237,12 @@ export class TimeoutController {
         this.#apply(result.status);
         this.#reportedActivity = activity;
         this.#settle();
-        this.#broadcast?.({ type: 'extended', from: this.#id, idleMs: this.#env.now() - activity, status: result.status });
+        this.#broadcast?.({ type: 'extended', from: this.#id, reportedActivity: activity, deadlines: this.#deadlines });
       } else {
         this.#failures += 1;
         this.#retryAt = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.#failures - 1));
         // A user whose activity could not be reported must see, in every tab, that the session is at risk.
-        if (this.#phase === 'active' && this.#env.now() >= this.#idleDeadline - this.#warningBeforeMs) {
+        if (this.#phase === 'active' && this.#env.now() >= this.#deadlines.idle - this.#deadlines.warningBeforeMs) {
           this.#phase = 'warning';
           this.#broadcast?.({ type: 'warning', from: this.#id });
         }
@@ -267,8 +269,9 @@ export class TimeoutController {
   #schedule(now: number): void {
     this.#env.clearTimer(this.#timer);
     if (this.#stopped || this.#phase === 'signed-out') return;
-    const candidates = [this.#idleDeadline, this.#absoluteDeadline, this.#gatherUntil, this.#waitUntil];
-    if (this.#phase === 'active') candidates.push(this.#absoluteDeadline - this.#warningBeforeMs, this.#idleDeadline - this.#warningBeforeMs);
+    const { idle, absolute, warningBeforeMs } = this.#deadlines;
+    const candidates = [idle, absolute, this.#gatherUntil, this.#waitUntil];
+    if (this.#phase === 'active') candidates.push(absolute - warningBeforeMs, idle - warningBeforeMs);
     if (this.#failures > 0 && !this.#inFlight) candidates.push(this.#retryAt);
     const endsAt = this.#endsAt();
     if (endsAt) {
@@ -282,8 +285,8 @@ export class TimeoutController {
   }
 
   #endsAt(): number {
-    if (this.#phase === 'warning') return this.#idleDeadline;
-    if (this.#phase === 'absolute-warning') return this.#absoluteDeadline;
+    if (this.#phase === 'warning') return this.#deadlines.idle;
+    if (this.#phase === 'absolute-warning') return this.#deadlines.absolute;
     return 0;
   }
 

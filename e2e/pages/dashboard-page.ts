@@ -9,16 +9,22 @@ export class DashboardPage {
   readonly logOutNow: Locator;
   readonly countdown: Locator;
   readonly absoluteEnd: Locator;
+  readonly endsDialog: Locator;
+  readonly continueWorking: Locator;
+  readonly discardDialog: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1 });
-    this.notes = page.getByLabel('Notes');
+    this.notes = page.getByRole('textbox', { name: 'Notes' });
     this.signOut = page.getByRole('button', { name: 'Sign out' });
     this.dialog = page.getByRole('dialog', { name: /logged out soon/ });
     this.stay = this.dialog.getByRole('button', { name: 'Stay signed in' });
     this.logOutNow = this.dialog.getByRole('button', { name: 'Log out now' });
     this.countdown = page.getByTestId('timeout-countdown');
     this.absoluteEnd = page.getByTestId('absolute-end');
+    this.endsDialog = page.getByRole('dialog', { name: /^Your session ends at \d{1,2}:\d{2}/ });
+    this.continueWorking = this.endsDialog.getByRole('button', { name: 'Continue working' });
+    this.discardDialog = page.getByRole('dialog', { name: 'Discard your unsaved notes?' });
   }
 
   /** Opens the dashboard and waits for hydration (the local clock time appears), when the timer starts. */

@@ -1,0 +1,45 @@
+import { ADMIN, expect, signIn, test, watchKeepAlives } from './fixtures';
+import { urlOf } from './servers';
+
+// The `hour` server ends every session an hour after sign-in. An admin's idle lifetime (8 hours) is
+// longer than that, so the absolute limit is the one that ends this session.
+test.use({ baseURL: urlOf('hour') });
+
+test.beforeEach(async ({ page, dashboard }) => {
+  await page.clock.install();
+  await signIn(page.request, ADMIN);
+  await dashboard.open();
+});
+
+test('a distinct warning names the end time five minutes before the absolute limit, and nothing extends it', async ({ page, dashboard }) => {
+  const keepAlives = watchKeepAlives(page);
+  await page.clock.fastForward('54:59');
+  await expect(dashboard.endsDialog).toBeHidden();
+  await page.clock.fastForward('00:01');
+  await expect(dashboard.endsDialog).toBeVisible();
+  await expect(dashboard.endsDialog).toContainText('Save your work');
+  await expect(dashboard.dialog).toBeHidden();
+  const endsAt = await page.evaluate(() => new Date(Date.now() + 5 * 60_000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  await expect(dashboard.endsDialog.getByRole('heading')).toHaveText(`Your session ends at ${endsAt}`);
+  await expect(dashboard.endsDialog.getByRole('button', { name: 'Stay signed in' })).toHaveCount(0);
+
+  await dashboard.continueWorking.click();
+  await expect(dashboard.endsDialog).toBeHidden();
+  await page.mouse.move(50, 50);
+  await page.keyboard.press('Shift');
+  await page.clock.fastForward('04:59');
+  await expect(page).toHaveURL('/dashboard');
+  await expect(dashboard.endsDialog).toBeHidden();
+  expect(keepAlives.bodies).toEqual([]);
+  await page.clock.fastForward('00:01');
+  await expect(page).toHaveURL('/login?reason=absolute&returnTo=%2Fdashboard');
+  await expect(page.getByTestId('signed-out-reason')).toContainText('maximum length of 1 hour');
+});
+
+test('Escape closes the absolute warning like "Continue working"', async ({ page, dashboard }) => {
+  await page.clock.fastForward('55:00');
+  await expect(dashboard.continueWorking).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dashboard.endsDialog).toBeHidden();
+  await expect(page).toHaveURL('/dashboard');
+});

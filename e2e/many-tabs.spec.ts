@@ -1,0 +1,130 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
+import { DashboardPage } from './pages/dashboard-page';
+
+// Tabs of one browser profile are pages of one context. The clock belongs to the context, so every
+// tab's time jumps together, as it does for tabs on one machine.
+
+type Tab = DashboardPage;
+async function openTabs(context: BrowserContext, first: Page, count: 1): Promise<[Tab]>;
+async function openTabs(context: BrowserContext, first: Page, count: 2): Promise<[Tab, Tab]>;
+async function openTabs(context: BrowserContext, first: Page, count: 3): Promise<[Tab, Tab, Tab]>;
+async function openTabs(context: BrowserContext, first: Page, count: number): Promise<Tab[]> {
+  const tabs = [new DashboardPage(first)];
+  for (let i = 1; i < count; i += 1) tabs.push(new DashboardPage(await context.newPage()));
+  for (const tab of tabs) await tab.open();
+  return tabs;
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.clock.install();
+  await signIn(page.request);
+});
+
+test('activity in one tab keeps an idle tab from warning or signing out, with one keep-alive for both', async ({ context, page }) => {
+  const [working, idle] = await openTabs(context, page, 2);
+  const keepAlives = watchKeepAlives(context);
+  await page.clock.fastForward('20:00');
+  await working.page.mouse.move(200, 200);
+  await page.clock.fastForward('05:00');
+  await expect.poll(() => keepAlives.bodies.length).toBe(1);
+  await keepAlives.settled();
+  // Past the first idle deadline: both tabs are still signed in and nobody was warned.
+  await page.clock.fastForward('10:00');
+  for (const tab of [working, idle]) {
+    await expect(tab.page).toHaveURL('/dashboard');
+    await expect(tab.dialog).toBeHidden();
+  }
+  expect(keepAlives.bodies).toHaveLength(1);
+  expect((await sessionStatus(page.request)).code).toBe(200);
+});
+
+test('one burst of activity across three tabs costs one keep-alive, reporting the newest activity', async ({ context, page }) => {
+  const tabs = await openTabs(context, page, 3);
+  const keepAlives = watchKeepAlives(context);
+  for (const tab of tabs) {
+    await page.clock.fastForward('06:00');
+    await tab.page.mouse.move(100, 100);
+    await tab.page.keyboard.press('Shift');
+  }
+  // The last tab was active at 18:00; the warning point is 25:00.
+  await page.clock.fastForward('07:00');
+  await expect.poll(() => keepAlives.bodies.length).toBe(1);
+  await keepAlives.settled();
+  const [report] = keepAlives.bodies;
+  expect(report?.idleMs).toBeGreaterThanOrEqual(7 * 60_000 - 1_000);
+  expect(report?.idleMs).toBeLessThanOrEqual(7 * 60_000 + 1_000);
+  await page.clock.runFor(2_000);
+  expect(keepAlives.bodies).toHaveLength(1);
+});
+
+test('the warning opens in every tab, and "Stay signed in" in one closes it in all within a second', async ({ context, page }) => {
+  const [first, second] = await openTabs(context, page, 2);
+  await page.clock.fastForward('25:00');
+  await expect(first.dialog).toBeVisible();
+  await expect(second.dialog).toBeVisible();
+  await second.stay.click();
+  await expect(second.dialog).toBeHidden();
+  await expect(first.dialog).toBeHidden({ timeout: 1_000 });
+});
+
+for (const [how, act] of [
+  ['the Sign out button', (tab: Tab) => tab.signOut.click()],
+  ['"Log out now"', async (tab: Tab) => {
+    await tab.page.clock.fastForward('25:00');
+    await tab.logOutNow.click();
+  }],
+] as const) {
+  test(`signing out with ${how} in one tab signs out every tab within a second`, async ({ context, page }) => {
+    const [first, second, third] = await openTabs(context, page, 3);
+    await act(first);
+    await expect(first.page).toHaveURL('/login?reason=signed-out');
+    for (const tab of [second, third]) await expect(tab.page).toHaveURL('/login?reason=signed-out', { timeout: 1_000 });
+    expect((await sessionStatus(page.request)).code).toBe(401);
+  });
+}
+
+test('a timeout signs out every tab, each returning to its own page with reason idle', async ({ context, page }) => {
+  const [first, second] = await openTabs(context, page, 2);
+  await second.page.goto('/dashboard?view=second');
+  await page.clock.fastForward('25:00');
+  await expect(first.dialog).toBeVisible();
+  await page.clock.fastForward('05:00');
+  await expect(first.page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard');
+  await expect(second.page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard%3Fview%3Dsecond', { timeout: 1_000 });
+});
+
+test("a tab of an earlier session ignores this session's messages", async ({ context, page }) => {
+  const [earlier] = await openTabs(context, page, 1);
+  // Signing in again starts a new session, with its own channel.
+  await signIn(page.request);
+  const [current, alsoCurrent] = await openTabs(context, await context.newPage(), 2);
+  await page.clock.fastForward('25:00');
+  for (const tab of [earlier, current, alsoCurrent]) await expect(tab.dialog).toBeVisible();
+  await current.stay.click();
+  // The message reached the current session's other tab, and not the earlier session's tab.
+  await expect(alsoCurrent.dialog).toBeHidden({ timeout: 1_000 });
+  await expect(earlier.dialog).toBeVisible();
+});
+
+test('without BroadcastChannel, tabs still agree through storage events', async ({ context, page }) => {
+  await context.addInitScript(() => {
+    // @ts-expect-error: a browser without BroadcastChannel
+    delete window.BroadcastChannel;
+  });
+  const [working, idle] = await openTabs(context, page, 2);
+  expect(await idle.page.evaluate(() => typeof BroadcastChannel)).toBe('undefined');
+  const keepAlives = watchKeepAlives(context);
+  await page.clock.fastForward('20:00');
+  await working.page.mouse.move(150, 150);
+  await page.clock.fastForward('05:00');
+  await expect.poll(() => keepAlives.bodies.length).toBe(1);
+  await keepAlives.settled();
+  await page.clock.runFor(2_000);
+  await expect(idle.dialog).toBeHidden();
+  await page.clock.fastForward('25:00');
+  await expect(idle.dialog).toBeVisible();
+  await expect(working.dialog).toBeVisible();
+  await idle.stay.click();
+  await expect(working.dialog).toBeHidden({ timeout: 1_000 });
+});
