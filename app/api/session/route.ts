@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { handle, json, readJson } from '@/lib/http';
-import { clearSessionCookie, getSession, signIn, toStatus } from '@/lib/session';
-import { verifyCredentials } from '@/lib/users';
+import { assertSameOrigin } from '@/lib/same-origin';
+import { clearSessionCookie, endSession, getSession, toStatus } from '@/lib/session';
+import { attemptSignIn, clientInfo } from '@/lib/sign-in';
 
 const SignInBody = z.object({
   username: z.string().trim().min(1, 'is required').max(100, 'is too long'),
@@ -19,14 +20,20 @@ export const GET = handle(async () => {
 
 /** Sign in. */
 export const POST = handle(async (request: Request) => {
-  const { username, password, remember } = await readJson(request, SignInBody);
-  const user = await verifyCredentials(username, password);
-  if (!user) return json({ error: 'Wrong username or password' }, 401);
-  return json(await signIn(user, remember));
+  assertSameOrigin(request);
+  const body = await readJson(request, SignInBody);
+  const result = await attemptSignIn(body, clientInfo(request.headers));
+  if (result.ok) return json(result.status);
+  if (result.kind === 'throttled') {
+    const error = `Too many failed sign-in attempts. Try again in ${result.retryAfterS} seconds.`;
+    return json({ error, retryAfterS: result.retryAfterS }, 429, { 'Retry-After': String(result.retryAfterS) });
+  }
+  return json({ error: 'Wrong username or password' }, 401);
 });
 
-/** Sign out. Idempotent: signing out twice, or without a session, is still a success. */
-export const DELETE = handle(async () => {
-  await clearSessionCookie();
+/** Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. */
+export const DELETE = handle(async (request: Request) => {
+  assertSameOrigin(request);
+  await endSession();
   return json({ authenticated: false, reason: 'signed-out' });
 });
