@@ -8,9 +8,16 @@ export const TEST_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 // E2E_PORT_BASE moves both servers, so two checkouts can run their suites side by side.
 const BASE_PORT = Number(process.env.E2E_PORT_BASE ?? 3100);
 
+// One run id for the whole run (workers inherit it): each run starts with empty session databases.
+process.env.E2E_RUN_ID ??= String(Date.now());
+export const dbPath = (name: string) => `.data/e2e/${process.env.E2E_RUN_ID}-${name}.db`;
+
 export const SERVERS = {
-  main: { port: BASE_PORT, env: {} },
-  short: { port: BASE_PORT + 1, env: { SESSION_IDLE_TIMEOUT: '8s', SESSION_WARNING_BEFORE: '3s', SESSION_ABSOLUTE_TIMEOUT: '14s' } },
+  main: { port: BASE_PORT, env: { SESSION_DB_PATH: dbPath('main') } },
+  short: {
+    port: BASE_PORT + 1,
+    env: { SESSION_DB_PATH: dbPath('short'), SESSION_IDLE_TIMEOUT: '8s', SESSION_WARNING_BEFORE: '3s', SESSION_ABSOLUTE_TIMEOUT: '14s' },
+  },
 } as const;
 
 export const urlOf = (server: keyof typeof SERVERS) => `http://localhost:${SERVERS[server].port}`;

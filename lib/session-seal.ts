@@ -1,4 +1,4 @@
-import 'server-only';
+// No secret lives here (callers pass them in), so tests may seal cookies with it too.
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 
