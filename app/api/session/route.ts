@@ -4,9 +4,13 @@ import { assertSameOrigin } from '@/lib/same-origin';
 import { clearSessionCookie, endSession, getSession, toStatus } from '@/lib/session';
 import { attemptSignIn, clientInfo } from '@/lib/sign-in';
 
+// Control and invisible formatting characters (NUL, bidi overrides, zero-width) and broken UTF-16 are
+// refused before any lookup: no real username holds them, and they make names look like others.
+const printable = (text: string) => text.isWellFormed() && !/[\p{Cc}\p{Cf}]/u.test(text);
+
 const SignInBody = z.object({
-  username: z.string().trim().min(1, 'is required').max(100, 'is too long'),
-  password: z.string().min(1, 'is required').max(200, 'is too long'),
+  username: z.string().trim().min(1, 'is required').max(100, 'is too long').refine(printable, 'contains characters that are not allowed'),
+  password: z.string().min(1, 'is required').max(200, 'is too long').refine((text) => text.isWellFormed(), 'is not valid Unicode text'),
   remember: z.boolean().optional().default(false),
 });
 
