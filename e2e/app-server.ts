@@ -29,7 +29,8 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
 export async function startApp(port: number, env: Record<string, string>): Promise<RunningApp> {
   const child = spawn('next', ['start', '--port', String(port)], {
     env: { ...process.env, SESSION_SECRET: TEST_SECRET, NEXT_TELEMETRY_DISABLED: '1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // The servers' own logs (503s, purges) only with E2E_SERVER_LOGS=1.
+    stdio: ['ignore', 'ignore', process.env.E2E_SERVER_LOGS ? 'inherit' : 'ignore'],
     detached: true,
   });
   const url = `http://localhost:${port}`;

@@ -35,6 +35,18 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function toRecord(hash: Record<string, string>): SessionRecord | undefined {
   if (!hash.id || !hash.username) return undefined;
   const record: SessionRecord = {
@@ -76,15 +88,14 @@ export class RedisSessionStore implements SessionStore {
 
   private async run<T>(work: (client: RedisClientType) => Promise<T>): Promise<T> {
     try {
-      if (!this.client.isOpen) {
-        this.connecting ??= this.client.connect().finally(() => {
-          this.connecting = undefined;
-        });
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('connect timed out')), CONNECT_WAIT_MS);
-        });
-        await Promise.race([this.connecting, timeout]).finally(() => clearTimeout(timer));
+      if (!this.client.isReady) {
+        if (!this.client.isOpen) {
+          this.connecting = this.client.connect().finally(() => {
+            this.connecting = undefined;
+          });
+        }
+        // Requests arriving while the first connection is made wait for it; during a reconnect they fail at once.
+        if (this.connecting) await withTimeout(this.connecting, CONNECT_WAIT_MS);
       }
       if (!this.client.isReady) throw new Error('not connected');
       return await work(this.client);
