@@ -13,6 +13,11 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
   reporter: [['list']],
+  // `load` holds 50 connections for 30 s per store: it runs alone, after the rest (npm run test:load).
+  projects: [
+    { name: 'e2e', testIgnore: /load\.spec\.ts$/ },
+    { name: 'load', testMatch: /load\.spec\.ts$/ },
+  ],
   use: {
     // `localhost`, not 127.0.0.1: Chromium keeps Secure cookies on http://localhost only.
     baseURL: urlOf('main'),
