@@ -1,5 +1,6 @@
+import { appPort, startApp, type RunningApp } from './app-server';
 import { ADMIN, DEMO, expect, sessionStatus, signIn, signInOverHttp, test } from './fixtures';
-import { urlOf } from './servers';
+import { dbPath, urlOf } from './servers';
 
 const BASE = urlOf('main');
 
@@ -38,68 +39,81 @@ test('every sign-in starts a new session with its own id', async () => {
   expect((await call(second)).code).toBe(200);
 });
 
-test('the dashboard lists this user\'s sessions, and "Sign out other sessions" ends the others', async ({ page, browser, dashboard }) => {
-  const other = await browser.newContext();
-  const otherPage = await other.newPage();
-  await signIn(otherPage.request);
-  await otherPage.goto(`${BASE}/dashboard`);
-  await signIn(page.request);
-  await dashboard.open();
-  const mine = page.getByRole('table', { name: 'Your active sessions' });
-  await expect(mine.getByText('(this device)')).toHaveCount(1);
-  await expect(mine.getByText(/Headless Chrome on Linux|Chrome on Linux/).first()).toBeVisible();
-  await page.getByRole('button', { name: /Sign out other sessions/ }).click();
-  await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
-  await expect(mine.locator('tbody tr')).toHaveCount(1);
-  expect((await sessionStatus(page.request)).code).toBe(200);
-  // The other browser's next request finds its session revoked, and its page goes to the login page saying so.
-  await otherPage.reload();
-  await expect(otherPage).toHaveURL(/\/login\?.*reason=revoked/);
-  await expect(otherPage.getByTestId('signed-out-reason')).toContainText('ended from another device or by an administrator');
-  expect((await sessionStatus(otherPage.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
-  await other.close();
-});
+// Ending other sessions reaches every session of the user: these tests get a server of their own, so
+// the demo sessions of the specs running beside them are not revoked under their feet.
+const OWN_PORT = appPort(9);
+const OWN = `http://localhost:${OWN_PORT}`;
 
-test('an open tab whose session was revoked goes to the login page at its next keep-alive', async ({ page, browser, dashboard }) => {
-  await page.clock.install();
-  await signIn(page.request);
-  await dashboard.open();
-  const admin = await browser.newContext();
-  await signIn(admin.request, ADMIN);
-  const demoSessions = (await (await admin.request.get('/admin/sessions')).text()).match(/data-session-id="([0-9a-f-]{36})"/g);
-  expect(demoSessions?.length).toBeGreaterThan(0);
-  // Revoke every session but the admin's own, through the admin page itself.
-  const adminPage = await admin.newPage();
-  await adminPage.goto(`${BASE}/admin/sessions`);
-  const rows = adminPage.getByRole('table', { name: 'All active sessions' }).locator('tbody tr', { hasText: DEMO.username });
-  while ((await rows.count()) > 0) {
-    const before = await rows.count();
-    await rows.first().getByRole('button', { name: /End the session of demo/ }).click();
-    await expect(rows).toHaveCount(before - 1);
-  }
-  await page.clock.fastForward('25:00');
-  await dashboard.stay.click();
-  await expect(page).toHaveURL(/\/login\?.*reason=revoked/);
-  await admin.close();
-});
+test.describe('ending sessions from elsewhere', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.use({ baseURL: OWN });
+  let own: RunningApp;
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    own = await startApp(OWN_PORT, { SESSION_DB_PATH: dbPath('revocation') });
+  });
+  test.afterAll(async () => own?.stop());
 
-test('the admin page lists everyone\'s sessions for administrators only', async ({ page, browser }) => {
-  const user = await browser.newContext();
-  await signIn(user.request, DEMO);
-  await signIn(page.request, ADMIN);
-  await page.goto('/admin/sessions');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Active sessions');
-  const table = page.getByRole('table', { name: 'All active sessions' });
-  await expect(table.getByRole('cell', { name: /demo \(user\)/ }).first()).toBeVisible();
-  await expect(table.getByText('(this device)')).toHaveCount(1);
+  test('the dashboard lists this user\'s sessions, and "Sign out other sessions" ends the others', async ({ page, browser, dashboard }) => {
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signIn(otherPage.request);
+    await otherPage.goto(`${OWN}/dashboard`);
+    await signIn(page.request);
+    await dashboard.open();
+    const mine = page.getByRole('table', { name: 'Your active sessions' });
+    await expect(mine.getByText('(this device)')).toHaveCount(1);
+    await expect(mine.getByText(/Headless Chrome on Linux|Chrome on Linux/).first()).toBeVisible();
+    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await expect(mine.locator('tbody tr')).toHaveCount(1);
+    expect((await sessionStatus(page.request)).code).toBe(200);
+    // The other browser's next request finds its session revoked, and its page goes to the login page saying so.
+    await otherPage.reload();
+    await expect(otherPage).toHaveURL(/\/login\?.*reason=revoked/);
+    await expect(otherPage.getByTestId('signed-out-reason')).toContainText('ended from another device or by an administrator');
+    expect((await sessionStatus(otherPage.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+    await other.close();
+  });
 
-  const userPage = await user.newPage();
-  await userPage.goto(`${BASE}/admin/sessions`);
-  await expect(userPage).toHaveURL(`${BASE}/dashboard`);
-  await user.close();
-});
+  test('an open tab whose session was revoked goes to the login page at its next keep-alive', async ({ page, browser, dashboard }) => {
+    await page.clock.install();
+    await signIn(page.request);
+    await dashboard.open();
+    const admin = await browser.newContext();
+    await signIn(admin.request, ADMIN);
+    const id = await page.locator('tr[data-session-id]', { hasText: '(this device)' }).getAttribute('data-session-id');
+    // The administrator ends exactly this session, through the admin page.
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`${OWN}/admin/sessions`);
+    const row = adminPage.locator(`tr[data-session-id="${id}"]`);
+    await expect(row).toContainText(DEMO.username);
+    await row.getByRole('button', { name: /End the session of demo/ }).click();
+    await expect(row).toHaveCount(0);
+    await page.clock.fastForward('25:00');
+    await dashboard.stay.click();
+    await expect(page).toHaveURL(/\/login\?.*reason=revoked/);
+    await admin.close();
+  });
 
-test('signed out, the admin page sends you to the login page', async ({ page }) => {
-  await page.goto('/admin/sessions');
-  await expect(page).toHaveURL('/login?returnTo=%2Fadmin%2Fsessions');
+  test('the admin page lists everyone\'s sessions for administrators only', async ({ page, browser }) => {
+    const user = await browser.newContext();
+    await signIn(user.request, DEMO);
+    await signIn(page.request, ADMIN);
+    await page.goto('/admin/sessions');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Active sessions');
+    const table = page.getByRole('table', { name: 'All active sessions' });
+    await expect(table.getByRole('cell', { name: /demo \(user\)/ }).first()).toBeVisible();
+    await expect(table.getByText('(this device)')).toHaveCount(1);
+
+    const userPage = await user.newPage();
+    await userPage.goto(`${OWN}/admin/sessions`);
+    await expect(userPage).toHaveURL(`${OWN}/dashboard`);
+    await user.close();
+  });
+
+  test('signed out, the admin page sends you to the login page', async ({ page }) => {
+    await page.goto('/admin/sessions');
+    await expect(page).toHaveURL(`${OWN}/login?returnTo=%2Fadmin%2Fsessions`);
+  });
 });
