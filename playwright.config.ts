@@ -6,6 +6,7 @@ const CI = Boolean(process.env.CI);
 
 export default defineConfig({
   testDir: 'e2e',
+  globalTeardown: './e2e/global-teardown.ts',
   fullyParallel: true,
   forbidOnly: CI,
   retries: CI ? 1 : 0,
