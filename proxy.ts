@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 /**
  * A fresh nonce and Content-Security-Policy for every page, as Next's CSP guide describes: Next reads
  * the policy from the request headers and puts the nonce on its own scripts. No inline script or eval
- * is allowed otherwise ('unsafe-eval' only for React's development build).
+ * is allowed otherwise ('unsafe-eval' and inline styles only in development, for React and Next's overlay).
  *
  * This never reads or extends the session: it also runs for prefetches, which are not activity.
  * The other security headers are static and set in next.config.js for every response.
@@ -14,7 +14,8 @@ export function proxy(request: NextRequest) {
   const policy = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // Next's development overlay injects inline styles; a nonce would make browsers ignore 'unsafe-inline'.
+    development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "connect-src 'self'",

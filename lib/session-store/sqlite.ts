@@ -6,7 +6,9 @@ import { ROLES, type Role } from '../session-policy';
 
 // `process.getBuiltinModule` rather than an import: the bundler leaves it alone, and the module loads only when this store is used.
 function openDatabase(path: string): DatabaseSync {
-  const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite');
+  const sqlite = process.getBuiltinModule?.('node:sqlite') as typeof import('node:sqlite') | undefined;
+  if (!sqlite) throw new Error('The embedded session store needs Node.js >= 22.13 (node:sqlite). Run through npm scripts, or set REDIS_URL.');
+  const { DatabaseSync: Database } = sqlite;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   // WAL lets several processes (two app instances, a restart) share the file; NORMAL is durable across a process crash.
