@@ -10,6 +10,9 @@ import { requireSession, toStatus } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 
+/** The most recently active sessions shown; the heading still counts them all. */
+const SHOWN = 500;
+
 export default async function AdminSessionsPage() {
   const { session, now } = await requireSession('/admin/sessions');
   const sessions = await listAllSessions();
@@ -29,8 +32,9 @@ export default async function AdminSessionsPage() {
         </p>
         <section className="card" aria-labelledby="all-sessions-heading">
           <h2 id="all-sessions-heading">Everyone signed in now ({sessions.length})</h2>
+          {sessions.length > SHOWN && <p className="hint">Showing the {SHOWN} most recently active.</p>}
           <SessionList
-            sessions={sessions}
+            sessions={sessions.slice(0, SHOWN)}
             now={now}
             showUser
             label="All active sessions"
