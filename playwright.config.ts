@@ -6,6 +6,7 @@ const CI = Boolean(process.env.CI);
 
 export default defineConfig({
   testDir: 'e2e',
+  globalTeardown: './e2e/global-teardown.ts',
   fullyParallel: true,
   forbidOnly: CI,
   retries: CI ? 1 : 0,
@@ -13,6 +14,11 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
   reporter: [['list']],
+  // `load` holds 50 connections for 30 s per store: it runs alone, after the rest (npm run test:load).
+  projects: [
+    { name: 'e2e', testIgnore: /load\.spec\.ts$/ },
+    { name: 'load', testMatch: /load\.spec\.ts$/ },
+  ],
   use: {
     // `localhost`, not 127.0.0.1: Chromium keeps Secure cookies on http://localhost only.
     baseURL: urlOf('main'),
@@ -20,7 +26,7 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs() },
     trace: 'on-first-retry',
   },
-  // Both servers run the production build (`npm run build` first; `npm test` does).
+  // Every server runs the production build (`npm run build` first; `npm test` does).
   webServer: Object.values(SERVERS).map((server) => ({
     command: `next start --port ${server.port}`,
     url: `http://localhost:${server.port}/login`,

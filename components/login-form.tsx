@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { signInAction, type SignInState } from '@/lib/actions';
+import { signInAction, type SignInState } from '@/lib/session-actions';
 
 const INITIAL: SignInState = { error: null, username: '' };
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRef, type MouseEvent } from 'react';
-import { signOutAction } from '@/lib/actions';
+import { signOutAction } from '@/lib/session-actions';
 import { readDraft, writeDraft } from '@/lib/notes-draft';
 import { useTimeoutController } from './session-timeout-provider';
 

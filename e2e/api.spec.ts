@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { sealData } from 'iron-session';
+import { passwordId } from '../lib/session-seal';
 import { expect, test } from '@playwright/test';
 import { signInOverHttp } from './fixtures';
 import { TEST_SECRET, urlOf } from './servers';
@@ -57,8 +59,8 @@ test('tampered, truncated and foreign cookies are signed out with reason invalid
 
 test('a cookie whose session started longer ago than the absolute limit is signed out with reason absolute', async () => {
   const longAgo = Date.now() - 13 * 3_600_000;
-  const seal = await sealData({ v: 1, sid: 'x', sub: 'demo', role: 'user', createdAt: longAgo, lastActivityAt: Date.now() - 60_000, remember: false }, {
-    password: TEST_SECRET,
+  const seal = await sealData({ v: 2, sid: randomUUID(), sub: 'demo', role: 'user', createdAt: longAgo, remember: false }, {
+    password: { [passwordId(TEST_SECRET)]: TEST_SECRET },
     ttl: 3600,
   });
   expect((await statusWith(seal)).body).toEqual({ authenticated: false, reason: 'absolute' });

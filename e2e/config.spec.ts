@@ -4,7 +4,7 @@ import { SERVERS, TEST_SECRET } from './servers';
 
 /** Starts the production server with `env` and returns how it ended, or null if it kept running for 20 s. */
 function start(env: Record<string, string>): Promise<{ code: number | null; output: string } | null> {
-  const server = spawn('next', ['start', '--port', String(SERVERS.main.port + 9)], {
+  const server = spawn('next', ['start', '--port', String(SERVERS.main.port + 11)], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SESSION_SECRET: TEST_SECRET, ...env },
   });
   let output = '';

@@ -9,11 +9,18 @@ export const TEST_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
 // E2E_PORT_BASE moves both servers, so two checkouts can run their suites side by side.
 const BASE_PORT = Number(process.env.E2E_PORT_BASE ?? 3100);
 
+// One run id for the whole run (workers inherit it): each run starts with empty session databases.
+process.env.E2E_RUN_ID ??= String(Date.now());
+export const dbPath = (name: string) => `.data/e2e/${process.env.E2E_RUN_ID}-${name}.db`;
+
 export const SERVERS = {
-  main: { port: BASE_PORT, env: {} },
+  main: { port: BASE_PORT, env: { SESSION_DB_PATH: dbPath('main') } },
   // The warning must be at least 20 s (WCAG 2.2.1), so the shortest idle lifetime is a little longer.
-  short: { port: BASE_PORT + 1, env: { SESSION_IDLE_TIMEOUT: '25s', SESSION_WARNING_BEFORE: '20s', SESSION_ABSOLUTE_TIMEOUT: '40s' } },
-  hour: { port: BASE_PORT + 8, env: { SESSION_ABSOLUTE_TIMEOUT: '1h' } },
+  short: {
+    port: BASE_PORT + 1,
+    env: { SESSION_DB_PATH: dbPath('short'), SESSION_IDLE_TIMEOUT: '25s', SESSION_WARNING_BEFORE: '20s', SESSION_ABSOLUTE_TIMEOUT: '40s' },
+  },
+  hour: { port: BASE_PORT + 10, env: { SESSION_DB_PATH: dbPath('hour'), SESSION_ABSOLUTE_TIMEOUT: '1h' } },
 } as const;
 
 export const urlOf = (server: keyof typeof SERVERS) => `http://localhost:${SERVERS[server].port}`;

@@ -10,6 +10,8 @@ describe('parseConfig', () => {
       production: true,
       secret: SECRET,
       policy: { idleMs: { user: 1_800_000, admin: 28_800_000 }, absoluteMs: 43_200_000, warningBeforeMs: 300_000 },
+      store: { kind: 'sqlite', path: '.data/sessions.db' },
+      throttle: { windowMs: 900_000, maxFailuresPerUser: 5, maxFailuresPerAddress: 50 },
     });
   });
 
@@ -34,8 +36,22 @@ describe('parseConfig', () => {
     [{ SESSION_SECRET: SECRET, SESSION_ABSOLUTE_TIMEOUT: '12 hours' }, /SESSION_ABSOLUTE_TIMEOUT expected a duration/],
     [{ SESSION_SECRET: SECRET, SESSION_WARNING_BEFORE: '30m' }, /SESSION_WARNING_BEFORE must be shorter than every idle timeout/],
     [{ SESSION_SECRET: SECRET, SESSION_WARNING_BEFORE: '19s' }, /SESSION_WARNING_BEFORE must be at least 20 seconds/],
+    [{ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: 'short' }, /SESSION_SECRET_PREVIOUS must be at least 32 characters/],
+    [{ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: SECRET }, /SESSION_SECRET_PREVIOUS must differ from SESSION_SECRET/],
+    [{ SESSION_SECRET: SECRET, REDIS_URL: 'http://localhost:6379' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ SESSION_SECRET: SECRET, REDIS_URL: 'not a url' }, /REDIS_URL/],
+    [{ SESSION_SECRET: SECRET, SIGN_IN_MAX_FAILURES_PER_USER: '0' }, /SIGN_IN_MAX_FAILURES_PER_USER expected a whole number/],
+    [{ SESSION_SECRET: SECRET, SIGN_IN_THROTTLE_WINDOW: 'later' }, /SIGN_IN_THROTTLE_WINDOW expected a duration/],
   ])('stops on %j, naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('chooses Redis when REDIS_URL is set, and keeps the previous secret for rotation', () => {
+    const other = 'y'.repeat(32);
+    const parsed = parseConfig({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: other, REDIS_URL: 'redis://127.0.0.1:6390' });
+    expect(parsed.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6390' });
+    expect(parsed.previousSecret).toBe(other);
+    expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_DB_PATH: '/tmp/x.db' }).store).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
   });
 
   it('names every wrong variable at once', () => {

@@ -1,11 +1,12 @@
 import 'server-only';
 import type { z } from 'zod';
+import { StoreUnavailableError } from './session-store/types';
 
 /** Every session answer is personal and short-lived: no cache may keep it. */
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
-export function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: NO_STORE });
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
 }
 
 /** A failure with a status the client should see; everything else becomes a logged, generic 500. */
@@ -56,6 +57,11 @@ export function handle<Args extends unknown[]>(handler: (...args: Args) => Promi
       return await handler(...args);
     } catch (error) {
       if (error instanceof HttpError) return json({ error: error.message }, error.status);
+      // Nothing was decided: no sign-in, no sign-out. The client may retry; Redis reconnects by itself.
+      if (error instanceof StoreUnavailableError) {
+        console.error('Session store unavailable', error.cause);
+        return json({ error: 'The session service is unavailable. Please try again in a moment.' }, 503, { 'Retry-After': '5' });
+      }
       console.error('Unhandled error in route handler', error);
       return json({ error: 'Something went wrong on our side' }, 500);
     }

@@ -4,7 +4,8 @@
  */
 import type { Role } from './session-policy';
 
-export const SIGNED_OUT_REASONS = ['none', 'idle', 'absolute', 'invalid', 'signed-out'] as const;
+/** `revoked`: ended by the user from another device ("Sign out other sessions") or by an administrator. */
+export const SIGNED_OUT_REASONS = ['none', 'idle', 'absolute', 'invalid', 'signed-out', 'revoked'] as const;
 export type SignedOutReason = (typeof SIGNED_OUT_REASONS)[number];
 
 export interface ActiveStatus {

@@ -1,40 +1,48 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
-import { sealData, unsealData } from 'iron-session';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { config } from './config';
 import { deadlines, endReason, reportActivity, ROLES } from './session-policy';
+import { seal, unseal } from './session-seal';
 import type { ActiveStatus, SignedOutReason } from './session-status';
+import { purgeNowAndThen, sessionStore, type SessionRecord } from './session-store';
 import { findUser, type User } from './users';
 
 /**
  * The only module that knows the session cookie: its name, secret, lifetime and attributes.
  *
- * Why `sealData`/`unsealData` and not `getIronSession`: iron-session ties the cookie's Max-Age to the
- * seal's ttl, and asking it for a browser-session cookie (`maxAge: undefined`) silently sets the
- * ttl to 0, a seal that never expires. Here the seal's ttl covers the absolute lifetime, the cookie
- * is a browser-session cookie or has a Max-Age that follows the sliding deadline, and the real
- * deadlines are checked from the payload on every request. See DESIGN notes in README.
+ * The cookie is sealed with iron-session's `sealData`/`unsealData` and names a server-side record that
+ * holds last activity and whether the session has ended. The record is what makes sign-out, expiry
+ * and revocation final: a saved copy of the cookie is only as good as its record.
+ *
+ * Why not `getIronSession`: it ties the cookie's Max-Age to the seal's ttl, and a browser-session
+ * cookie (`maxAge: undefined`) silently gets a ttl of 0, a seal that never expires. Here the seal's
+ * ttl covers the absolute lifetime and the real deadlines are checked from the record on every request.
  */
 
 const PayloadSchema = z.object({
-  v: z.literal(1),
-  /** Fresh for every sign-in; names the session to other tabs and, later, to a server-side store. */
-  sid: z.string().min(1),
+  v: z.literal(2),
+  /** Fresh for every sign-in (no fixation); the key of the server-side record. */
+  sid: z.uuid(),
   sub: z.string().min(1),
   role: z.enum(ROLES),
   createdAt: z.number().int().nonnegative(),
-  lastActivityAt: z.number().int().nonnegative(),
   /** "Keep me signed in": a persistent cookie rather than a browser-session one. */
   remember: z.boolean(),
 });
-export type SessionData = z.infer<typeof PayloadSchema>;
+type Payload = z.infer<typeof PayloadSchema>;
+export type SessionData = Payload & { lastActivityAt: number };
 
 export type SessionRead =
-  | { active: true; session: SessionData; user: User; now: number }
+  | { active: true; session: SessionData; user: User; now: number; seal: string; stale: boolean }
   | { active: false; reason: SignedOutReason };
+
+/** Longer than any seal this app writes; longer values are refused before any crypto runs. */
+const MAX_SEAL_LENGTH = 2048;
+/** How long a record outlives its absolute deadline, so a replayed cookie still learns why it ended. */
+const TOMBSTONE_MS = 60 * 60_000;
 
 function cookieName(): string {
   // `__Host-` pins the cookie to this origin: Secure, Path=/ and no Domain, or the browser refuses it.
@@ -45,30 +53,61 @@ function cookieAttributes() {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: config().production } as const;
 }
 
-/** The session behind this request's cookie, checked against both deadlines. Never writes. */
+function secrets() {
+  const { secret, previousSecret } = config();
+  return previousSecret ? { current: secret, previous: previousSecret } : { current: secret };
+}
+
+/**
+ * Verified seals, so a status check costs a map lookup instead of an unseal. Only the seal's
+ * integrity is cached: the record is still read on every request, so revocation and deadlines hold
+ * to the millisecond. Bounded; the oldest entry goes first.
+ */
+const verified = new Map<string, { payload: Payload; stale: boolean }>();
+const VERIFIED_MAX = 10_000;
+
+async function readPayload(value: string): Promise<{ payload: Payload; stale: boolean } | 'expired' | undefined> {
+  const hit = verified.get(value);
+  if (hit) return hit;
+  if (value.length > MAX_SEAL_LENGTH) return undefined;
+  const unsealed = await unseal(value, secrets(), config().policy.absoluteMs / 1000);
+  if (unsealed === undefined || unsealed === 'expired') return unsealed;
+  const parsed = PayloadSchema.safeParse(unsealed.data);
+  if (!parsed.success) return undefined;
+  const entry = { payload: parsed.data, stale: unsealed.stale };
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? '');
+  verified.set(value, entry);
+  return entry;
+}
+
+/** The session behind this request's cookie, checked against its record and both deadlines. Never extends it. */
 export async function getSession(): Promise<SessionRead> {
-  const seal = (await cookies()).get(cookieName())?.value;
-  if (!seal) return { active: false, reason: 'none' };
+  const value = (await cookies()).get(cookieName())?.value;
+  if (!value) return { active: false, reason: 'none' };
 
-  const { secret, policy } = config();
-  let sealExpired = false;
-  const data = await unsealData(seal, {
-    password: secret,
-    ttl: policy.absoluteMs / 1000,
-    onUnsealError: (reason) => {
-      sealExpired = reason === 'expired';
-    },
-  });
+  const read = await readPayload(value);
   // The seal outlives every session it holds, so an expired seal means the absolute limit passed long ago.
-  if (sealExpired) return { active: false, reason: 'absolute' };
+  if (read === 'expired') return { active: false, reason: 'absolute' };
+  if (!read) return { active: false, reason: 'invalid' };
+  const { payload, stale } = read;
 
-  const parsed = PayloadSchema.safeParse(data);
-  const user = parsed.success ? findUser(parsed.data.sub) : undefined;
-  if (!parsed.success || !user || user.role !== parsed.data.role) return { active: false, reason: 'invalid' };
-
+  const { policy } = config();
   const now = Date.now();
-  const ended = endReason(parsed.data, now, policy);
-  return ended ? { active: false, reason: ended } : { active: true, session: parsed.data, user, now };
+  purgeNowAndThen(now);
+  // Past the absolute deadline nothing can revive the session: answer without asking the store.
+  if (payload.createdAt + policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
+
+  const store = sessionStore();
+  const record = await store.get(payload.sid);
+  const user = findUser(payload.sub);
+  if (!record || record.username !== payload.sub || !user || user.role !== payload.role) return { active: false, reason: 'invalid' };
+  if (record.endReason) return { active: false, reason: record.endReason };
+  const ended = endReason(record, now, policy);
+  if (ended) {
+    await store.end(record.id, ended, now);
+    return { active: false, reason: ended };
+  }
+  return { active: true, session: { ...payload, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
 }
 
 /** For protected pages: the active session, or a redirect to the login page that remembers where the user was going. */
@@ -76,7 +115,7 @@ export async function requireSession(returnTo: string): Promise<Extract<SessionR
   const read = await getSession();
   if (read.active) return read;
   const query = new URLSearchParams({ returnTo });
-  if (read.reason === 'idle' || read.reason === 'absolute') query.set('reason', read.reason);
+  if (read.reason !== 'none' && read.reason !== 'invalid') query.set('reason', read.reason);
   redirect(`/login?${query}`);
 }
 
@@ -94,42 +133,69 @@ export function toStatus(session: SessionData, now: number): ActiveStatus {
   };
 }
 
-async function write(session: SessionData, now: number): Promise<void> {
-  const { secret, policy } = config();
-  // The seal's ttl spans the absolute lifetime from now; the payload's deadlines are what end the session.
-  const seal = await sealData(session, { password: secret, ttl: policy.absoluteMs / 1000 });
-  const maxAge = session.remember ? Math.ceil((deadlines(session, policy).endsAt - now) / 1000) : undefined;
-  (await cookies()).set(cookieName(), seal, { ...cookieAttributes(), ...(maxAge === undefined ? {} : { maxAge }) });
+/** Sets the cookie; `value` re-sends an existing seal, so only a persistent cookie's Max-Age changes. */
+async function writeCookie(session: SessionData, now: number, value?: string): Promise<void> {
+  const { policy } = config();
+  const { sid, sub, role, createdAt, remember, v } = session;
+  // The seal's ttl spans the absolute lifetime from now; the record's deadlines are what end the session.
+  const sealed = value ?? (await seal({ v, sid, sub, role, createdAt, remember }, secrets(), policy.absoluteMs / 1000));
+  const maxAge = remember ? Math.ceil((deadlines(session, policy).endsAt - now) / 1000) : undefined;
+  (await cookies()).set(cookieName(), sealed, { ...cookieAttributes(), ...(maxAge === undefined ? {} : { maxAge }) });
 }
 
-/** Route handlers only: expires the cookie in the browser. */
+/** Route handlers and server actions only: expires the cookie in the browser. */
 export async function clearSessionCookie(): Promise<void> {
   (await cookies()).set(cookieName(), '', { ...cookieAttributes(), maxAge: 0 });
 }
 
-export async function signIn(user: User, remember: boolean): Promise<ActiveStatus> {
+/** Starts a new session (a new id, a new record) for a user whose credentials were just checked. */
+export async function startSession(user: User, remember: boolean, userAgent: string): Promise<ActiveStatus> {
+  const { policy } = config();
   const now = Date.now();
-  const session: SessionData = {
-    v: 1,
-    sid: randomUUID(),
-    sub: user.username,
+  const session: SessionData = { v: 2, sid: randomUUID(), sub: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
+  const { endsAt, absoluteAt } = deadlines(session, policy);
+  await sessionStore().create({
+    id: session.sid,
+    username: user.username,
     role: user.role,
     createdAt: now,
     lastActivityAt: now,
+    expiresAt: endsAt,
+    purgeAt: absoluteAt + TOMBSTONE_MS,
     remember,
-  };
-  await write(session, now);
+    userAgent: userAgent.slice(0, 512),
+  });
+  await writeCookie(session, now);
   return toStatus(session, now);
 }
 
 /**
  * Slides the idle deadline to the user's last real activity, `idleMs` before now (0 for a button press).
- * Route handlers only. Returns the reason instead when the session has already ended.
+ * One store update; the cookie is written again only when it must change: a persistent cookie's
+ * Max-Age follows the deadline, and a cookie sealed with the previous secret is resealed.
+ * Returns the reason instead when the session has ended, including by a sign-out that won the race.
  */
 export async function keepAlive(idleMs: number): Promise<ActiveStatus | SignedOutReason> {
   const read = await getSession();
   if (!read.active) return read.reason;
-  const session = { ...read.session, lastActivityAt: reportActivity(read.session, read.now, idleMs) };
-  await write(session, read.now);
+  const { policy } = config();
+  const lastActivityAt = reportActivity(read.session, read.now, idleMs);
+  const moved = { ...read.session, lastActivityAt };
+  const record = await sessionStore().touch(read.session.sid, lastActivityAt, deadlines(moved, policy).endsAt);
+  if (!record) return 'invalid';
+  if (record.endReason) return record.endReason;
+  const session = { ...read.session, lastActivityAt: record.lastActivityAt };
+  if (read.stale) await writeCookie(session, read.now);
+  else if (session.remember) await writeCookie(session, read.now, read.seal);
   return toStatus(session, read.now);
 }
+
+/** Signs out: ends the record behind the cookie, whatever state it is in, then clears the cookie. */
+export async function endSession(): Promise<void> {
+  const value = (await cookies()).get(cookieName())?.value;
+  const read = value ? await readPayload(value) : undefined;
+  if (read && read !== 'expired') await sessionStore().end(read.payload.sid, 'signed-out', Date.now());
+  await clearSessionCookie();
+}
+
+export type { SessionRecord };

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ActiveSessions } from '@/components/active-sessions';
 import { LocalTime } from '@/components/local-time';
 import { NotesEditor } from '@/components/notes-editor';
 import { SessionTimeoutProvider } from '@/components/session-timeout-provider';
@@ -48,6 +49,7 @@ export default async function DashboardPage() {
             <dd>{session.remember ? 'kept after the browser closes (Keep me signed in)' : 'ends when the browser closes'}</dd>
           </dl>
         </section>
+        <ActiveSessions isAdmin={user.role === 'admin'} now={now} />
         <section className="card" aria-labelledby="work-heading">
           <h2 id="work-heading">Your work</h2>
           <NotesEditor username={user.username} />

@@ -16,6 +16,8 @@ function reasonMessage(reason: SignedOutReason, idle: string, absolute: string):
       return `Your session reached its maximum length of ${absolute}. Sign in again to carry on; your notes were kept.`;
     case 'signed-out':
       return 'You have signed out.';
+    case 'revoked':
+      return 'Your session was ended from another device or by an administrator. Sign in again to carry on.';
     case 'invalid':
       return 'Your session could not be read, so you were signed out. Please sign in again.';
     case 'none':

@@ -16,7 +16,7 @@ export class DashboardPage {
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1 });
     this.notes = page.getByRole('textbox', { name: 'Notes' });
-    this.signOut = page.getByRole('button', { name: 'Sign out' });
+    this.signOut = page.getByRole('button', { name: 'Sign out', exact: true });
     this.dialog = page.getByRole('dialog', { name: /logged out soon/ });
     this.stay = this.dialog.getByRole('button', { name: 'Stay signed in' });
     this.logOutNow = this.dialog.getByRole('button', { name: 'Log out now' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { handle, json, readJson } from '@/lib/http';
+import { assertSameOrigin } from '@/lib/same-origin';
 import { clearSessionCookie, keepAlive } from '@/lib/session';
 
 const DAY_MS = 86_400_000;
@@ -11,6 +12,7 @@ const KeepAliveBody = z.object({
 
 /** Slides the idle deadline to the user's last activity; never moves the absolute one. */
 export const POST = handle(async (request: Request) => {
+  assertSameOrigin(request);
   const { idleMs } = await readJson(request, KeepAliveBody, {});
   const result = await keepAlive(idleMs);
   if (typeof result === 'object') return json(result);

@@ -1,0 +1,72 @@
+import type { Page } from '@playwright/test';
+import { ADMIN, expect, signIn, test } from './fixtures';
+
+const PAGES = ['/login', '/login?reason=idle', '/dashboard', '/admin/sessions', '/no-such-page'];
+
+/** Collects CSP violations and console errors from the moment the page starts, before any of its scripts. */
+async function watchForViolations(page: Page) {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.exposeFunction('reportViolation', (text: string) => problems.push(`csp: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (window as unknown as { reportViolation: (text: string) => void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return problems;
+}
+
+test('every page sends a nonce-based CSP and the other security headers', async ({ page }) => {
+  await signIn(page.request, ADMIN);
+  const nonces = new Set<string>();
+  for (const path of PAGES) {
+    const response = await page.request.get(path, { maxRedirects: 0 });
+    const headers = response.headers();
+    const csp = headers['content-security-policy'] ?? '';
+    expect(csp, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(csp, path).toContain("object-src 'none'");
+    expect(csp, path).not.toContain('unsafe-inline');
+    expect(csp, path).not.toContain('unsafe-eval');
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+    expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+    nonces.add(/'nonce-([^']+)'/.exec(csp)?.[1] ?? '');
+  }
+  // A fresh nonce for every response.
+  expect(nonces.size).toBe(PAGES.length);
+});
+
+test('the API answers carry nosniff and Referrer-Policy too', async ({ request }) => {
+  const response = await request.get('/api/session');
+  expect(response.headers()['x-content-type-options']).toBe('nosniff');
+  expect(response.headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
+});
+
+test('the login page hydrates under the CSP with no violation and signs in', async ({ page, loginPage }) => {
+  const problems = await watchForViolations(page);
+  await loginPage.goto();
+  await loginPage.signIn('demo', 'demo-password');
+  await expect(page).toHaveURL('/dashboard');
+  await expect(page.getByTestId('absolute-end').locator('time')).toHaveAttribute('datetime', /.+/);
+  expect(problems).toEqual([]);
+});
+
+test('the dashboard and the admin page run under the CSP with no violation', async ({ page }) => {
+  const problems = await watchForViolations(page);
+  await signIn(page.request, ADMIN);
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('absolute-end').locator('time')).toHaveAttribute('datetime', /.+/);
+  await page.getByRole('link', { name: /Everyone's sessions/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Active sessions');
+  expect(problems).toEqual([]);
+});
+
+test('the pages cannot be framed', async ({ page }) => {
+  await page.goto('/login');
+  await page.setContent(`<iframe src="${page.url()}" title="framed"></iframe>`);
+  const frame = page.frameLocator('iframe');
+  await expect(frame.getByRole('heading', { name: 'Sign in' })).toHaveCount(0);
+});

@@ -1,0 +1,57 @@
+// No secret lives here (callers pass them in), so tests may seal cookies with it too.
+import { createHash } from 'node:crypto';
+import { sealData, unsealData } from 'iron-session';
+
+/**
+ * Seals with the current secret and unseals with the current or the previous one.
+ *
+ * Each secret's password id is derived from the secret itself rather than numbered 1 and 2: after a
+ * second rotation the old "current" becomes "previous" and keeps its id, so the cookies it sealed keep
+ * working. iron-session seals with the highest id of the map it is given, so sealing uses a map that
+ * holds only the current secret.
+ */
+export function passwordId(secret: string): number {
+  return Number.parseInt(createHash('sha256').update(secret).digest('hex').slice(0, 8), 16) + 1;
+}
+
+export interface Secrets {
+  current: string;
+  previous?: string;
+}
+
+export interface Unsealed {
+  data: unknown;
+  /** True when another secret than the current one sealed it: reseal at the next write. */
+  stale: boolean;
+}
+
+// `Fe26.2*<password id>*...`: the id iron-session wrote tells which secret sealed the cookie.
+function sealedWith(seal: string): string | undefined {
+  return seal.split('*', 2)[1];
+}
+
+export function seal(data: Record<string, unknown>, secrets: Secrets, ttlS: number): Promise<string> {
+  return sealData(data, { password: { [passwordId(secrets.current)]: secrets.current }, ttl: ttlS });
+}
+
+/** The payload, `'expired'` when the seal's ttl has passed, or `undefined` for anything unreadable. */
+export async function unseal(value: string, secrets: Secrets, ttlS: number): Promise<Unsealed | 'expired' | undefined> {
+  const currentId = passwordId(secrets.current);
+  const passwords: Record<number, string> = { [currentId]: secrets.current };
+  if (secrets.previous) passwords[passwordId(secrets.previous)] = secrets.previous;
+  let expired = false;
+  try {
+    const data = await unsealData(value, {
+      password: passwords,
+      ttl: ttlS,
+      onUnsealError: (reason) => {
+        expired = reason === 'expired';
+      },
+    });
+    if (expired) return 'expired';
+    if (data === null || typeof data !== 'object' || Object.keys(data).length === 0) return undefined;
+    return { data, stale: sealedWith(value) !== String(currentId) };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import 'server-only';
+import { config } from './config';
+import { startSession } from './session';
+import type { ActiveStatus } from './session-status';
+import { sessionStore } from './session-store';
+import { verifyCredentials } from './users';
+
+export interface SignInInput {
+  username: string;
+  password: string;
+  remember: boolean;
+}
+
+export interface ClientInfo {
+  /** The client's address as the server saw it (see `clientInfo`); the key of the per-address throttle. */
+  address: string;
+  userAgent: string;
+}
+
+export type SignInResult =
+  | { ok: true; status: ActiveStatus }
+  | { ok: false; kind: 'invalid-credentials' }
+  | { ok: false; kind: 'throttled'; retryAfterS: number };
+
+/**
+ * The client's address and browser from request headers. Next fills `X-Forwarded-For` with the
+ * socket's address when the request has none; behind a proxy, the proxy's last entry is the one it saw.
+ */
+export function clientInfo(headers: Headers): ClientInfo {
+  const forwarded = headers.get('x-forwarded-for') ?? '';
+  const address = forwarded.split(',').at(-1)?.trim().slice(0, 64) || 'unknown';
+  return { address, userAgent: headers.get('user-agent') ?? '' };
+}
+
+// Usernames are compared as the user would: case, width and surrounding spaces do not make a new key.
+const userKey = (username: string) => `user:${username.normalize('NFKC').trim().toLowerCase().slice(0, 100)}`;
+const addressKey = (address: string) => `addr:${address}`;
+
+/**
+ * The whole sign-in decision, for the JSON endpoint and the form's server action alike.
+ *
+ * Failures are counted per username (known or not, so the answer never tells them apart) and per
+ * client address, in fixed windows. Past either limit the answer is "throttled" with the time left,
+ * before any password check. Otherwise exactly one scrypt runs whether the user exists or not, so
+ * "no such user" and "wrong password" take the same time and get the same answer.
+ */
+export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
+  const { throttle } = config();
+  const store = sessionStore();
+  const now = Date.now();
+  const keys = [userKey(input.username), addressKey(client.address)] as const;
+  const [byUser, byAddress] = await Promise.all(keys.map((key) => store.failures(key, now)));
+  const blockedUntil = Math.max(
+    byUser && byUser.count >= throttle.maxFailuresPerUser ? byUser.resetAt : 0,
+    byAddress && byAddress.count >= throttle.maxFailuresPerAddress ? byAddress.resetAt : 0,
+  );
+  if (blockedUntil > now) return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((blockedUntil - now) / 1000)) };
+
+  const user = await verifyCredentials(input.username, input.password);
+  if (!user) {
+    await Promise.all(keys.map((key) => store.recordFailure(key, throttle.windowMs, now)));
+    return { ok: false, kind: 'invalid-credentials' };
+  }
+  await store.clearFailures(keys[0]);
+  return { ok: true, status: await startSession(user, input.remember, client.userAgent) };
+}
