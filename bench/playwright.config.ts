@@ -1,0 +1,22 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumExecutable } from '../e2e/chromium';
+
+/**
+ * `npm run bench`: every figure of the Performance table in one run, one bench at a time so they do
+ * not share the two cores. Servers are started by the benches themselves and stopped by pid.
+ */
+export default defineConfig({
+  testDir: '.',
+  testMatch: /\.bench\.ts$/,
+  globalSetup: './build-if-needed.ts',
+  globalTeardown: './report.ts',
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  timeout: 180_000,
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs() },
+  },
+});
