@@ -12,7 +12,8 @@ function chromiumVersion(): string {
   }
 }
 
-const format = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+const format = (value: number | null) =>
+  value === null || !Number.isFinite(value) ? 'n/a' : (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
 const verdict = (figure: Figure) => ({ true: 'pass', false: 'FAIL', null: '' })[String(passes(figure)) as 'true' | 'false' | 'null'];
 
 /** Prints the table and writes bench/results.json: figures, targets, verdicts and the machine they were measured on. */
