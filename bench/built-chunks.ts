@@ -26,6 +26,13 @@ export function firstLoadChunks(distDir: string, route: string): string[] {
   return [...new Set([...build.rootMainFiles, ...Object.values(manifest.entryJSFiles).flat()])];
 }
 
+const SOURCE_MAPPING_URL = /\/\/# sourceMappingURL=(\S+)\s*$/;
+
+/** The chunks' gzip bytes, each compressed on its own as a server sends it; a source-map comment does not count. */
+export function chunksGzip(distDir: string, chunks: string[]): number {
+  return chunks.reduce((sum, chunk) => sum + gzipBytes(readFileSync(join(distDir, chunk), 'utf8').replace(SOURCE_MAPPING_URL, '')), 0);
+}
+
 /**
  * A second production build, with browser source maps, into `distDir` so that `.next` (which the other
  * benches serve) stays as it is. `next build` points tsconfig.json and next-env.d.ts at the dist dir
@@ -59,7 +66,7 @@ export function codeBySource(distDir: string, chunks: string[]): Map<string, str
   const add = (source: string, code: string) => pieces.set(source, [...(pieces.get(source) ?? []), code]);
   for (const chunk of chunks) {
     const code = readFileSync(join(distDir, chunk), 'utf8');
-    const mapFile = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(code)?.[1];
+    const mapFile = SOURCE_MAPPING_URL.exec(code)?.[1];
     if (!mapFile) {
       add(`(no source map: ${chunk})`, code);
       continue;

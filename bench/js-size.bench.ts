@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
-import { buildWithSourceMaps, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
+import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
 import { record } from './results';
 
 /** What the timeout adds to a protected page: provider, dialog, hooks, controller, cross-tab channel, activity, client calls. */
@@ -51,10 +50,13 @@ const table = (rows: Array<[string, ...Array<string | number>]>) => rows.map(([n
 
 test('js-size: what the timeout adds to the dashboard first load, beside react-idle-timer', async () => {
   const firstLoad = firstLoadChunks('.next', '/dashboard');
-  const firstLoadGzip = firstLoad.reduce((sum, chunk) => sum + gzipBytes(readFileSync(`.next/${chunk}`, 'utf8')), 0);
+  const firstLoadGzip = chunksGzip('.next', firstLoad);
 
   buildWithSourceMaps(SOURCE_MAPS_DIST);
-  const bySource = codeBySource(SOURCE_MAPS_DIST, firstLoadChunks(SOURCE_MAPS_DIST, '/dashboard'));
+  const sourceMapsFirstLoad = firstLoadChunks(SOURCE_MAPS_DIST, '/dashboard');
+  // The attribution reads a second build: it must ship the same code as the .next measured above.
+  const sourceMapsGzip = chunksGzip(SOURCE_MAPS_DIST, sourceMapsFirstLoad);
+  const bySource = codeBySource(SOURCE_MAPS_DIST, sourceMapsFirstLoad);
   const pieces = (files: string[]) => files.map((file) => bySource.get(file) ?? '');
   const timeoutCode = pieces(TIMEOUT_FILES).join('');
   const builtGzip = gzipBytes(timeoutCode);
@@ -66,12 +68,6 @@ test('js-size: what the timeout adds to the dashboard first load, beside react-i
     const marginal = TIMEOUT_FILES.includes(file) ? builtGzip - gzipBytes(others) : gzipBytes(timeoutCode + code) - builtGzip;
     return [file, code.length, gzipBytes(code), marginal] as [string, number, number, number];
   });
-  // The attribution reads a second build: it must ship the same code as the .next measured above.
-  const sourceMapsFirstLoad = firstLoadChunks(SOURCE_MAPS_DIST, '/dashboard');
-  const sourceMapsGzip = sourceMapsFirstLoad.reduce(
-    (sum, chunk) => sum + gzipBytes(readFileSync(`${SOURCE_MAPS_DIST}/${chunk}`, 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '')),
-    0,
-  );
 
   const ours = await esbuildSize(`export { SessionTimeoutProvider } from '@/components/session-timeout-provider';`);
   const theirs = await esbuildSize(
