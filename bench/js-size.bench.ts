@@ -1,5 +1,7 @@
 import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
+import { startApp } from '../e2e/app-server';
+import { signInOverHttp } from '../e2e/fixtures';
 import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
 import { record } from './results';
 
@@ -23,6 +25,22 @@ const SHARED_FILES = ['lib/duration.ts'];
 
 const SOURCE_MAPS_DIST = '.next-source-maps';
 const TARGET_BYTES = 3072;
+const PORT = 3457;
+
+/** The `<script src>` of the dashboard as `next start` serves it to a signed-in user, less the noModule polyfills. */
+async function renderedScripts(): Promise<string[]> {
+  const app = await startApp(PORT, { SESSION_DB_PATH: '.data/bench/js-size.db' });
+  try {
+    const cookie = await signInOverHttp(app.url);
+    const html = await (await fetch(`${app.url}/dashboard`, { headers: { cookie }, redirect: 'manual' })).text();
+    return [...html.matchAll(/<script\b[^>]*>/g)]
+      .map(([tag]) => tag)
+      .filter((tag) => !/\bnoModule\b/i.test(tag))
+      .flatMap((tag) => /\bsrc="\/_next\/([^"]+)"/.exec(tag)?.[1] ?? []);
+  } finally {
+    await app.stop();
+  }
+}
 
 /** Minified ESM, React external, gzip level 9: the same measure for ours and for react-idle-timer. */
 async function esbuildSize(entry: string) {
@@ -51,6 +69,8 @@ const table = (rows: Array<[string, ...Array<string | number>]>) => rows.map(([n
 test('js-size: what the timeout adds to the dashboard first load, beside react-idle-timer', async () => {
   const firstLoad = firstLoadChunks('.next', '/dashboard');
   const firstLoadGzip = chunksGzip('.next', firstLoad);
+  // The manifests' list must be what the page really loads.
+  expect([...(await renderedScripts())].sort()).toEqual([...firstLoad].sort());
 
   buildWithSourceMaps(SOURCE_MAPS_DIST);
   const sourceMapsFirstLoad = firstLoadChunks(SOURCE_MAPS_DIST, '/dashboard');
