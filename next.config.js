@@ -12,6 +12,9 @@ const SECURITY_HEADERS = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // The JS-size bench builds once more with browser source maps into its own folder (bench/js-size.bench.ts).
+  productionBrowserSourceMaps: process.env.BENCH_SOURCE_MAPS === '1',
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   async headers() {
     return [{ source: '/:path*', headers: SECURITY_HEADERS }];

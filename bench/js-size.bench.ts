@@ -1,0 +1,126 @@
+import { build } from 'esbuild';
+import { expect, test } from '@playwright/test';
+import { startApp } from '../e2e/app-server';
+import { signInOverHttp } from '../e2e/fixtures';
+import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
+import { record } from './results';
+
+/** What the timeout adds to a protected page: provider, dialog, hooks, controller, cross-tab channel, activity, client calls. */
+const TIMEOUT_FILES = [
+  'components/session-timeout-provider.tsx',
+  'components/session-timeout-dialog.tsx',
+  'components/use-session-timeout.ts',
+  'components/use-hidden-tab-title.ts',
+  'lib/timeout-controller.ts',
+  'lib/tab-channel.ts',
+  'lib/activity.ts',
+  'lib/session-client.ts',
+  'lib/announcement.ts',
+  // The signed-out reasons that lib/session-client.ts checks a response against.
+  'lib/session-status.ts',
+];
+
+/** Imported by the timeout but not counted as its own: formatCountdown sits beside the page's duration helpers. */
+const SHARED_FILES = ['lib/duration.ts'];
+
+const SOURCE_MAPS_DIST = '.next-source-maps';
+const TARGET_BYTES = 3072;
+const PORT = 3457;
+
+/** The `<script src>` of the dashboard as `next start` serves it to a signed-in user, less the noModule polyfills. */
+async function renderedScripts(): Promise<string[]> {
+  const app = await startApp(PORT, { SESSION_DB_PATH: '.data/bench/js-size.db' });
+  try {
+    const cookie = await signInOverHttp(app.url);
+    const html = await (await fetch(`${app.url}/dashboard`, { headers: { cookie }, redirect: 'manual' })).text();
+    return [...html.matchAll(/<script\b[^>]*>/g)]
+      .map(([tag]) => tag)
+      .filter((tag) => !/\bnoModule\b/i.test(tag))
+      .flatMap((tag) => /\bsrc="\/_next\/([^"]+)"/.exec(tag)?.[1] ?? []);
+  } finally {
+    await app.stop();
+  }
+}
+
+/** Minified ESM, React external, gzip level 9: the same measure for ours and for react-idle-timer. */
+async function esbuildSize(entry: string) {
+  const result = await build({
+    stdin: { contents: entry, resolveDir: process.cwd(), sourcefile: 'entry.tsx', loader: 'tsx' },
+    tsconfig: 'tsconfig.json',
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    external: ['react', 'react-dom'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.text ?? '';
+  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  return { gzip: gzipBytes(code), minified: code.length, inputs: Object.entries(inputs).map(([path, { bytesInOutput }]) => ({ path, bytesInOutput })) };
+}
+
+const table = (rows: Array<[string, ...Array<string | number>]>) => rows.map(([name, ...cells]) => `  ${name.padEnd(44)} ${cells.map((cell) => String(cell).padStart(8)).join(' ')}`).join('\n');
+
+test('js-size: what the timeout adds to the dashboard first load, beside react-idle-timer', async () => {
+  const firstLoad = firstLoadChunks('.next', '/dashboard');
+  const firstLoadGzip = chunksGzip('.next', firstLoad);
+  // The manifests' list must be what the page really loads.
+  expect([...(await renderedScripts())].sort()).toEqual([...firstLoad].sort());
+
+  buildWithSourceMaps(SOURCE_MAPS_DIST);
+  const sourceMapsFirstLoad = firstLoadChunks(SOURCE_MAPS_DIST, '/dashboard');
+  // The attribution reads a second build: it must ship the same code as the .next measured above.
+  const sourceMapsGzip = chunksGzip(SOURCE_MAPS_DIST, sourceMapsFirstLoad);
+  const bySource = codeBySource(SOURCE_MAPS_DIST, sourceMapsFirstLoad);
+  const pieces = (files: string[]) => files.map((file) => bySource.get(file) ?? '');
+  const timeoutCode = pieces(TIMEOUT_FILES).join('');
+  const builtGzip = gzipBytes(timeoutCode);
+  // Alone: the file's code gzipped by itself. Marginal: what the feature's gzip loses without it (gzip shares
+  // repeated strings between files, so the marginal figures add up to less than the whole).
+  const perFile = [...TIMEOUT_FILES, ...SHARED_FILES].map((file) => {
+    const code = bySource.get(file) ?? '';
+    const others = pieces(TIMEOUT_FILES.filter((other) => other !== file)).join('');
+    const marginal = TIMEOUT_FILES.includes(file) ? builtGzip - gzipBytes(others) : gzipBytes(timeoutCode + code) - builtGzip;
+    return [file, code.length, gzipBytes(code), marginal] as [string, number, number, number];
+  });
+
+  const ours = await esbuildSize(`export { SessionTimeoutProvider } from '@/components/session-timeout-provider';`);
+  const theirs = await esbuildSize(
+    `import { useIdleTimer } from 'react-idle-timer';\nexport const useIdle = () => useIdleTimer({ timeout: 30 * 60_000, promptBeforeIdle: 5 * 60_000 });`,
+  );
+  const ratio = ours.gzip / theirs.gzip;
+
+  console.log(`js-size: dashboard first load = ${firstLoad.length} chunks, ${firstLoadGzip} B gzip (the source-map build: ${sourceMapsGzip} B)`);
+  console.log(`js-size: timeout code in the built chunks (minified bytes, gzip alone, gzip marginal):\n${table(perFile)}`);
+  console.log(`js-size: esbuild bundle of ours (minified bytes in output):\n${table(ours.inputs.map(({ path, bytesInOutput }) => [path, bytesInOutput]))}`);
+  console.log(`js-size: ours ${ours.minified} B minified, ${ours.gzip} B gzip; react-idle-timer ${theirs.minified} B minified, ${theirs.gzip} B gzip`);
+
+  record('js-size', [
+    { id: 'dashboard-first-load', label: 'dashboard first-load JS, gzip', value: firstLoadGzip, unit: 'B', note: `${firstLoad.length} chunks from .next's manifests, noModule polyfills excluded` },
+    {
+      id: 'timeout-built',
+      label: 'timeout feature, from the built chunks, gzip',
+      value: builtGzip,
+      unit: 'B',
+      target: { op: '<=', value: TARGET_BYTES },
+      note: `Turbopack source maps; per file (minified/gzip alone/gzip marginal): ${perFile.map(([file, ...bytes]) => `${file} ${bytes.join('/')}`).join(', ')}`,
+    },
+    { id: 'timeout-esbuild', label: 'timeout feature, esbuild min+gzip', value: ours.gzip, unit: 'B', target: { op: '<=', value: TARGET_BYTES } },
+    { id: 'react-idle-timer-esbuild', label: 'react-idle-timer useIdleTimer, esbuild min+gzip', value: theirs.gzip, unit: 'B' },
+    { id: 'ratio', label: 'ours / react-idle-timer', value: ratio, unit: 'x', target: { op: '<=', value: 0.5 } },
+  ]);
+
+  // The source maps must really point into our files, or the attribution means nothing.
+  for (const [file, minified] of perFile) expect(minified, `${file} found in the dashboard's built chunks`).toBeGreaterThan(0);
+  expect(Math.abs(sourceMapsGzip - firstLoadGzip) / firstLoadGzip, 'the source-map build ships the same code as .next').toBeLessThan(0.01);
+  for (const text of ['You will be logged out soon', '/api/session/keep-alive', 'BroadcastChannel', 'pointerdown']) expect(timeoutCode).toContain(text);
+
+  expect.soft(builtGzip, 'timeout feature from the built chunks, gzip bytes').toBeLessThanOrEqual(TARGET_BYTES);
+  expect.soft(ours.gzip, 'timeout feature, esbuild gzip bytes').toBeLessThanOrEqual(TARGET_BYTES);
+  expect.soft(ratio, 'ours / react-idle-timer').toBeLessThanOrEqual(0.5);
+});
