@@ -14,7 +14,14 @@ const clockTime = (at: number) => new Date(at).toLocaleTimeString(undefined, { h
  * inert. The idle warning can be answered (Escape means "Stay signed in", as in the GOV.UK/HMRC and
  * ONS dialogs); the absolute one only acknowledged, since nothing can move that deadline.
  */
-export function SessionTimeoutDialog({ controller }: { controller: TimeoutController }) {
+/** The dialog's fixed words, rendered on the server: they never change, so they need not ship as code. */
+export interface TimeoutCopy {
+  idle: string;
+  absolute: string;
+  failed: string;
+}
+
+export function SessionTimeoutDialog({ controller, copy }: { controller: TimeoutController; copy: TimeoutCopy }) {
   const { phase, secondsLeft, endsAt, extending, keepAliveFailed } = useSessionTimeout(controller);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const primaryRef = useRef<HTMLButtonElement>(null);
@@ -53,11 +60,7 @@ export function SessionTimeoutDialog({ controller }: { controller: TimeoutContro
       onClose={answer}
     >
       <h2 id="timeout-dialog-title">{title}</h2>
-      <p id="timeout-dialog-description">
-        {absolute
-          ? 'Save your work: sessions have a fixed maximum length, and activity cannot extend it. You will need to sign in again; your notes are kept.'
-          : 'You have not used this page for a while. To protect your account, we will log you out when the time runs out. Anything you typed is kept.'}
-      </p>
+      <p id="timeout-dialog-description">{absolute ? copy.absolute : copy.idle}</p>
       <p className="dialog__countdown" aria-hidden="true" data-testid="timeout-countdown">
         {countdown}
       </p>
@@ -66,7 +69,7 @@ export function SessionTimeoutDialog({ controller }: { controller: TimeoutContro
       </p>
       {keepAliveFailed && !absolute && (
         <p className="dialog__error" role="status">
-          We could not reach the server to keep you signed in. We will keep trying, or press Stay signed in to try again now.
+          {copy.failed}
         </p>
       )}
       <div className="dialog__actions">

@@ -6,12 +6,12 @@ import { sendKeepAlive, signOutAndLeave } from '@/lib/session-client';
 import type { ActiveStatus } from '@/lib/session-status';
 import { openTabChannel } from '@/lib/tab-channel';
 import { TimeoutController } from '@/lib/timeout-controller';
-import { SessionTimeoutDialog } from './session-timeout-dialog';
+import { SessionTimeoutDialog, type TimeoutCopy } from './session-timeout-dialog';
 
 const ControllerContext = createContext<TimeoutController | null>(null);
 
-/** The protected page's timer. Wraps the page and renders the warning dialog beside it. */
-export function SessionTimeoutProvider({ status, children }: { status: ActiveStatus; children: ReactNode }) {
+/** The protected page's timer. Wraps the page and renders the warning dialog beside it; see `SessionTimeout`. */
+export function SessionTimeoutProvider({ status, copy, children }: { status: ActiveStatus; copy: TimeoutCopy; children: ReactNode }) {
   const [controller] = useState(
     () =>
       new TimeoutController(status, {
@@ -39,7 +39,7 @@ export function SessionTimeoutProvider({ status, children }: { status: ActiveSta
   return (
     <ControllerContext value={controller}>
       {children}
-      <SessionTimeoutDialog controller={controller} />
+      <SessionTimeoutDialog controller={controller} copy={copy} />
     </ControllerContext>
   );
 }

@@ -8,23 +8,18 @@ export const ACTIVITY_EVENTS = ['mousemove', 'mousedown', 'keydown', 'wheel', 's
 /** Passive and capturing: never delays scrolling, and sees scrolls of inner elements too. */
 const LISTENER_OPTIONS: AddEventListenerOptions = { passive: true, capture: true };
 
-export function listenForActivity(target: Window, onActivity: () => void): () => void {
-  for (const type of ACTIVITY_EVENTS) target.addEventListener(type, onActivity, LISTENER_OPTIONS);
+function listen(target: Window, types: readonly string[], handler: () => void, options?: AddEventListenerOptions): () => void {
+  for (const type of types) target.addEventListener(type, handler, options);
   return () => {
-    for (const type of ACTIVITY_EVENTS) target.removeEventListener(type, onActivity, LISTENER_OPTIONS);
+    for (const type of types) target.removeEventListener(type, handler, options);
   };
 }
 
+export const listenForActivity = (target: Window, onActivity: () => void) => listen(target, ACTIVITY_EVENTS, onActivity, LISTENER_OPTIONS);
+
 /**
  * Moments when timers may have been throttled or frozen (background tab, sleeping laptop, back/forward
- * cache, lost network): the deadline must be checked again. These are not activity.
+ * cache, lost network): the deadline must be checked again. These are not activity. (`visibilitychange`
+ * is fired at the document and bubbles to the window.)
  */
-export function listenForWake(target: Window, onWake: () => void): () => void {
-  const document = target.document;
-  document.addEventListener('visibilitychange', onWake);
-  for (const type of ['focus', 'pageshow', 'online'] as const) target.addEventListener(type, onWake);
-  return () => {
-    document.removeEventListener('visibilitychange', onWake);
-    for (const type of ['focus', 'pageshow', 'online'] as const) target.removeEventListener(type, onWake);
-  };
-}
+export const listenForWake = (target: Window, onWake: () => void) => listen(target, ['visibilitychange', 'focus', 'pageshow', 'online'], onWake);

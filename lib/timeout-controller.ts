@@ -239,13 +239,10 @@ export class TimeoutController {
         this.#settle();
         this.#broadcast?.({ type: 'extended', from: this.#id, reportedActivity: activity, deadlines: this.#deadlines });
       } else {
+        // Retried with backoff; meanwhile `check` opens the warning in every tab (a failure skips the
+        // report at the warning point), so a user whose activity could not be reported sees the risk.
         this.#failures += 1;
         this.#retryAt = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.#failures - 1));
-        // A user whose activity could not be reported must see, in every tab, that the session is at risk.
-        if (this.#phase === 'active' && this.#env.now() >= this.#deadlines.idle - this.#deadlines.warningBeforeMs) {
-          this.#phase = 'warning';
-          this.#broadcast?.({ type: 'warning', from: this.#id });
-        }
       }
       this.check();
     });

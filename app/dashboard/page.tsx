@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { ActiveSessions } from '@/components/active-sessions';
 import { LocalTime } from '@/components/local-time';
 import { NotesEditor } from '@/components/notes-editor';
-import { SessionTimeoutProvider } from '@/components/session-timeout-provider';
+import { SessionTimeout } from '@/components/session-timeout';
 import { SignOutButton } from '@/components/sign-out-button';
 import { formatDuration } from '@/lib/duration';
 import { requireSession, toStatus } from '@/lib/session';
@@ -15,7 +15,7 @@ export default async function DashboardPage() {
   const status = toStatus(session, now);
 
   return (
-    <SessionTimeoutProvider status={status}>
+    <SessionTimeout status={status}>
       <header className="topbar">
         <span className="topbar__title">Session timeout, done right</span>
         <SignOutButton username={user.username} />
@@ -55,6 +55,6 @@ export default async function DashboardPage() {
           <NotesEditor username={user.username} />
         </section>
       </main>
-    </SessionTimeoutProvider>
+    </SessionTimeout>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { SessionTimeoutProvider } from '@/components/session-timeout-provider';
+import { SessionTimeout } from '@/components/session-timeout';
 import { SessionList } from '@/components/session-list';
 import { SignOutButton } from '@/components/sign-out-button';
 import { endSessionAsAdmin } from '@/lib/session-actions';
@@ -20,7 +20,7 @@ export default async function AdminSessionsPage() {
   if (!Array.isArray(sessions)) redirect('/dashboard');
 
   return (
-    <SessionTimeoutProvider status={toStatus(session, now)}>
+    <SessionTimeout status={toStatus(session, now)}>
       <header className="topbar">
         <span className="topbar__title">Session timeout, done right</span>
         <SignOutButton username={session.sub} />
@@ -51,6 +51,6 @@ export default async function AdminSessionsPage() {
           />
         </section>
       </main>
-    </SessionTimeoutProvider>
+    </SessionTimeout>
   );
 }
