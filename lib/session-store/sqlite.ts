@@ -105,7 +105,9 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async touch(id: string, lastActivityAt: number, expiresAt: number): Promise<SessionRecord | undefined> {
-    return toRecord(this.sql.touch.get(lastActivityAt, expiresAt, id) as Row | undefined) ?? this.get(id);
+    // `all`, not `get`: a RETURNING statement left unfinished holds its transaction open, and SQLite can
+    // then never checkpoint the write-ahead log, which grows with every keep-alive.
+    return toRecord(this.sql.touch.all(lastActivityAt, expiresAt, id)[0] as Row | undefined) ?? this.get(id);
   }
 
   async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
@@ -131,7 +133,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async recordFailure(key: string, windowMs: number, now: number): Promise<FailureCount> {
-    const row = this.sql.failure.get({ key, now, resetAt: now + windowMs }) as Row;
+    const row = this.sql.failure.all({ key, now, resetAt: now + windowMs })[0] as Row;
     return { count: Number(row.count), resetAt: Number(row.reset_at) };
   }
 
