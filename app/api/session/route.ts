@@ -1,3 +1,4 @@
+import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, json, readJson } from '@/lib/http';
 import { assertSameOrigin } from '@/lib/same-origin';
@@ -15,8 +16,8 @@ const SignInBody = z.object({
 });
 
 /** Status. Reading never extends the session. */
-export const GET = handle(async () => {
-  const read = await getSession();
+export const GET = handle(async (request: NextRequest) => {
+  const read = await getSession(request.cookies);
   if (read.active) return json(toStatus(read.session, read.now));
   if (read.reason !== 'none') await clearSessionCookie();
   return json({ authenticated: false, reason: read.reason }, 401);

@@ -1,3 +1,4 @@
+import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, json, readJson } from '@/lib/http';
 import { assertSameOrigin } from '@/lib/same-origin';
@@ -11,10 +12,10 @@ const KeepAliveBody = z.object({
 });
 
 /** Slides the idle deadline to the user's last activity; never moves the absolute one. */
-export const POST = handle(async (request: Request) => {
+export const POST = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
   const { idleMs } = await readJson(request, KeepAliveBody, {});
-  const result = await keepAlive(idleMs);
+  const result = await keepAlive(idleMs, request.cookies);
   if (typeof result === 'object') return json(result);
   await clearSessionCookie();
   return json({ authenticated: false, reason: result }, 401);
