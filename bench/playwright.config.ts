@@ -7,7 +7,12 @@ import { chromiumArgs, chromiumExecutable } from '../e2e/chromium';
  */
 export default defineConfig({
   testDir: '.',
-  testMatch: /\.bench\.ts$/,
+  // The server's throughput is the most sensitive figure: it runs first (projects run in this order with one
+  // worker), before any other bench has left its servers and browsers winding down.
+  projects: [
+    { name: 'server', testMatch: /server\.bench\.ts$/ },
+    { name: 'rest', testMatch: /\.bench\.ts$/, testIgnore: /server\.bench\.ts$/ },
+  ],
   globalSetup: './build-if-needed.ts',
   globalTeardown: './report.ts',
   workers: 1,

@@ -5,7 +5,7 @@ import { load, rssMiB, signInOverHttp, startBenchApp, type Endpoint, type LoadFi
 // Item 1 and 5: what the session costs the server, against a bare route in the same server and run.
 const CONNECTIONS = 10;
 const RUN_S = 3;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 test('the session endpoints against a bare route: throughput, p99 and memory', async () => {
   const app = await startBenchApp(0, { SESSION_DB_PATH: `.data/bench/server-${Date.now()}.db` });
