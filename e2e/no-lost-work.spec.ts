@@ -12,7 +12,7 @@ test('notes typed before a timeout are back after signing in again, on the page 
   await page.clock.fastForward('30:00');
   await expect(page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard');
   // WCAG 2.2.6: the user learns how long inactivity may last.
-  await expect(loginPage.reason).toContainText('signed out after 30 minutes of inactivity');
+  await expect(loginPage.reason).toContainText('signed out after 30 minutes of inactivity (8 hours for administrators)');
   await loginPage.signIn(DEMO.username, DEMO.password);
   await expect(page).toHaveURL('/dashboard');
   await expect(dashboard.notes).toHaveValue('Quarterly figures: draft 3');

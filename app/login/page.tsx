@@ -8,10 +8,10 @@ import { DEMO_CREDENTIALS } from '@/lib/users';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-function reasonMessage(reason: SignedOutReason, idle: string, absolute: string): string | null {
+function reasonMessage(reason: SignedOutReason, idleLimits: string, absolute: string): string | null {
   switch (reason) {
     case 'idle':
-      return `You were signed out after ${idle} of inactivity. Sign in again to carry on where you left off; your notes were kept.`;
+      return `You were signed out after ${idleLimits}. Sign in again to carry on where you left off; your notes were kept.`;
     case 'absolute':
       return `Your session reached its maximum length of ${absolute}. Sign in again to carry on; your notes were kept.`;
     case 'signed-out':
@@ -31,7 +31,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const returnTo = safeReturnTo(params.returnTo);
   const { policy } = config();
   const idle = formatDuration(policy.idleMs.user);
-  const message = reasonMessage(reason, idle, formatDuration(policy.absoluteMs));
+  const adminIdle = formatDuration(policy.idleMs.admin);
+  // The page cannot know whose session ended: where the roles' limits differ, it names both (WCAG 2.2.6).
+  const idleLimits = `${idle} of inactivity${adminIdle === idle ? '' : ` (${adminIdle} for administrators)`}`;
+  const message = reasonMessage(reason, idleLimits, formatDuration(policy.absoluteMs));
 
   return (
     <main className="page page--narrow">
@@ -43,7 +46,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       )}
       <LoginForm returnTo={returnTo} />
       <p className="hint">
-        For your security you are signed out after {idle} without activity (administrators: {formatDuration(policy.idleMs.admin)}),
+        For your security you are signed out after {idle} without activity (administrators: {adminIdle}),
         and {formatDuration(policy.absoluteMs)} after signing in at the latest. You are warned {formatDuration(policy.warningBeforeMs)} before, with
         a chance to stay signed in.
       </p>
