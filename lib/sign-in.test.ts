@@ -35,10 +35,33 @@ describe('attemptSignIn', () => {
     jar.clear();
     const result = await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.2'));
     expect(result).toMatchObject({ ok: true, status: { authenticated: true, user: { username: 'demo', role: 'user' } } });
-    expect(jar.size).toBe(1);
+    expect(jar.has('session')).toBe(true);
     const [record] = await sessionStore().listByUser('demo', Date.now());
     expect(record).toMatchObject({ username: 'demo', role: 'user', remember: false, userAgent: expect.stringContaining('Firefox') });
-    expect((await sessionStore().failures('user:demo', Date.now())).count).toBe(0);
+    // demo failed once above: had that been kept, these two would reach the limit of 3.
+    for (const address of ['10.0.0.3', '10.0.0.4']) await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address));
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.5'))).ok).toBe(true);
+  });
+
+  it('checks exactly as many wrong passwords as the limit when they arrive all at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => attemptSignIn({ username: 'racer', password: `x${i}`, remember: false }, client(`10.3.0.${i}`))),
+    );
+    expect(results.filter((result) => !result.ok && result.kind === 'invalid-credentials')).toHaveLength(3);
+    expect(results.filter((result) => !result.ok && result.kind === 'throttled')).toHaveLength(17);
+  });
+
+  it('signs in every time when the right password arrives many times at once', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => attemptSignIn({ username: 'admin', password: 'admin-password', remember: false }, client('10.4.0.1'))));
+    expect(results.map((result) => result.ok)).toEqual(Array.from({ length: 10 }, () => true));
+  });
+
+  it('an attempt one key refuses uses up nothing of the other key\'s budget', async () => {
+    for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `filler-${i}`, password: 'x', remember: false }, client('10.5.0.1'));
+    for (let i = 0; i < 5; i += 1) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.5.0.1'))).toMatchObject({ kind: 'throttled' });
+    // Had the refused attempts counted for demo, it would be far past its limit of 3.
+    for (const address of ['10.5.0.2', '10.5.0.3']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.5.0.4'))).ok).toBe(true);
   });
 
   it('throttles a username after repeated failures, known or not, whatever its case, even with the right password', async () => {

@@ -3,6 +3,7 @@ import { config } from './config';
 import { startSession } from './session';
 import type { ActiveStatus } from './session-status';
 import { sessionStore } from './session-store';
+import { admitAttempt } from './sign-in-throttle';
 import { verifyCredentials } from './users';
 
 export interface SignInInput {
@@ -39,28 +40,33 @@ const addressKey = (address: string) => `addr:${address}`;
 /**
  * The whole sign-in decision, for the JSON endpoint and the form's server action alike.
  *
- * Failures are counted per username (known or not, so the answer never tells them apart) and per
- * client address, in fixed windows. Past either limit the answer is "throttled" with the time left,
- * before any password check. Otherwise exactly one scrypt runs whether the user exists or not, so
- * "no such user" and "wrong password" take the same time and get the same answer.
+ * Attempts are counted per username (known or not, so the answer never tells them apart) and per
+ * client address, in fixed windows, and reserved before the password is checked (see `admitAttempt`):
+ * past either limit the answer is "throttled" with the time left, before any password check. Otherwise
+ * exactly one scrypt runs whether the user exists or not, so "no such user" and "wrong password" take
+ * the same time and get the same answer. A success forgets the username's failures; the address's stay.
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const { throttle } = config();
   const store = sessionStore();
-  const now = Date.now();
-  const keys = [userKey(input.username), addressKey(client.address)] as const;
-  const [byUser, byAddress] = await Promise.all(keys.map((key) => store.failures(key, now)));
-  const blockedUntil = Math.max(
-    byUser && byUser.count >= throttle.maxFailuresPerUser ? byUser.resetAt : 0,
-    byAddress && byAddress.count >= throttle.maxFailuresPerAddress ? byAddress.resetAt : 0,
+  const attempt = await admitAttempt(
+    store,
+    [
+      { key: userKey(input.username), max: throttle.maxFailuresPerUser },
+      { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
+    ],
+    throttle.windowMs,
   );
-  if (blockedUntil > now) return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((blockedUntil - now) / 1000)) };
+  if (!attempt.admitted) return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS };
 
-  const user = await verifyCredentials(input.username, input.password);
+  const user = await verifyCredentials(input.username, input.password).catch(async (error: unknown) => {
+    await attempt.withdraw();
+    throw error;
+  });
   if (!user) {
-    await Promise.all(keys.map((key) => store.recordFailure(key, throttle.windowMs, now)));
+    await attempt.failed();
     return { ok: false, kind: 'invalid-credentials' };
   }
-  await store.clearFailures(keys[0]);
+  await attempt.succeeded();
   return { ok: true, status: await startSession(user, input.remember, client.userAgent) };
 }
