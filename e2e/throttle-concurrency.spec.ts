@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { redisTestPort, startRedis, type RunningRedis } from '../lib/testing/redis-server';
 import { appPort, startApp, type RunningApp } from './app-server';
+import { postJson } from './post-json';
 import { dbPath } from './servers';
 
 // Guesses sent all at once, as a script would: every one of them arrives while earlier ones are still
@@ -10,13 +11,7 @@ const PER_USER = 5;
 const PER_ADDRESS = 20;
 
 async function signIn(base: string, username: string, password: string, address: string): Promise<number> {
-  const response = await fetch(`${base}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': address },
-    body: JSON.stringify({ username, password }),
-  });
-  await response.arrayBuffer();
-  return response.status;
+  return (await postJson(`${base}/api/session`, { username, password }, { 'X-Forwarded-For': address })).status;
 }
 
 /** How many answers had each status, e.g. `{ 401: 5, 429: 55 }`. */

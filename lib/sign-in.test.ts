@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { verifyDeviceToken } from './device-token';
 
-// A cookie jar standing in for Next's request cookies; sign-in only sets one.
+// A cookie jar standing in for Next's request and response cookies: one browser, emptied before each test.
 const jar = new Map<string, string>();
 vi.mock('next/headers', () => ({
   cookies: async () => ({
@@ -14,7 +15,7 @@ let sessionStore: typeof import('./session-store').sessionStore;
 
 beforeAll(async () => {
   Object.assign(process.env, {
-    SESSION_SECRET: 'unit-test-secret-that-is-long-enough-0123',
+    SESSION_SECRET: SECRET,
     SESSION_DB_PATH: ':memory:',
     SIGN_IN_MAX_FAILURES_PER_USER: '3',
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8',
@@ -22,6 +23,9 @@ beforeAll(async () => {
   ({ attemptSignIn } = await import('./sign-in'));
   ({ sessionStore } = await import('./session-store'));
 });
+
+const SECRET = 'unit-test-secret-that-is-long-enough-0123';
+beforeEach(() => jar.clear());
 
 const client = (address: string) => ({ address, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' });
 
@@ -32,7 +36,6 @@ describe('attemptSignIn', () => {
   });
 
   it('starts a new session with a record and a cookie, and forgets the user\'s failures', async () => {
-    jar.clear();
     const result = await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.2'));
     expect(result).toMatchObject({ ok: true, status: { authenticated: true, user: { username: 'demo', role: 'user' } } });
     expect(jar.has('session')).toBe(true);
@@ -78,6 +81,48 @@ describe('attemptSignIn', () => {
     for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `someone-${i}`, password: 'x', remember: false }, client('10.2.0.1'));
     expect(await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.2.0.1'))).toMatchObject({ kind: 'throttled' });
     expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.2.0.2'))).ok).toBe(true);
+  });
+});
+
+describe('attemptSignIn with a device cookie', () => {
+  const right = { username: 'admin', password: 'admin-password', remember: false };
+  const wrong = (i: number) => ({ ...right, password: `wrong-${i}` });
+  // The tests above locked admin: start where every window they opened has closed.
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 16 * 60_000);
+  });
+  afterAll(() => vi.useRealTimers());
+
+  it('sets a signed device cookie naming the user who signed in', async () => {
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.6.0.1'))).ok).toBe(true);
+    expect(verifyDeviceToken(jar.get('device') ?? '', { current: SECRET }, Date.now())).toMatchObject({ username: 'demo' });
+    expect((await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.6.0.1'))).ok).toBe(false);
+    expect(verifyDeviceToken(jar.get('device') ?? '', { current: SECRET }, Date.now())).toMatchObject({ username: 'demo' });
+  });
+
+  it('lets the browser that signed in before through the username\'s lock, and locks it alone after its own failures', async () => {
+    expect((await attemptSignIn(right, client('10.7.0.1'))).ok).toBe(true);
+    const device = jar.get('device') ?? '';
+    jar.clear();
+    for (let i = 0; i < 3; i += 1) await attemptSignIn(wrong(i), client(`10.7.1.${i}`));
+    expect(await attemptSignIn(right, client('10.7.2.1'))).toMatchObject({ kind: 'throttled' });
+
+    jar.set('device', device);
+    expect((await attemptSignIn(right, client('10.7.2.2'))).ok).toBe(true);
+    // It was not the username's lock that lifted.
+    jar.clear();
+    expect(await attemptSignIn(right, client('10.7.2.3'))).toMatchObject({ kind: 'throttled' });
+
+    jar.set('device', device);
+    for (let i = 0; i < 3; i += 1) expect(await attemptSignIn(wrong(i), client('10.7.3.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
+    expect(await attemptSignIn(right, client('10.7.3.1'))).toMatchObject({ kind: 'throttled' });
+  });
+
+  it('gives no way around the lock with another user\'s device cookie', async () => {
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.8.0.1'))).ok).toBe(true);
+    // admin is locked for browsers it does not know (above); this one knows demo.
+    expect(await attemptSignIn(right, client('10.8.0.1'))).toMatchObject({ kind: 'throttled' });
   });
 });
 

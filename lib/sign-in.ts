@@ -1,5 +1,6 @@
 import 'server-only';
 import { config } from './config';
+import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from './session';
 import type { ActiveStatus } from './session-status';
 import { sessionStore } from './session-store';
@@ -36,6 +37,7 @@ export function clientInfo(headers: Headers): ClientInfo {
 // Usernames are compared as the user would: case, width and surrounding spaces do not make a new key.
 const userKey = (username: string) => `user:${username.normalize('NFKC').trim().toLowerCase().slice(0, 100)}`;
 const addressKey = (address: string) => `addr:${address}`;
+const deviceKey = (id: string) => `device:${id}`;
 
 /**
  * The whole sign-in decision, for the JSON endpoint and the form's server action alike.
@@ -44,15 +46,24 @@ const addressKey = (address: string) => `addr:${address}`;
  * client address, in fixed windows, and reserved before the password is checked (see `admitAttempt`):
  * past either limit the answer is "throttled" with the time left, before any password check. Otherwise
  * exactly one scrypt runs whether the user exists or not, so "no such user" and "wrong password" take
- * the same time and get the same answer. A success forgets the username's failures; the address's stay.
+ * the same time and get the same answer.
+ *
+ * A browser with a valid device cookie for this username is counted under that cookie instead of the
+ * username, with the same limit (see `device-cookie.ts`): whoever locks the username out by guessing,
+ * the user's own browser still signs in, and guesses made from it lock only it. The per-address limit
+ * applies to everyone. A success forgets the failures of the key it was counted under, the username's
+ * or the device's; a trusted browser's success leaves the username's failures alone, or each sign-in
+ * of the user would hand the guessers a fresh budget. The address's failures stay.
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const { throttle } = config();
   const store = sessionStore();
+  const device = await readDeviceCookie(Date.now());
+  const trusted = device !== undefined && userKey(device.username) === userKey(input.username);
   const attempt = await admitAttempt(
     store,
     [
-      { key: userKey(input.username), max: throttle.maxFailuresPerUser },
+      { key: trusted ? deviceKey(device.id) : userKey(input.username), max: throttle.maxFailuresPerUser },
       { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
     ],
     throttle.windowMs,
@@ -68,5 +79,6 @@ export async function attemptSignIn(input: SignInInput, client: ClientInfo): Pro
     return { ok: false, kind: 'invalid-credentials' };
   }
   await attempt.succeeded();
+  await writeDeviceCookie(user.username, Date.now());
   return { ok: true, status: await startSession(user, input.remember, client.userAgent) };
 }
