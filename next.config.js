@@ -16,6 +16,13 @@ const nextConfig = {
   productionBrowserSourceMaps: process.env.BENCH_SOURCE_MAPS === '1',
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  experimental: {
+    // Only the forms' server actions post to pages, with bodies of a few hundred bytes. Next holds up to
+    // proxyClientMaxBodySize of each such body for proxy.ts (10 MB by default: twenty huge posts at once
+    // held 240 MB) while it reads the body to its end; the action itself stops at bodySizeLimit.
+    proxyClientMaxBodySize: '32kb',
+    serverActions: { bodySizeLimit: '16kb' },
+  },
   async headers() {
     return [{ source: '/:path*', headers: SECURITY_HEADERS }];
   },
