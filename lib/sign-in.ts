@@ -79,6 +79,7 @@ export async function attemptSignIn(input: SignInInput, client: ClientInfo): Pro
     return { ok: false, kind: 'invalid-credentials' };
   }
   await attempt.succeeded();
+  const status = await startSession(user, input.remember, client.userAgent);
   await writeDeviceCookie(user.username, Date.now());
-  return { ok: true, status: await startSession(user, input.remember, client.userAgent) };
+  return { ok: true, status };
 }
