@@ -1,4 +1,13 @@
 // @ts-check
+const { nodeVersionProblem } = require('./lib/node-version');
+
+// Every next command (dev, build, start) loads this file first, before it serves anything. On an older
+// Node the server would start and then answer every sign-in with a 500 (node:sqlite is missing).
+const problem = nodeVersionProblem();
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(1);
+}
 
 /** Sent with every response, pages and API alike; the per-request CSP comes from proxy.ts. */
 const SECURITY_HEADERS = [
