@@ -4,6 +4,8 @@ import nextTypeScript from 'eslint-config-next/typescript';
 const config = [
   ...nextCoreWebVitals,
   ...nextTypeScript,
+  // CommonJS that Next loads with require() before anything is compiled.
+  { files: ['next.config.js', 'lib/node-version.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { ignores: ['.next/**', '.next-source-maps/**', 'bench/.results/**', '.data/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
 ];
 

@@ -1,4 +1,13 @@
 // @ts-check
+const { nodeVersionProblem } = require('./lib/node-version');
+
+// Every next command (dev, build, start) loads this file first, before it serves anything. On an older
+// Node the server would start and then answer every sign-in with a 500 (node:sqlite is missing).
+const problem = nodeVersionProblem();
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(1);
+}
 
 /** Sent with every response, pages and API alike; the per-request CSP comes from proxy.ts. */
 const SECURITY_HEADERS = [
@@ -16,6 +25,13 @@ const nextConfig = {
   productionBrowserSourceMaps: process.env.BENCH_SOURCE_MAPS === '1',
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  experimental: {
+    // Only the forms' server actions post to pages, with bodies of a few hundred bytes. Next holds up to
+    // proxyClientMaxBodySize of each such body for proxy.ts (10 MB by default: twenty huge posts at once
+    // held 240 MB) while it reads the body to its end; the action itself stops at bodySizeLimit.
+    proxyClientMaxBodySize: '32kb',
+    serverActions: { bodySizeLimit: '16kb' },
+  },
   async headers() {
     return [{ source: '/:path*', headers: SECURITY_HEADERS }];
   },

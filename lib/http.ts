@@ -20,16 +20,40 @@ export class HttpError extends Error {
 }
 
 const MAX_BODY_BYTES = 4096;
+const tooLarge = () => new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+
+/**
+ * The body as text, read as a stream and given up the moment it passes the limit: a chunked body has
+ * no Content-Length to check first, and `request.text()` would hold all of it, however big, before
+ * anything could count it.
+ */
+async function readText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      // Not awaited: the answer goes out now, whatever the client is still sending.
+      reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
 
 /**
  * Reads and validates a small JSON body: 415 for another content type, 413 when too large,
  * 400 for malformed JSON or a body that does not match the schema. `emptyAs` accepts no body at all.
  */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, emptyAs?: unknown): Promise<z.infer<S>> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
-  const text = await request.text();
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+  const text = await readText(request);
 
   let body: unknown = emptyAs;
   if (text.trim() !== '' || emptyAs === undefined) {

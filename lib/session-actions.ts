@@ -6,14 +6,14 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { formatDuration } from './duration';
 import { safeReturnTo } from './return-to';
+import { refuseCrossSiteAction } from './same-origin';
 import { endSession } from './session';
 import { endMyOtherSessions, revokeSession } from './session-admin';
 import { attemptSignIn, clientInfo } from './sign-in';
 
 /**
  * The forms' server actions. They work without JavaScript too: the browser posts the form, the action
- * does its work and redirects. Next refuses an action whose Origin does not match the host, so they
- * need no cross-site check of their own.
+ * does its work and redirects. Each first refuses a cross-site post, by the route handlers' rule.
  */
 
 export interface SignInState {
@@ -29,6 +29,7 @@ const SignInForm = z.object({
 });
 
 export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
+  await refuseCrossSiteAction();
   const typed = form.get('username');
   const username = typeof typed === 'string' ? typed.slice(0, 100) : '';
   const parsed = SignInForm.safeParse({ username: typed, password: form.get('password'), remember: form.get('remember'), returnTo: form.get('returnTo') });
@@ -43,12 +44,14 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
 
 /** Without JavaScript the Sign out button posts here; with it, the timer signs out (and tells the other tabs). */
 export async function signOutAction(): Promise<void> {
+  await refuseCrossSiteAction();
   await endSession();
   redirect('/login?reason=signed-out');
 }
 
 /** "Sign out other sessions": ends every session of this user but the one making the request. */
 export async function signOutOtherSessions(): Promise<void> {
+  await refuseCrossSiteAction();
   const ended = await endMyOtherSessions();
   if (ended === undefined) redirect('/login?returnTo=%2Fdashboard');
   revalidatePath('/dashboard');
@@ -58,6 +61,7 @@ const RevokeForm = z.object({ sessionId: z.uuid() });
 
 /** An administrator ends any one session; its tabs go to the login page with reason=revoked at their next request. */
 export async function endSessionAsAdmin(form: FormData): Promise<void> {
+  await refuseCrossSiteAction();
   const parsed = RevokeForm.safeParse({ sessionId: form.get('sessionId') });
   if (!parsed.success) return;
   const access = await revokeSession(parsed.data.sessionId);

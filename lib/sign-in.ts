@@ -1,8 +1,10 @@
 import 'server-only';
 import { config } from './config';
+import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from './session';
 import type { ActiveStatus } from './session-status';
 import { sessionStore } from './session-store';
+import { admitAttempt } from './sign-in-throttle';
 import { verifyCredentials } from './users';
 
 export interface SignInInput {
@@ -35,32 +37,49 @@ export function clientInfo(headers: Headers): ClientInfo {
 // Usernames are compared as the user would: case, width and surrounding spaces do not make a new key.
 const userKey = (username: string) => `user:${username.normalize('NFKC').trim().toLowerCase().slice(0, 100)}`;
 const addressKey = (address: string) => `addr:${address}`;
+const deviceKey = (id: string) => `device:${id}`;
 
 /**
  * The whole sign-in decision, for the JSON endpoint and the form's server action alike.
  *
- * Failures are counted per username (known or not, so the answer never tells them apart) and per
- * client address, in fixed windows. Past either limit the answer is "throttled" with the time left,
- * before any password check. Otherwise exactly one scrypt runs whether the user exists or not, so
- * "no such user" and "wrong password" take the same time and get the same answer.
+ * Attempts are counted per username (known or not, so the answer never tells them apart) and per
+ * client address, in fixed windows, and reserved before the password is checked (see `admitAttempt`):
+ * past either limit the answer is "throttled" with the time left, before any password check. Otherwise
+ * exactly one scrypt runs whether the user exists or not, so "no such user" and "wrong password" take
+ * the same time and get the same answer.
+ *
+ * A browser with a valid device cookie for this username is counted under that cookie instead of the
+ * username, with the same limit (see `device-cookie.ts`): whoever locks the username out by guessing,
+ * the user's own browser still signs in, and guesses made from it lock only it. The per-address limit
+ * applies to everyone. A success forgets the failures of the key it was counted under, the username's
+ * or the device's; a trusted browser's success leaves the username's failures alone, or each sign-in
+ * of the user would hand the guessers a fresh budget. The address's failures stay.
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const { throttle } = config();
   const store = sessionStore();
-  const now = Date.now();
-  const keys = [userKey(input.username), addressKey(client.address)] as const;
-  const [byUser, byAddress] = await Promise.all(keys.map((key) => store.failures(key, now)));
-  const blockedUntil = Math.max(
-    byUser && byUser.count >= throttle.maxFailuresPerUser ? byUser.resetAt : 0,
-    byAddress && byAddress.count >= throttle.maxFailuresPerAddress ? byAddress.resetAt : 0,
+  const device = await readDeviceCookie(Date.now());
+  const trusted = device !== undefined && userKey(device.username) === userKey(input.username);
+  const attempt = await admitAttempt(
+    store,
+    [
+      { key: trusted ? deviceKey(device.id) : userKey(input.username), max: throttle.maxFailuresPerUser },
+      { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
+    ],
+    throttle.windowMs,
   );
-  if (blockedUntil > now) return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((blockedUntil - now) / 1000)) };
+  if (!attempt.admitted) return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS };
 
-  const user = await verifyCredentials(input.username, input.password);
+  const user = await verifyCredentials(input.username, input.password).catch(async (error: unknown) => {
+    await attempt.withdraw();
+    throw error;
+  });
   if (!user) {
-    await Promise.all(keys.map((key) => store.recordFailure(key, throttle.windowMs, now)));
+    await attempt.failed();
     return { ok: false, kind: 'invalid-credentials' };
   }
-  await store.clearFailures(keys[0]);
-  return { ok: true, status: await startSession(user, input.remember, client.userAgent) };
+  await attempt.succeeded();
+  const status = await startSession(user, input.remember, client.userAgent);
+  await writeDeviceCookie(user.username, Date.now());
+  return { ok: true, status };
 }

@@ -109,24 +109,79 @@ describe.each(stores)('%s session store', (_name, open) => {
     expect((await store.get(stranger.id))?.endedAt).toBeUndefined();
   });
 
-  it('counts failures in a window and forgets them when cleared', async () => {
+  it('reserves attempts one at a time in a window that opens with the first', async () => {
     const key = `user:${user}`;
-    expect(await store.failures(key, T0)).toEqual({ count: 0, resetAt: 0 });
-    await store.recordFailure(key, 60_000, Date.now());
-    const second = await store.recordFailure(key, 60_000, Date.now());
-    expect(second.count).toBe(2);
-    expect(second.resetAt).toBeGreaterThan(Date.now() + 50_000);
-    expect((await store.failures(key, Date.now())).count).toBe(2);
-    await store.clearFailures(key);
-    expect((await store.failures(key, Date.now())).count).toBe(0);
+    const now = Date.now();
+    expect(await store.reserveAttempt(key, 60_000, now)).toEqual({ count: 1, failures: 0, resetAt: now + 60_000 });
+    // The window stays where the first attempt opened it.
+    expect(await store.reserveAttempt(key, 60_000, now + 5_000)).toEqual({ count: 2, failures: 0, resetAt: now + 60_000 });
+    expect(await store.reserveAttempt(`${key}-other`, 60_000, now)).toMatchObject({ count: 1 });
   });
 
-  it('a failure window closes on its own', async () => {
+  it('50 reservations at once on one key get the counts 1 to 50, each exactly once', async () => {
     const key = `addr:${user}`;
-    await store.recordFailure(key, 50, Date.now());
+    const now = Date.now();
+    const reserved = await Promise.all(Array.from({ length: 50 }, () => store.reserveAttempt(key, 60_000, now)));
+    expect(reserved.map((attempt) => attempt.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(reserved.map((attempt) => attempt.resetAt))).toEqual(new Set([now + 60_000]));
+  });
+
+  it('a failed attempt stays counted, as a failure; a released one no longer counts', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const { resetAt } = await store.reserveAttempt(key, 60_000, now);
+    await store.reserveAttempt(key, 60_000, now);
+    await store.failAttempt(key, resetAt);
+    await store.releaseAttempt(key, resetAt);
+    expect(await store.reserveAttempt(key, 60_000, now)).toEqual({ count: 2, failures: 1, resetAt });
+  });
+
+  it('a release that forgets failures leaves only the attempts still being checked', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const { resetAt } = await store.reserveAttempt(key, 60_000, now);
+    await store.failAttempt(key, resetAt);
+    await store.reserveAttempt(key, 60_000, now);
+    await store.failAttempt(key, resetAt);
+    await store.reserveAttempt(key, 60_000, now); // still being checked
+    await store.reserveAttempt(key, 60_000, now); // the one that succeeds
+    await store.releaseAttempt(key, resetAt, true);
+    expect(await store.reserveAttempt(key, 60_000, now)).toEqual({ count: 2, failures: 0, resetAt });
+  });
+
+  it('50 concurrent outcomes on one key are all counted', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const reserved = await Promise.all(Array.from({ length: 50 }, () => store.reserveAttempt(key, 60_000, now)));
+    const resetAt = reserved[0]?.resetAt ?? 0;
+    await Promise.all(reserved.map((_, i) => (i % 2 === 0 ? store.failAttempt(key, resetAt) : store.releaseAttempt(key, resetAt))));
+    expect(await store.reserveAttempt(key, 60_000, now)).toEqual({ count: 26, failures: 25, resetAt });
+  });
+
+  it('an outcome for a window that has closed changes nothing in the next one, and never goes below zero', async () => {
+    const key = `addr:${user}`;
+    const first = await store.reserveAttempt(key, 50, Date.now());
     await new Promise((resolve) => setTimeout(resolve, 120));
-    expect((await store.failures(key, Date.now())).count).toBe(0);
-    expect((await store.recordFailure(key, 50, Date.now())).count).toBe(1);
+    const now = Date.now();
+    const second = await store.reserveAttempt(key, 60_000, now);
+    expect(second).toEqual({ count: 1, failures: 0, resetAt: now + 60_000 });
+    await store.failAttempt(key, first.resetAt);
+    await store.releaseAttempt(key, first.resetAt, true);
+    await store.releaseAttempt(`${key}-never-reserved`, second.resetAt);
+    expect(await store.reserveAttempt(key, 60_000, now)).toEqual({ count: 2, failures: 0, resetAt: second.resetAt });
+    await store.releaseAttempt(key, second.resetAt);
+    await store.releaseAttempt(key, second.resetAt);
+    await store.releaseAttempt(key, second.resetAt);
+    expect(await store.reserveAttempt(key, 60_000, now)).toMatchObject({ count: 1 });
+  });
+
+  it('a window closes on its own, to the millisecond, and its attempts are forgotten', async () => {
+    const key = `addr:${user}-closing`;
+    const now = Date.now();
+    const { resetAt } = await store.reserveAttempt(key, 60_000, now);
+    await store.failAttempt(key, resetAt);
+    expect(await store.reserveAttempt(key, 60_000, resetAt - 1)).toEqual({ count: 2, failures: 1, resetAt });
+    expect(await store.reserveAttempt(key, 60_000, resetAt)).toEqual({ count: 1, failures: 0, resetAt: resetAt + 60_000 });
   });
 
   it('forgets records past their purge time', async () => {

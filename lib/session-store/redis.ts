@@ -1,16 +1,17 @@
 import { createClient, type RedisClientType } from 'redis';
-import { END_REASONS, StoreUnavailableError, byLastActivity, type EndReason, type FailureCount, type NewSessionRecord, type SessionRecord, type SessionStore } from './types';
+import { END_REASONS, StoreUnavailableError, byLastActivity, type AttemptCount, type EndReason, type NewSessionRecord, type SessionRecord, type SessionStore } from './types';
 import { ROLES, type Role } from '../session-policy';
 
 /** How long a request waits for a connection before it fails with 503 instead of hanging. */
 const CONNECT_WAIT_MS = 1_500;
 
 // Keys: `s:<id>` a hash per session, expired by Redis at its purge time; `u:<username>` and `active`,
-// sorted sets of session ids scored by expiry, so listing never scans the keyspace; `f:<key>` failure counters.
+// sorted sets of session ids scored by expiry, so listing never scans the keyspace; `a:<key>` a hash per
+// sign-in throttle key (count, failures, resetAt), expired by Redis when its window closes.
 const SESSION = (id: string) => `s:${id}`;
 const BY_USER = (username: string) => `u:${username}`;
 const ACTIVE = 'active';
-const FAILURES = (key: string) => `f:${key}`;
+const ATTEMPTS = (key: string) => `a:${key}`;
 
 // Atomic in Redis: a touch never changes an ended or missing record, so a keep-alive cannot revive a signed-out session.
 const TOUCH = `
@@ -30,10 +31,31 @@ redis.call('ZREM', KEYS[2], ARGV[3])
 redis.call('ZREM', KEYS[3], ARGV[3])
 return 1`;
 
-const FAILURE = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {count, redis.call('PTTL', KEYS[1])}`;
+// The sign-in throttle's counters, each one script. The window is the app's clock, as in SQLite (ARGV now
+// and resetAt); Redis's expiry only forgets the key. resetAt is kept as the string the app sent, so the
+// outcome of an attempt applies only to the window it was reserved in.
+const RESERVE = `
+local resetAt = redis.call('HGET', KEYS[1], 'resetAt')
+if not resetAt or tonumber(resetAt) <= tonumber(ARGV[1]) then
+  resetAt = ARGV[2]
+  redis.call('HSET', KEYS[1], 'count', 0, 'failures', 0, 'resetAt', resetAt)
+  redis.call('PEXPIREAT', KEYS[1], resetAt)
+end
+local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+return {count, tonumber(redis.call('HGET', KEYS[1], 'failures')), tonumber(resetAt)}`;
+
+const FAIL = `
+if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
+return redis.call('HINCRBY', KEYS[1], 'failures', 1)`;
+
+const RELEASE = `
+if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures'))
+local forgotten = 0
+if ARGV[2] == '1' then forgotten = failures end
+local count = math.max(0, tonumber(redis.call('HGET', KEYS[1], 'count')) - 1 - forgotten)
+redis.call('HSET', KEYS[1], 'count', count, 'failures', failures - forgotten)
+return count`;
 
 async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -173,23 +195,23 @@ export class RedisSessionStore implements SessionStore {
     return this.run((redis) => redis.zRemRangeByScore(ACTIVE, '-inf', now));
   }
 
-  recordFailure(key: string, windowMs: number, now: number): Promise<FailureCount> {
+  reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
     return this.run(async (redis) => {
-      const [count, ttl] = (await redis.eval(FAILURE, { keys: [FAILURES(key)], arguments: [String(windowMs)] })) as [number, number];
-      return { count, resetAt: now + Math.max(0, ttl) };
+      const reply = await redis.eval(RESERVE, { keys: [ATTEMPTS(key)], arguments: [String(now), String(now + windowMs)] });
+      const [count, failures, resetAt] = reply as [number, number, number];
+      return { count, failures, resetAt };
     });
   }
 
-  failures(key: string, now: number): Promise<FailureCount> {
+  failAttempt(key: string, resetAt: number): Promise<void> {
     return this.run(async (redis) => {
-      const [count, ttl] = await Promise.all([redis.get(FAILURES(key)), redis.pTTL(FAILURES(key))]);
-      return count === null || ttl <= 0 ? { count: 0, resetAt: 0 } : { count: Number(count), resetAt: now + ttl };
+      await redis.eval(FAIL, { keys: [ATTEMPTS(key)], arguments: [String(resetAt)] });
     });
   }
 
-  clearFailures(key: string): Promise<void> {
+  releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {
     return this.run(async (redis) => {
-      await redis.del(FAILURES(key));
+      await redis.eval(RELEASE, { keys: [ATTEMPTS(key)], arguments: [String(resetAt), forgetFailures ? '1' : '0'] });
     });
   }
 

@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('keeps its write-ahead log bounded under thousands of keep-alives and failed sign-ins (SQLite can checkpoint)', async () => {
+it('keeps its write-ahead log bounded under thousands of keep-alives and failed sign-in attempts (SQLite can checkpoint)', async () => {
   const path = join(dir, 'wal.db');
   const store = new SqliteSessionStore(path);
   const now = Date.now();
@@ -16,10 +16,11 @@ it('keeps its write-ahead log bounded under thousands of keep-alives and failed 
   await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, expiresAt: now + HOUR, purgeAt: now + 13 * HOUR, remember: false, userAgent: 'test' });
   for (let i = 1; i <= 3_000; i += 1) {
     await store.touch(id, now + i, now + i + HOUR);
-    await store.recordFailure(`user:${i % 10}`, HOUR, now);
+    const { resetAt } = await store.reserveAttempt(`user:${i % 10}`, HOUR, now);
+    await store.failAttempt(`user:${i % 10}`, resetAt);
   }
   expect((await store.get(id))?.lastActivityAt).toBe(now + 3_000);
-  // 6,000 commits of a page or more each: without checkpoints the log passes 20 MiB; with them it stays near 4 MiB.
+  // 9,000 commits of a page or more each: without checkpoints the log passes 20 MiB; with them it stays near 4 MiB.
   expect(statSync(`${path}-wal`).size).toBeLessThan(8 * 2 ** 20);
   await store.close();
 });

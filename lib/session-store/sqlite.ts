@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { END_REASONS, type EndReason, type FailureCount, type NewSessionRecord, type SessionRecord, type SessionStore } from './types';
+import { END_REASONS, type AttemptCount, type EndReason, type NewSessionRecord, type SessionRecord, type SessionStore } from './types';
 import { ROLES, type Role } from '../session-policy';
 
 // `process.getBuiltinModule` rather than an import: the bundler leaves it alone, and the module loads only when this store is used.
@@ -32,8 +32,15 @@ function openDatabase(path: string): DatabaseSync {
     CREATE INDEX IF NOT EXISTS sessions_active_by_user ON sessions (username, expires_at) WHERE ended_at IS NULL;
     CREATE INDEX IF NOT EXISTS sessions_active ON sessions (expires_at) WHERE ended_at IS NULL;
     CREATE INDEX IF NOT EXISTS sessions_purge ON sessions (purge_at);
-    CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL) STRICT;
-    CREATE INDEX IF NOT EXISTS failures_reset ON failures (reset_at);
+    CREATE TABLE IF NOT EXISTS sign_in_attempts (
+      key TEXT PRIMARY KEY,
+      count INTEGER NOT NULL,
+      failures INTEGER NOT NULL,
+      reset_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS sign_in_attempts_reset ON sign_in_attempts (reset_at);
+    -- Earlier versions counted failures only after the password check; dropping them forgets one window at most.
+    DROP TABLE IF EXISTS failures;
   `);
   return db;
 }
@@ -51,14 +58,19 @@ function prepareStatements(db: DatabaseSync) {
     listByUser: prepare('SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ? ORDER BY last_activity_at DESC'),
     listAll: prepare('SELECT * FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY last_activity_at DESC'),
     purgeSessions: prepare('DELETE FROM sessions WHERE purge_at <= ?'),
-    purgeFailures: prepare('DELETE FROM failures WHERE reset_at <= ?'),
-    failure: prepare(`INSERT INTO failures (key, count, reset_at) VALUES (:key, 1, :resetAt)
+    purgeAttempts: prepare('DELETE FROM sign_in_attempts WHERE reset_at <= ?'),
+    // One statement, so concurrent attempts each get their own count; a closed window starts over.
+    reserve: prepare(`INSERT INTO sign_in_attempts (key, count, failures, reset_at) VALUES (:key, 1, 0, :resetAt)
       ON CONFLICT (key) DO UPDATE SET
         count = CASE WHEN reset_at <= :now THEN 1 ELSE count + 1 END,
+        failures = CASE WHEN reset_at <= :now THEN 0 ELSE failures END,
         reset_at = CASE WHEN reset_at <= :now THEN :resetAt ELSE reset_at END
-      RETURNING count, reset_at`),
-    failures: prepare('SELECT count, reset_at FROM failures WHERE key = ? AND reset_at > ?'),
-    clearFailures: prepare('DELETE FROM failures WHERE key = ?'),
+      RETURNING count, failures, reset_at`),
+    fail: prepare('UPDATE sign_in_attempts SET failures = failures + 1 WHERE key = ? AND reset_at = ?'),
+    release: prepare(`UPDATE sign_in_attempts SET
+        count = MAX(0, count - 1 - CASE WHEN :forget THEN failures ELSE 0 END),
+        failures = CASE WHEN :forget THEN 0 ELSE failures END
+      WHERE key = :key AND reset_at = :resetAt`),
   };
 }
 
@@ -128,22 +140,21 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
-    this.sql.purgeFailures.run(now);
+    this.sql.purgeAttempts.run(now);
     return Number(this.sql.purgeSessions.run(now).changes);
   }
 
-  async recordFailure(key: string, windowMs: number, now: number): Promise<FailureCount> {
-    const row = this.sql.failure.all({ key, now, resetAt: now + windowMs })[0] as Row;
-    return { count: Number(row.count), resetAt: Number(row.reset_at) };
+  async reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
+    const row = this.sql.reserve.all({ key, now, resetAt: now + windowMs })[0] as Row;
+    return { count: Number(row.count), failures: Number(row.failures), resetAt: Number(row.reset_at) };
   }
 
-  async failures(key: string, now: number): Promise<FailureCount> {
-    const row = this.sql.failures.get(key, now) as Row | undefined;
-    return row ? { count: Number(row.count), resetAt: Number(row.reset_at) } : { count: 0, resetAt: 0 };
+  async failAttempt(key: string, resetAt: number): Promise<void> {
+    this.sql.fail.run(key, resetAt);
   }
 
-  async clearFailures(key: string): Promise<void> {
-    this.sql.clearFailures.run(key);
+  async releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {
+    this.sql.release.run({ key, resetAt, forget: forgetFailures ? 1 : 0 });
   }
 
   async close(): Promise<void> {

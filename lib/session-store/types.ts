@@ -22,9 +22,13 @@ export interface SessionRecord {
 
 export type NewSessionRecord = Omit<SessionRecord, 'endedAt' | 'endReason'>;
 
-export interface FailureCount {
+/** The sign-in attempts counted under one key in its current fixed window. */
+export interface AttemptCount {
+  /** Attempts counted in the window: the ones that failed and the ones still being checked. */
   count: number;
-  /** When the window that holds these failures closes (epoch ms); 0 when there are none. */
+  /** How many of them failed. */
+  failures: number;
+  /** When the window closes (epoch ms). It names the window too: an outcome for another window changes nothing. */
   resetAt: number;
 }
 
@@ -51,10 +55,15 @@ export interface SessionStore {
   listAll(now: number): Promise<SessionRecord[]>;
   /** Forgets what is past its purge time; returns how many records went. */
   purgeExpired(now: number): Promise<number>;
-  /** Counts one failure under `key` in a fixed window that opens with the first failure. */
-  recordFailure(key: string, windowMs: number, now: number): Promise<FailureCount>;
-  failures(key: string, now: number): Promise<FailureCount>;
-  clearFailures(key: string): Promise<void>;
+  /**
+   * Counts a sign-in attempt under `key` before its password is checked, in one atomic step, so that
+   * attempts arriving together each see the ones before them. The window opens with the first attempt.
+   */
+  reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount>;
+  /** The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure. */
+  failAttempt(key: string, resetAt: number): Promise<void>;
+  /** The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures too. */
+  releaseAttempt(key: string, resetAt: number, forgetFailures?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
