@@ -36,7 +36,7 @@ describe('attemptSignIn', () => {
     const result = await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.2'));
     expect(result).toMatchObject({ ok: true, status: { authenticated: true, user: { username: 'demo', role: 'user' } } });
     expect(jar.size).toBe(1);
-    const [record] = await sessionStore().listByUser('demo', Date.now());
+    const [record] = (await sessionStore().listByUser('demo', Date.now(), { offset: 0, limit: 1 })).records;
     expect(record).toMatchObject({ username: 'demo', role: 'user', remember: false, userAgent: expect.stringContaining('Firefox') });
     expect((await sessionStore().failures('user:demo', Date.now())).count).toBe(0);
   });
