@@ -68,6 +68,7 @@ const CASES: Case[] = [
   { name: 'sign-in from this origin is let through', body: unknown('ghost-same'), headers: { Origin: BASE, 'Sec-Fetch-Site': 'same-origin' }, status: 401 },
   { name: 'sign-out from another origin', method: 'DELETE', cookie: true, headers: { Origin: 'https://evil.example' }, status: 403, error: /Cross-site/ },
   { name: 'keep-alive from another site', path: KEEP_ALIVE, cookie: true, body: '{}', headers: { 'Sec-Fetch-Site': 'cross-site' }, status: 403, error: /Cross-site/ },
+  { name: 'the sign-out form posted from another site', path: '/sign-out', cookie: true, headers: { Origin: 'https://evil.example' }, status: 403, error: /Cross-site/ },
   // Keep-alive bodies.
   { name: 'keep-alive: negative idleMs', path: KEEP_ALIVE, cookie: true, body: '{"idleMs":-1}', status: 400, error: /idleMs/ },
   { name: 'keep-alive: idleMs a string', path: KEEP_ALIVE, cookie: true, body: '{"idleMs":"60000"}', status: 400, error: /idleMs/ },
