@@ -79,6 +79,20 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     await real.close();
   });
 
+  it('counts the expiry the store holds as the end, even where the lifetimes in force would allow more', async () => {
+    const real = open();
+    provideSessionStore(real);
+    // Last active a minute ago, but given an expiry a second ago (as under a shorter idle lifetime before a restart).
+    const now = Date.now();
+    const id = randomUUID();
+    await real.create({ id, username: 'demo', role: 'user', createdAt: now - 60_000, lastActivityAt: now - 60_000, expiresAt: now - 1_000, remember: false, userAgent: 'test' }, 20);
+    const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now - 60_000, remember: false }, { current: SECRET }, 12 * 3600);
+    const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
+    expect(await session.getSession(jar)).toEqual({ active: false, reason: 'idle' });
+    expect(await session.keepAlive(0, jar)).toBe('idle');
+    await real.close();
+  });
+
   it('extends a session that is alive when the touch reaches the store', async () => {
     const real = open();
     provideSessionStore(real);
