@@ -2,15 +2,18 @@ import Link from 'next/link';
 import { listMySessions } from '@/lib/session-admin';
 import { signOutOtherSessions } from '@/lib/session-actions';
 import { SessionList } from './session-list';
+import { SessionPager } from './session-pager';
 
-/** The dashboard's list of this user's active sessions, with "Sign out other sessions". A server component. */
-export async function ActiveSessions({ isAdmin, now }: { isAdmin: boolean; now: number }) {
-  const sessions = (await listMySessions()) ?? [];
-  const others = sessions.filter((session) => !session.current).length;
+/** The dashboard's list of this user's active sessions, a page at a time, with "Sign out other sessions". A server component. */
+export async function ActiveSessions({ isAdmin, now, page }: { isAdmin: boolean; now: number; page: number }) {
+  const listing = await listMySessions(page);
+  // This session is active (the page just read it), so every other one counted is another place.
+  const others = listing ? listing.total - 1 : 0;
   return (
     <section className="card" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Where you are signed in</h2>
-      <SessionList sessions={sessions} now={now} label="Your active sessions" />
+      <SessionList sessions={listing?.sessions ?? []} now={now} label="Your active sessions" />
+      {listing && <SessionPager page={listing.page} pages={listing.pages} path="/dashboard" label="Pages of your active sessions" />}
       {others > 0 ? (
         <form action={signOutOtherSessions}>
           <button type="submit" className="button">

@@ -2,11 +2,17 @@ import type { ReactNode } from 'react';
 import { formatDuration } from '@/lib/duration';
 import type { SessionSummary } from '@/lib/session-admin';
 
+const wholeMinutes = (ms: number) => formatDuration(Math.floor(ms / 60_000) * 60_000);
+
 function ago(ms: number): string {
-  return ms < 60_000 ? 'less than a minute ago' : `${formatDuration(Math.floor(ms / 60_000) * 60_000)} ago`;
+  return ms < 60_000 ? 'less than a minute ago' : `${wholeMinutes(ms)} ago`;
 }
 
-/** A table of sessions; `action` renders the last cell of each row (a button, or nothing). */
+function within(ms: number): string {
+  return ms < 60_000 ? 'in less than a minute' : `in ${wholeMinutes(ms)}`;
+}
+
+/** A table of sessions, in the store's order (the latest to time out first); `action` renders the last cell of each row (a button, or nothing). */
 export function SessionList({
   sessions,
   now,
@@ -28,6 +34,7 @@ export function SessionList({
           <th scope="col">Device</th>
           <th scope="col">Signed in</th>
           <th scope="col">Last active</th>
+          <th scope="col">Times out</th>
           {action && (
             <th scope="col">
               <span className="visually-hidden">Action</span>
@@ -49,6 +56,7 @@ export function SessionList({
             </td>
             <td>{ago(now - session.createdAt)}</td>
             <td>{ago(now - session.lastActivityAt)}</td>
+            <td>{within(session.expiresAt - now)}</td>
             {action && <td>{action(session)}</td>}
           </tr>
         ))}

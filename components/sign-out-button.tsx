@@ -1,14 +1,13 @@
 'use client';
 
 import { useRef, type MouseEvent } from 'react';
-import { signOutAction } from '@/lib/session-actions';
 import { readDraft, writeDraft } from '@/lib/notes-draft';
 import { useTimeoutController } from './session-timeout-provider';
 
 /**
  * Signing out goes through the timer, so no keep-alive can be sent (or land) after the user chose to
  * leave, and every tab follows. Unsaved notes are discarded only after asking. Without JavaScript the
- * button posts its form to a server action instead.
+ * button posts its form to `/sign-out` instead.
  */
 export function SignOutButton({ username }: { username: string }) {
   const controller = useTimeoutController();
@@ -26,7 +25,7 @@ export function SignOutButton({ username }: { username: string }) {
   };
 
   return (
-    <form action={signOutAction}>
+    <form action="/sign-out" method="post">
       <button type="submit" className="button" onClick={onSignOut}>
         Sign out
       </button>

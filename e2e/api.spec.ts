@@ -83,7 +83,7 @@ test('bad sign-in input gets a 4xx with a JSON error, never a 500', async () => 
   }
 });
 
-test('keep-alive refuses a malformed report without touching the session', async () => {
+test('keep-alive refuses a malformed report without touching the session: its idle deadline stays where sign-in put it', async () => {
   const seal = await validSeal();
   for (const body of ['{"idleMs":-5}', '{"idleMs":"soon"}', '{"idleMs":1e99}', 'nope']) {
     const response = await fetch(`${BASE}/api/session/keep-alive`, {
@@ -93,5 +93,9 @@ test('keep-alive refuses a malformed report without touching the session', async
     });
     expect(response.status, body).toBe(400);
   }
-  expect((await statusWith(seal)).code).toBe(200);
+  // Both deadlines come in one answer, so their gap is exact: 12 h - 30 min while last activity is still the
+  // sign-in. Any write since (a malformed report, or a status read that extends) would have narrowed it.
+  const after = await statusWith(seal);
+  expect(after.code).toBe(200);
+  expect(after.body.absoluteExpiresInMs - after.body.idleExpiresInMs).toBe(12 * 3_600_000 - 30 * 60_000);
 });

@@ -1,6 +1,8 @@
 import type { Page } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from './fixtures';
 
+const HSTS = 'max-age=63072000; includeSubDomains';
+
 const PAGES = ['/login', '/login?reason=idle', '/dashboard', '/admin/sessions', '/no-such-page'];
 
 /** Collects CSP violations and console errors from the moment the page starts, before any of its scripts. */
@@ -33,16 +35,42 @@ test('every page sends a nonce-based CSP and the other security headers', async 
     expect(csp, path).not.toContain('unsafe-eval');
     expect(headers['x-content-type-options'], path).toBe('nosniff');
     expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+    expect(headers['strict-transport-security'], path).toBe(HSTS);
     nonces.add(/'nonce-([^']+)'/.exec(csp)?.[1] ?? '');
   }
   // A fresh nonce for every response.
   expect(nonces.size).toBe(PAGES.length);
 });
 
-test('the API answers carry nosniff and Referrer-Policy too', async ({ request }) => {
+test('the API answers carry nosniff, Referrer-Policy and Strict-Transport-Security too', async ({ request }) => {
   const response = await request.get('/api/session');
   expect(response.headers()['x-content-type-options']).toBe('nosniff');
   expect(response.headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  expect(response.headers()['strict-transport-security']).toBe(HSTS);
+});
+
+test('signing out (DELETE /api/session) tells the browser to clear its cache; other answers do not', async ({ request }) => {
+  await signIn(request);
+  expect((await request.get('/api/session')).headers()['clear-site-data']).toBeUndefined();
+  const response = await request.delete('/api/session');
+  expect(response.status()).toBe(200);
+  expect(response.headers()['clear-site-data']).toBe('"cache"');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the Sign out form ends the session and tells the browser to clear its cache', async ({ page, dashboard }) => {
+    await signIn(page.request);
+    const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-session');
+    await page.goto('/dashboard');
+    const [answer] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/sign-out')), dashboard.signOut.click()]);
+    expect(answer.status()).toBe(303);
+    expect(await answer.headerValue('clear-site-data')).toBe('"cache"');
+    await expect(page).toHaveURL('/login?reason=signed-out');
+    const replayed = await fetch(new URL('/api/session', page.url()), { headers: { cookie: `${cookie?.name}=${cookie?.value}` } });
+    expect(await replayed.json()).toEqual({ authenticated: false, reason: 'signed-out' });
+  });
 });
 
 test('the login page hydrates under the CSP with no violation and signs in', async ({ page, loginPage }) => {

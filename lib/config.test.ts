@@ -10,6 +10,7 @@ describe('parseConfig', () => {
       production: true,
       secret: SECRET,
       policy: { idleMs: { user: 1_800_000, admin: 28_800_000 }, absoluteMs: 43_200_000, warningBeforeMs: 300_000 },
+      maxSessionsPerUser: 20,
       store: { kind: 'sqlite', path: '.data/sessions.db' },
       throttle: { windowMs: 900_000, maxFailuresPerUser: 5, maxFailuresPerAddress: 50 },
     });
@@ -27,6 +28,10 @@ describe('parseConfig', () => {
     expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT_USER: '15m' }).policy.idleMs.user).toBe(900_000);
   });
 
+  it('reads the cap on sessions per user', () => {
+    expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_MAX_PER_USER: '3' }).maxSessionsPerUser).toBe(3);
+  });
+
   it.each([
     [{}, /SESSION_SECRET is missing/],
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET must be at least 32 characters/],
@@ -42,6 +47,8 @@ describe('parseConfig', () => {
     [{ SESSION_SECRET: SECRET, REDIS_URL: 'not a url' }, /REDIS_URL/],
     [{ SESSION_SECRET: SECRET, SIGN_IN_MAX_FAILURES_PER_USER: '0' }, /SIGN_IN_MAX_FAILURES_PER_USER expected a whole number/],
     [{ SESSION_SECRET: SECRET, SIGN_IN_THROTTLE_WINDOW: 'later' }, /SIGN_IN_THROTTLE_WINDOW expected a duration/],
+    [{ SESSION_SECRET: SECRET, SESSION_MAX_PER_USER: '0' }, /SESSION_MAX_PER_USER expected a whole number of at least 1/],
+    [{ SESSION_SECRET: SECRET, SESSION_MAX_PER_USER: '2.5' }, /SESSION_MAX_PER_USER expected a whole number/],
   ])('stops on %j, naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
   });

@@ -61,6 +61,7 @@ const EnvSchema = z
     SIGN_IN_THROTTLE_WINDOW: duration('15m'),
     SIGN_IN_MAX_FAILURES_PER_USER: count(5),
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: count(50),
+    SESSION_MAX_PER_USER: count(20),
   })
   .transform(({ SESSION_IDLE_TIMEOUT_USER, ...env }, ctx) => {
     // Users inherit SESSION_IDLE_TIMEOUT unless their role has its own setting.
@@ -97,6 +98,8 @@ export interface AppConfig {
   /** The secret before the last rotation: cookies it sealed are still read, and resealed with `secret`. */
   previousSecret?: string;
   policy: TimeoutPolicy;
+  /** Active sessions one user may have; signing in once more ends the least recently used. */
+  maxSessionsPerUser: number;
   store: StoreConfig;
   throttle: ThrottlePolicy;
 }
@@ -118,6 +121,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       absoluteMs: env.SESSION_ABSOLUTE_TIMEOUT,
       warningBeforeMs: env.SESSION_WARNING_BEFORE,
     },
+    maxSessionsPerUser: env.SESSION_MAX_PER_USER,
     store: env.REDIS_URL === undefined ? { kind: 'sqlite', path: env.SESSION_DB_PATH } : { kind: 'redis', url: env.REDIS_URL },
     throttle: {
       windowMs: env.SIGN_IN_THROTTLE_WINDOW,

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { formatDuration } from './duration';
 import { safeReturnTo } from './return-to';
 import { refuseCrossSiteAction } from './same-origin';
-import { endSession } from './session';
 import { endMyOtherSessions, revokeSession } from './session-admin';
 import { attemptSignIn, clientInfo } from './sign-in';
 
@@ -40,13 +39,6 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   if (result.ok) redirect(safeReturnTo(returnTo));
   if (result.kind === 'throttled') return { error: `Too many failed attempts. Try again in ${formatDuration(result.retryAfterS * 1000)}.`, username };
   return { error: 'Wrong username or password.', username };
-}
-
-/** Without JavaScript the Sign out button posts here; with it, the timer signs out (and tells the other tabs). */
-export async function signOutAction(): Promise<void> {
-  await refuseCrossSiteAction();
-  await endSession();
-  redirect('/login?reason=signed-out');
 }
 
 /** "Sign out other sessions": ends every session of this user but the one making the request. */

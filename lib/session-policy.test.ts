@@ -49,12 +49,18 @@ describe('reportActivity', () => {
     expect(reportActivity(session('user'), now, idleMs)).toBe(expected);
   });
 
-  it('never moves the absolute deadline, however often it is called', () => {
+  it('never moves the absolute deadline, however often activity is reported: alive 1 ms before it, over at it', () => {
     let times = session('user');
-    for (let minute = 20; minute < 13 * 60; minute += 20) {
-      times = { ...times, lastActivityAt: reportActivity(times, T0 + minute * MIN, 0) };
+    for (let minute = 20; minute < 12 * 60; minute += 20) {
+      const now = T0 + minute * MIN;
+      expect(endReason(times, now, policy), `minute ${minute}`).toBeNull();
+      times = { ...times, lastActivityAt: reportActivity(times, now, 0) };
+      // What the store is told the session's end is: never past the absolute deadline.
+      expect(deadlines(times, policy).endsAt, `minute ${minute}`).toBeLessThanOrEqual(T0 + 12 * HOUR);
     }
-    expect(deadlines(times, policy).absoluteAt).toBe(T0 + 12 * HOUR);
+    // Last active at 11:40: being idle would allow until 12:10, the absolute limit says 12:00.
+    expect(deadlines(times, policy)).toEqual({ idleAt: T0 + 12 * HOUR + 10 * MIN, absoluteAt: T0 + 12 * HOUR, endsAt: T0 + 12 * HOUR });
+    expect(endReason(times, T0 + 12 * HOUR - 1, policy)).toBeNull();
     expect(endReason(times, T0 + 12 * HOUR, policy)).toBe('absolute');
   });
 });

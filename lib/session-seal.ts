@@ -25,6 +25,22 @@ export interface Unsealed {
   stale: boolean;
 }
 
+/**
+ * The one spelling of a seal that iron-session writes here: iron-webcrypto's
+ * `Fe26.2*<password id>*<salt>*<iv>*<data>*<expiry>*<hmac salt>*<hmac>` (hex salts of 256 bits, a 128-bit IV,
+ * base64url without padding, a SHA-256 HMAC) and iron-session's `~2`. Anything else is refused before any crypto:
+ * iron-session ignores all that follows the first `~` (and a missing suffix), and the HMAC cannot cover its own
+ * spelling, which base64 decoders read leniently (spare bits, padding, whitespace, the other alphabet). Without
+ * this check thousands of different strings would read as the same session.
+ */
+const SEAL_FORMAT = /^Fe26\.2\*[1-9]\d{0,15}\*[0-9a-f]{64}\*[\w-]{22}\*[\w-]+\*[1-9]\d{0,15}\*[0-9a-f]{64}\*([\w-]{43})~2$/;
+
+export function isWellFormedSeal(value: string): boolean {
+  const digest = SEAL_FORMAT.exec(value)?.[1];
+  // 32 bytes take 43 characters with two spare bits in the last one: only the spelling with them at zero was written.
+  return digest !== undefined && Buffer.from(digest, 'base64url').toString('base64url') === digest;
+}
+
 // `Fe26.2*<password id>*...`: the id iron-session wrote tells which secret sealed the cookie.
 function sealedWith(seal: string): string | undefined {
   return seal.split('*', 2)[1];
@@ -34,8 +50,9 @@ export function seal(data: Record<string, unknown>, secrets: Secrets, ttlS: numb
   return sealData(data, { password: { [passwordId(secrets.current)]: secrets.current }, ttl: ttlS });
 }
 
-/** The payload, `'expired'` when the seal's ttl has passed, or `undefined` for anything unreadable. */
+/** The payload, `'expired'` when the seal's ttl has passed, or `undefined` for anything unreadable or not spelled exactly as written. */
 export async function unseal(value: string, secrets: Secrets, ttlS: number): Promise<Unsealed | 'expired' | undefined> {
+  if (!isWellFormedSeal(value)) return undefined;
   const currentId = passwordId(secrets.current);
   const passwords: Record<number, string> = { [currentId]: secrets.current };
   if (secrets.previous) passwords[passwordId(secrets.previous)] = secrets.previous;

@@ -4,8 +4,12 @@
  */
 import type { Role } from './session-policy';
 
-/** `revoked`: ended by the user from another device ("Sign out other sessions") or by an administrator. */
-export const SIGNED_OUT_REASONS = ['none', 'idle', 'absolute', 'invalid', 'signed-out', 'revoked'] as const;
+/**
+ * `revoked`: ended by the user from another device ("Sign out other sessions") or by an administrator.
+ * `replaced`: the same browser signed in again. `session-limit`: the account signed in in more places than
+ * it may, and this session was the one used least recently.
+ */
+export const SIGNED_OUT_REASONS = ['none', 'idle', 'absolute', 'invalid', 'signed-out', 'revoked', 'replaced', 'session-limit'] as const;
 export type SignedOutReason = (typeof SIGNED_OUT_REASONS)[number];
 
 export interface ActiveStatus {

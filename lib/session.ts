@@ -41,8 +41,6 @@ export type SessionRead =
 
 /** Longer than any seal this app writes; longer values are refused before any crypto runs. */
 const MAX_SEAL_LENGTH = 2048;
-/** How long a record outlives its absolute deadline, so a replayed cookie still learns why it ended. */
-const TOMBSTONE_MS = 60 * 60_000;
 
 function cookieName(): string {
   // `__Host-` pins the cookie to this origin: Secure, Path=/ and no Domain, or the browser refuses it.
@@ -112,12 +110,20 @@ export async function getSession(jar?: CookieReader): Promise<SessionRead> {
   const user = findUser(payload.sub);
   if (!record || record.username !== payload.sub || !user || user.role !== payload.role) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
-  const ended = endReason(record, now, policy);
+  const ended = lapsed(record, now);
   if (ended) {
     await store.end(record.id, ended, now);
     return { active: false, reason: ended };
   }
   return { active: true, session: { ...payload, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
+}
+
+/**
+ * Whether the record's time is up at `now`: by its deadlines under the lifetimes in force, or by the expiry the
+ * store holds, which it set at the last keep-alive and by which it lists and refuses to touch the record.
+ */
+function lapsed(record: SessionRecord, now: number): 'idle' | 'absolute' | null {
+  return endReason(record, now, config().policy) ?? (record.expiresAt <= now ? 'idle' : null);
 }
 
 /** For protected pages: the active session, or a redirect to the login page that remembers where the user was going. */
@@ -159,23 +165,30 @@ export async function clearSessionCookie(): Promise<void> {
   (await cookies()).set(cookieName(), '', { ...cookieAttributes(), maxAge: 0 });
 }
 
-/** Starts a new session (a new id, a new record) for a user whose credentials were just checked. */
+/**
+ * Starts a new session (a new id, a new record) for a user whose credentials were just checked. A live
+ * session this browser still holds ends first (`replaced`): a browser has one session, and a copy of the old
+ * cookie must not outlive it. Past the cap on sessions per user, the user's least recently used ones end
+ * (`session-limit`) in the same step as the create, so sign-ins at once cannot overshoot it.
+ */
 export async function startSession(user: User, remember: boolean, userAgent: string): Promise<ActiveStatus> {
-  const { policy } = config();
+  const { policy, maxSessionsPerUser } = config();
+  const store = sessionStore();
+  const previous = await getSession();
   const now = Date.now();
+  if (previous.active) await store.end(previous.session.sid, 'replaced', now);
   const session: SessionData = { v: 2, sid: randomUUID(), sub: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
-  const { endsAt, absoluteAt } = deadlines(session, policy);
-  await sessionStore().create({
+  const record = {
     id: session.sid,
     username: user.username,
     role: user.role,
     createdAt: now,
     lastActivityAt: now,
-    expiresAt: endsAt,
-    purgeAt: absoluteAt + TOMBSTONE_MS,
+    expiresAt: deadlines(session, policy).endsAt,
     remember,
     userAgent: userAgent.slice(0, 512),
-  });
+  };
+  await store.create(record, maxSessionsPerUser);
   await writeCookie(session, now);
   return toStatus(session, now);
 }
@@ -184,7 +197,8 @@ export async function startSession(user: User, remember: boolean, userAgent: str
  * Slides the idle deadline to the user's last real activity, `idleMs` before now (0 for a button press).
  * One store update; the cookie is written again only when it must change: a persistent cookie's
  * Max-Age follows the deadline, and a cookie sealed with the previous secret is resealed.
- * Returns the reason instead when the session has ended, including by a sign-out that won the race.
+ * Returns the reason instead when the session has ended, including by a sign-out that won the race or a
+ * deadline that passed while the record was being read.
  */
 export async function keepAlive(idleMs: number, jar?: CookieReader): Promise<ActiveStatus | SignedOutReason> {
   const read = await getSession(jar);
@@ -192,14 +206,24 @@ export async function keepAlive(idleMs: number, jar?: CookieReader): Promise<Act
   const { policy } = config();
   const lastActivityAt = reportActivity(read.session, read.now, idleMs);
   const moved = { ...read.session, lastActivityAt };
-  const record = await sessionStore().touch(read.session.sid, lastActivityAt, deadlines(moved, policy).endsAt);
+  // The time of the write, not of the read: a deadline that passed in between is not moved.
+  const now = Date.now();
+  const record = await sessionStore().touch(read.session.sid, lastActivityAt, deadlines(moved, policy).endsAt, now);
   if (!record) return 'invalid';
   if (record.endReason) return record.endReason;
+  const ended = lapsed(record, now);
+  if (ended) {
+    await sessionStore().end(record.id, ended, now);
+    return ended;
+  }
   const session = { ...read.session, lastActivityAt: record.lastActivityAt };
   if (read.stale) await writeCookie(session, read.now);
   else if (session.remember) await writeCookie(session, read.now, read.seal);
   return toStatus(session, read.now);
 }
+
+/** For every sign-out answer: the browser drops what it cached while signed in (the back button shows no private page). */
+export const CLEAR_CACHE = { 'Clear-Site-Data': '"cache"' } as const;
 
 /** Signs out: ends the record behind the cookie, whatever state it is in, then clears the cookie. */
 export async function endSession(): Promise<void> {

@@ -5,11 +5,12 @@ import { NotesEditor } from '@/components/notes-editor';
 import { SessionTimeout } from '@/components/session-timeout';
 import { SignOutButton } from '@/components/sign-out-button';
 import { formatDuration } from '@/lib/duration';
+import { pageNumber } from '@/lib/session-admin';
 import { requireSession, toStatus } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Reading the session here never extends it: only real activity, reported by the client, does.
   const { session, user, now } = await requireSession('/dashboard');
   const status = toStatus(session, now);
@@ -49,7 +50,7 @@ export default async function DashboardPage() {
             <dd>{session.remember ? 'kept after the browser closes (Keep me signed in)' : 'ends when the browser closes'}</dd>
           </dl>
         </section>
-        <ActiveSessions isAdmin={user.role === 'admin'} now={now} />
+        <ActiveSessions isAdmin={user.role === 'admin'} now={now} page={pageNumber((await searchParams).page)} />
         <section className="card" aria-labelledby="work-heading">
           <h2 id="work-heading">Your work</h2>
           <NotesEditor username={user.username} />

@@ -18,6 +18,10 @@ function reasonMessage(reason: SignedOutReason, idleLimits: string, absolute: st
       return 'You have signed out.';
     case 'revoked':
       return 'Your session was ended from another device or by an administrator. Sign in again to carry on.';
+    case 'replaced':
+      return 'This session ended because you signed in again in this browser. Sign in to carry on.';
+    case 'session-limit':
+      return `You were signed out because your account was signed in in more than ${config().maxSessionsPerUser} places at once, and this was the one used least recently. Sign in again to carry on.`;
     case 'invalid':
       return 'Your session could not be read, so you were signed out. Please sign in again.';
     case 'none':

@@ -4,7 +4,7 @@ import { RedisSessionStore } from './redis';
 import { SqliteSessionStore } from './sqlite';
 import type { SessionStore } from './types';
 
-export { StoreUnavailableError, type EndReason, type SessionRecord, type SessionStore } from './types';
+export { StoreUnavailableError, type EndReason, type PageRequest, type SessionPage, type SessionRecord, type SessionStore } from './types';
 
 const PURGE_EVERY_MS = 5 * 60_000;
 
@@ -19,6 +19,11 @@ export function sessionStore(): SessionStore {
     slot.__sessionStore = { store, purgedAt: 0 };
   }
   return slot.__sessionStore.store;
+}
+
+/** Makes `store` the process's store: for tests that wrap a real store to time its steps. */
+export function provideSessionStore(store: SessionStore): void {
+  slot.__sessionStore = { store, purgedAt: Date.now() };
 }
 
 /** Cleans up expired records from inside the app, at most every few minutes, so nobody needs a cron job. */

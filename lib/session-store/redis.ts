@@ -1,34 +1,92 @@
 import { createClient, type RedisClientType } from 'redis';
-import { END_REASONS, StoreUnavailableError, byLastActivity, type AttemptCount, type EndReason, type NewSessionRecord, type SessionRecord, type SessionStore } from './types';
+import {
+  END_REASONS,
+  KEEP_ENDED_MS,
+  StoreUnavailableError,
+  type AttemptCount,
+  type EndReason,
+  type NewSessionRecord,
+  type PageRequest,
+  type SessionPage,
+  type SessionRecord,
+  type SessionStore,
+  type StoreOptions,
+} from './types';
 import { ROLES, type Role } from '../session-policy';
 
 /** How long a request waits for a connection before it fails with 503 instead of hanging. */
 const CONNECT_WAIT_MS = 1_500;
 
 // Keys: `s:<id>` a hash per session, expired by Redis at its purge time; `u:<username>` and `active`,
-// sorted sets of session ids scored by expiry, so listing never scans the keyspace; `a:<key>` a hash per
-// sign-in throttle key (count, failures, resetAt), expired by Redis when its window closes.
+// sorted sets of the ids of active sessions scored by expiry, so listing, paging and counting never scan
+// the keyspace; `a:<key>` a hash per sign-in throttle key (count, failures, resetAt), expired by Redis when
+// its window closes.
 const SESSION = (id: string) => `s:${id}`;
 const BY_USER = (username: string) => `u:${username}`;
 const ACTIVE = 'active';
 const ATTEMPTS = (key: string) => `a:${key}`;
 
-// Atomic in Redis: a touch never changes an ended or missing record, so a keep-alive cannot revive a signed-out session.
+// Ends one record and drops it from both indexes; Redis forgets it `keep` ms after it ended, or after its expiry if that came first.
+const FINISH = `
+local function finish(key, id, at, reason, keep, byUser, active)
+  local purge = math.min(at, tonumber(redis.call('HGET', key, 'expiresAt'))) + keep
+  redis.call('HSET', key, 'endedAt', at, 'endReason', reason, 'purgeAt', purge)
+  redis.call('PEXPIREAT', key, purge)
+  redis.call('ZREM', byUser, id)
+  redis.call('ZREM', active, id)
+end
+`;
+
+// The new record, and the end of the user's least recently active sessions beyond the cap, in one atomic step.
+// The other sessions' keys are built from ARGV[6]: they are all the same user's, so once keys carry the user
+// as a hash tag (Redis Cluster) they share the slot of KEYS[2].
+const CREATE = `${FINISH}
+local id, at, expires, keep, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('PEXPIREAT', KEYS[1], expires + keep)
+redis.call('ZADD', KEYS[2], expires, id)
+redis.call('ZADD', KEYS[3], expires, id)
+if redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[2], '+inf') <= max then return 0 end
+local others = {}
+for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')) do
+  if other ~= id then
+    local last = redis.call('HGET', ARGV[6] .. other, 'lastActivityAt')
+    if last then
+      others[#others + 1] = { other, tonumber(last) }
+    else
+      redis.call('ZREM', KEYS[2], other)
+      redis.call('ZREM', KEYS[3], other)
+    end
+  end
+end
+local excess = #others - (max - 1)
+if excess <= 0 then return 0 end
+table.sort(others, function(a, b)
+  if a[2] ~= b[2] then return a[2] < b[2] end
+  return a[1] < b[1]
+end)
+for i = 1, excess do finish(ARGV[6] .. others[i][1], others[i][1], at, 'session-limit', keep, KEYS[2], KEYS[3]) end
+return excess`;
+
+// Atomic in Redis: a touch never changes an ended or missing record, nor one whose expiry is not after
+// ARGV[4] (now), so a keep-alive cannot revive a signed-out or lapsed session.
 const TOUCH = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 1 end
+local current = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
+if current <= tonumber(ARGV[4]) then return 1 end
 local last = math.max(tonumber(redis.call('HGET', KEYS[1], 'lastActivityAt')), tonumber(ARGV[1]))
-local expires = math.max(tonumber(redis.call('HGET', KEYS[1], 'expiresAt')), tonumber(ARGV[2]))
-redis.call('HSET', KEYS[1], 'lastActivityAt', last, 'expiresAt', expires)
+local expires = math.max(current, tonumber(ARGV[2]))
+local purge = expires + tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], 'lastActivityAt', last, 'expiresAt', expires, 'purgeAt', purge)
+redis.call('PEXPIREAT', KEYS[1], purge)
 redis.call('ZADD', KEYS[2], expires, ARGV[3])
 redis.call('ZADD', KEYS[3], expires, ARGV[3])
 return 1`;
 
-const END = `
+const END = `${FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'endedAt', ARGV[1], 'endReason', ARGV[2])
-redis.call('ZREM', KEYS[2], ARGV[3])
-redis.call('ZREM', KEYS[3], ARGV[3])
+finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2], KEYS[3])
 return 1`;
 
 // The sign-in throttle's counters, each one script. The window is the app's clock, as in SQLite (ARGV now
@@ -96,9 +154,11 @@ function toRecord(hash: Record<string, string>): SessionRecord | undefined {
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis';
   private readonly client: RedisClientType;
+  private readonly keep: number;
   private connecting: Promise<unknown> | undefined;
 
-  constructor(url: string) {
+  constructor(url: string, { keepEndedMs = KEEP_ENDED_MS }: StoreOptions = {}) {
+    this.keep = keepEndedMs;
     this.client = createClient({
       url,
       disableOfflineQueue: true,
@@ -126,16 +186,15 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  create(record: NewSessionRecord): Promise<void> {
+  create(record: NewSessionRecord, maxActive: number): Promise<number> {
+    const fields = { ...record, remember: record.remember ? '1' : '0', purgeAt: record.expiresAt + this.keep };
+    const numbers = [record.createdAt, record.expiresAt, this.keep, maxActive].map(String);
     return this.run(async (redis) => {
-      const key = SESSION(record.id);
-      await redis
-        .multi()
-        .hSet(key, { ...record, remember: record.remember ? '1' : '0' })
-        .pExpireAt(key, record.purgeAt)
-        .zAdd(BY_USER(record.username), { score: record.expiresAt, value: record.id })
-        .zAdd(ACTIVE, { score: record.expiresAt, value: record.id })
-        .exec();
+      const ended = await redis.eval(CREATE, {
+        keys: [SESSION(record.id), BY_USER(record.username), ACTIVE],
+        arguments: [record.id, ...numbers, SESSION(''), ...Object.entries(fields).flatMap(([field, value]) => [field, String(value)])],
+      });
+      return Number(ended);
     });
   }
 
@@ -143,19 +202,22 @@ export class RedisSessionStore implements SessionStore {
     return this.run(async (redis) => toRecord(await redis.hGetAll(SESSION(id))));
   }
 
-  async touch(id: string, lastActivityAt: number, expiresAt: number): Promise<SessionRecord | undefined> {
+  async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
     const record = await this.get(id);
     if (!record) return undefined;
-    await this.run((redis) =>
-      redis.eval(TOUCH, { keys: [SESSION(id), BY_USER(record.username), ACTIVE], arguments: [String(lastActivityAt), String(expiresAt), id] }),
-    );
+    const args = [String(lastActivityAt), String(expiresAt), id, String(now), String(this.keep)];
+    await this.run((redis) => redis.eval(TOUCH, { keys: [SESSION(id), BY_USER(record.username), ACTIVE], arguments: args }));
     return this.get(id);
+  }
+
+  private finish(redis: RedisClientType, id: string, username: string, reason: EndReason, at: number): Promise<unknown> {
+    return redis.eval(END, { keys: [SESSION(id), BY_USER(username), ACTIVE], arguments: [String(at), reason, id, String(this.keep)] });
   }
 
   async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
     const record = await this.get(id);
     if (!record) return undefined;
-    await this.run((redis) => redis.eval(END, { keys: [SESSION(id), BY_USER(record.username), ACTIVE], arguments: [String(at), reason, id] }));
+    await this.run((redis) => this.finish(redis, id, record.username, reason, at));
     return this.get(id);
   }
 
@@ -164,30 +226,32 @@ export class RedisSessionStore implements SessionStore {
     let ended = 0;
     for (const id of ids) {
       if (id === keepId) continue;
-      const done = await this.run((redis) => redis.eval(END, { keys: [SESSION(id), BY_USER(username), ACTIVE], arguments: [String(at), reason, id] }));
-      if (done === 1) ended += 1;
+      if ((await this.run((redis) => this.finish(redis, id, username, reason, at))) === 1) ended += 1;
     }
     return ended;
   }
 
-  private async listFrom(index: string, now: number): Promise<SessionRecord[]> {
-    const ids = await this.run(async (redis) => {
-      await redis.zRemRangeByScore(index, '-inf', now);
-      return redis.zRangeByScore(index, `(${now}`, '+inf');
-    });
-    const records = await this.run((redis) => Promise.all(ids.map((id) => redis.hGetAll(SESSION(id)))));
-    return records
-      .flatMap((hash) => toRecord(hash) ?? [])
-      .filter((record) => record.endedAt === undefined && record.expiresAt > now)
-      .sort(byLastActivity);
+  private async page(index: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    // One round trip: commands sent together on one connection run in order.
+    const [, ids, total] = await this.run((redis) =>
+      Promise.all([
+        redis.zRemRangeByScore(index, '-inf', now),
+        redis.zRange(index, '+inf', `(${now}`, { BY: 'SCORE', REV: true, LIMIT: { offset, count: limit } }),
+        redis.zCount(index, `(${now}`, '+inf'),
+      ]),
+    );
+    const hashes = await this.run((redis) => Promise.all(ids.map((id) => redis.hGetAll(SESSION(id)))));
+    // A record may have ended between the two round trips: it is left out rather than shown as active.
+    const records = hashes.flatMap((hash) => toRecord(hash) ?? []).filter((record) => record.endedAt === undefined && record.expiresAt > now);
+    return { records, total };
   }
 
-  listByUser(username: string, now: number): Promise<SessionRecord[]> {
-    return this.listFrom(BY_USER(username), now);
+  listByUser(username: string, now: number, page: PageRequest): Promise<SessionPage> {
+    return this.page(BY_USER(username), now, page);
   }
 
-  listAll(now: number): Promise<SessionRecord[]> {
-    return this.listFrom(ACTIVE, now);
+  listAll(now: number, page: PageRequest): Promise<SessionPage> {
+    return this.page(ACTIVE, now, page);
   }
 
   /** Redis forgets records and counters by their TTLs; only the index of active sessions needs trimming. */

@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { END_REASONS, type AttemptCount, type EndReason, type NewSessionRecord, type SessionRecord, type SessionStore } from './types';
+import {
+  END_REASONS,
+  KEEP_ENDED_MS,
+  type AttemptCount,
+  type EndReason,
+  type NewSessionRecord,
+  type PageRequest,
+  type SessionPage,
+  type SessionRecord,
+  type SessionStore,
+  type StoreOptions,
+} from './types';
 import { ROLES, type Role } from '../session-policy';
 
 // `process.getBuiltinModule` rather than an import: the bundler leaves it alone, and the module loads only when this store is used.
@@ -29,8 +40,12 @@ function openDatabase(path: string): DatabaseSync {
       ended_at INTEGER,
       end_reason TEXT
     ) STRICT;
-    CREATE INDEX IF NOT EXISTS sessions_active_by_user ON sessions (username, expires_at) WHERE ended_at IS NULL;
-    CREATE INDEX IF NOT EXISTS sessions_active ON sessions (expires_at) WHERE ended_at IS NULL;
+    -- The active sessions in listing order, per user and overall: a page and its count read the index alone.
+    -- (The two dropped first are the same without the order's tie-break, from files written before.)
+    DROP INDEX IF EXISTS sessions_active_by_user;
+    DROP INDEX IF EXISTS sessions_active;
+    CREATE INDEX IF NOT EXISTS sessions_active_by_user_deadline ON sessions (username, expires_at, id) WHERE ended_at IS NULL;
+    CREATE INDEX IF NOT EXISTS sessions_active_by_deadline ON sessions (expires_at, id) WHERE ended_at IS NULL;
     CREATE INDEX IF NOT EXISTS sessions_purge ON sessions (purge_at);
     CREATE TABLE IF NOT EXISTS sign_in_attempts (
       key TEXT PRIMARY KEY,
@@ -45,18 +60,29 @@ function openDatabase(path: string): DatabaseSync {
   return db;
 }
 
+// Ending a record keeps it until `:keep` after it ended, or after its expiry if that came first.
+const END_SET = 'ended_at = :at, end_reason = :reason, purge_at = MIN(:at, expires_at) + :keep';
+
 function prepareStatements(db: DatabaseSync) {
   const prepare = (text: string) => db.prepare(text);
   return {
     insert: prepare(`INSERT INTO sessions (id, username, role, created_at, last_activity_at, expires_at, purge_at, remember, user_agent)
-      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :expiresAt, :purgeAt, :remember, :userAgent)`),
+      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :expiresAt, :expiresAt + :keep, :remember, :userAgent)`),
+    // The user's active sessions but the newest `:kept` by last activity, and the new one.
+    endBeyondCap: prepare(`UPDATE sessions SET ${END_SET} WHERE id IN (
+        SELECT id FROM sessions WHERE username = :username AND id <> :id AND ended_at IS NULL AND expires_at > :at
+        ORDER BY last_activity_at DESC, id DESC LIMIT -1 OFFSET :kept)`),
     get: prepare('SELECT * FROM sessions WHERE id = ?'),
-    touch: prepare(`UPDATE sessions SET last_activity_at = MAX(last_activity_at, ?), expires_at = MAX(expires_at, ?)
-      WHERE id = ? AND ended_at IS NULL RETURNING *`),
-    end: prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
-    endOthers: prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE username = ? AND id <> ? AND ended_at IS NULL AND expires_at > ?'),
-    listByUser: prepare('SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ? ORDER BY last_activity_at DESC'),
-    listAll: prepare('SELECT * FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY last_activity_at DESC'),
+    touch: prepare(`UPDATE sessions SET last_activity_at = MAX(last_activity_at, :lastActivityAt), expires_at = MAX(expires_at, :expiresAt),
+        purge_at = MAX(expires_at, :expiresAt) + :keep
+      WHERE id = :id AND ended_at IS NULL AND expires_at > :now RETURNING *`),
+    end: prepare(`UPDATE sessions SET ${END_SET} WHERE id = :id AND ended_at IS NULL`),
+    endOthers: prepare(`UPDATE sessions SET ${END_SET} WHERE username = :username AND id <> :keepId AND ended_at IS NULL AND expires_at > :at`),
+    pageByUser: prepare(`SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?
+      ORDER BY expires_at DESC, id DESC LIMIT ? OFFSET ?`),
+    countByUser: prepare('SELECT count(*) AS total FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?'),
+    pageAll: prepare('SELECT * FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY expires_at DESC, id DESC LIMIT ? OFFSET ?'),
+    countAll: prepare('SELECT count(*) AS total FROM sessions WHERE ended_at IS NULL AND expires_at > ?'),
     purgeSessions: prepare('DELETE FROM sessions WHERE purge_at <= ?'),
     purgeAttempts: prepare('DELETE FROM sign_in_attempts WHERE reset_at <= ?'),
     // One statement, so concurrent attempts each get their own count; a closed window starts over.
@@ -102,41 +128,61 @@ export class SqliteSessionStore implements SessionStore {
   readonly kind = 'sqlite';
   private readonly db: DatabaseSync;
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly keep: number;
 
-  constructor(path: string) {
+  constructor(path: string, { keepEndedMs = KEEP_ENDED_MS }: StoreOptions = {}) {
     this.db = openDatabase(path);
     this.sql = prepareStatements(this.db);
+    this.keep = keepEndedMs;
   }
 
-  async create(record: NewSessionRecord): Promise<void> {
-    this.sql.insert.run({ ...record, remember: record.remember ? 1 : 0 });
+  async create(record: NewSessionRecord, maxActive: number): Promise<number> {
+    const at = record.createdAt;
+    // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.sql.insert.run({ ...record, remember: record.remember ? 1 : 0, keep: this.keep });
+      // Counting reads the index; only past the cap do the user's sessions get sorted by activity.
+      const active = Number((this.sql.countByUser.get(record.username, at) as Row).total);
+      const ended = active > maxActive ? this.sql.endBeyondCap.run({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }).changes : 0;
+      this.db.exec('COMMIT');
+      return Number(ended);
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
     return toRecord(this.sql.get.get(id) as Row | undefined);
   }
 
-  async touch(id: string, lastActivityAt: number, expiresAt: number): Promise<SessionRecord | undefined> {
+  async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
     // `all`, not `get`: a RETURNING statement left unfinished holds its transaction open, and SQLite can
     // then never checkpoint the write-ahead log, which grows with every keep-alive.
-    return toRecord(this.sql.touch.all(lastActivityAt, expiresAt, id)[0] as Row | undefined) ?? this.get(id);
+    const rows = this.sql.touch.all({ id, lastActivityAt, expiresAt, now, keep: this.keep });
+    return toRecord(rows[0] as Row | undefined) ?? this.get(id);
   }
 
   async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
-    this.sql.end.run(at, reason, id);
+    this.sql.end.run({ id, reason, at, keep: this.keep });
     return this.get(id);
   }
 
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number> {
-    return Number(this.sql.endOthers.run(at, reason, username, keepId, at).changes);
+    return Number(this.sql.endOthers.run({ username, keepId, reason, at, keep: this.keep }).changes);
   }
 
-  async listByUser(username: string, now: number): Promise<SessionRecord[]> {
-    return (this.sql.listByUser.all(username, now) as Row[]).flatMap((row) => toRecord(row) ?? []);
+  async listByUser(username: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    const rows = this.sql.pageByUser.all(username, now, limit, offset) as Row[];
+    const counted = this.sql.countByUser.get(username, now) as Row;
+    return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
   }
 
-  async listAll(now: number): Promise<SessionRecord[]> {
-    return (this.sql.listAll.all(now) as Row[]).flatMap((row) => toRecord(row) ?? []);
+  async listAll(now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    const rows = this.sql.pageAll.all(now, limit, offset) as Row[];
+    const counted = this.sql.countAll.get(now) as Row;
+    return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -1,8 +1,20 @@
 import type { Role } from '../session-policy';
 
-/** Why a session record ended. The cookie that names it then reads as signed out, with this reason. */
-export const END_REASONS = ['signed-out', 'idle', 'absolute', 'revoked'] as const;
+/**
+ * Why a session record ended. The cookie that names it then reads as signed out, with this reason.
+ * `replaced`: the same browser signed in again. `session-limit`: the user signed in in more places than
+ * the cap allows, and this was the session used least recently.
+ */
+export const END_REASONS = ['signed-out', 'idle', 'absolute', 'revoked', 'replaced', 'session-limit'] as const;
 export type EndReason = (typeof END_REASONS)[number];
+
+/** How long a record is kept after it ended, or after its deadline if nothing ended it sooner: a replayed cookie still learns why. */
+export const KEEP_ENDED_MS = 60 * 60_000;
+
+export interface StoreOptions {
+  /** `KEEP_ENDED_MS` unless a test needs records to go sooner. */
+  keepEndedMs?: number;
+}
 
 export interface SessionRecord {
   id: string;
@@ -12,7 +24,10 @@ export interface SessionRecord {
   lastActivityAt: number;
   /** The earlier of the idle and absolute deadlines: after it the record no longer counts as active. */
   expiresAt: number;
-  /** When the store may forget the record. Until then a replayed cookie learns why its session ended. */
+  /**
+   * When the store forgets the record, kept by the store itself: `keepEndedMs` after it ended, or after its
+   * expiry if it has not ended. Until then a replayed cookie learns why its session ended.
+   */
   purgeAt: number;
   remember: boolean;
   userAgent: string;
@@ -20,7 +35,19 @@ export interface SessionRecord {
   endReason?: EndReason;
 }
 
-export type NewSessionRecord = Omit<SessionRecord, 'endedAt' | 'endReason'>;
+export type NewSessionRecord = Omit<SessionRecord, 'endedAt' | 'endReason' | 'purgeAt'>;
+
+/** One page of a listing: `limit` records after the first `offset`. */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+export interface SessionPage {
+  records: SessionRecord[];
+  /** How many active records the whole listing holds. */
+  total: number;
+}
 
 /** The sign-in attempts counted under one key in its current fixed window. */
 export interface AttemptCount {
@@ -39,20 +66,28 @@ export interface AttemptCount {
  */
 export interface SessionStore {
   readonly kind: 'sqlite' | 'redis';
-  create(record: NewSessionRecord): Promise<void>;
+  /**
+   * Creates the record and, in the same atomic step, ends the user's least recently active sessions so that
+   * at most `maxActive` stay active, this one included (reason `session-limit`). Returns how many it ended.
+   */
+  create(record: NewSessionRecord, maxActive: number): Promise<number>;
   get(id: string): Promise<SessionRecord | undefined>;
   /**
-   * Moves last activity forward (never back) and the expiry with it, unless the record has ended.
-   * Returns the record as it now is, ended or not, or `undefined` when there is none.
+   * Moves last activity forward (never back) and the expiry with it, unless the record has ended or its
+   * expiry is not after `now`: a keep-alive that read the record just before its deadline and arrives just
+   * after cannot revive it. Returns the record as it now is, changed or not, or `undefined` when there is none.
    */
-  touch(id: string, lastActivityAt: number, expiresAt: number): Promise<SessionRecord | undefined>;
+  touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined>;
   /** Ends the record; the first reason wins. Returns the record as it now is. */
   end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined>;
   /** Ends every active record of `username` except `keepId`; returns how many ended. */
   endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number>;
-  /** Records not ended and not expired at `now`, newest activity first. */
-  listByUser(username: string, now: number): Promise<SessionRecord[]>;
-  listAll(now: number): Promise<SessionRecord[]>;
+  /**
+   * One page of the records not ended and not expired at `now`, the latest expiry first (for one role, the
+   * most recently active first), and how many there are in all; both come from an index, never a scan.
+   */
+  listByUser(username: string, now: number, page: PageRequest): Promise<SessionPage>;
+  listAll(now: number, page: PageRequest): Promise<SessionPage>;
   /** Forgets what is past its purge time; returns how many records went. */
   purgeExpired(now: number): Promise<number>;
   /**
@@ -73,8 +108,4 @@ export class StoreUnavailableError extends Error {
     super('The session store is unavailable', { cause });
     this.name = 'StoreUnavailableError';
   }
-}
-
-export function byLastActivity(a: SessionRecord, b: SessionRecord): number {
-  return b.lastActivityAt - a.lastActivityAt;
 }

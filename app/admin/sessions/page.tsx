@@ -3,21 +3,20 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { SessionTimeout } from '@/components/session-timeout';
 import { SessionList } from '@/components/session-list';
+import { SessionPager } from '@/components/session-pager';
 import { SignOutButton } from '@/components/sign-out-button';
 import { endSessionAsAdmin } from '@/lib/session-actions';
-import { listAllSessions } from '@/lib/session-admin';
+import { listAllSessions, pageNumber } from '@/lib/session-admin';
 import { requireSession, toStatus } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 
-/** The most recently active sessions shown; the heading still counts them all. */
-const SHOWN = 500;
-
-export default async function AdminSessionsPage() {
+/** One page of everyone's sessions (`?page=`), so the page costs the same with ten sessions or ten thousand. */
+export default async function AdminSessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { session, now } = await requireSession('/admin/sessions');
-  const sessions = await listAllSessions();
+  const listing = await listAllSessions(pageNumber((await searchParams).page));
   // Only administrators: anyone else goes back to their dashboard.
-  if (!Array.isArray(sessions)) redirect('/dashboard');
+  if (!('sessions' in listing)) redirect('/dashboard');
 
   return (
     <SessionTimeout status={toStatus(session, now)}>
@@ -31,10 +30,9 @@ export default async function AdminSessionsPage() {
           <Link href="/dashboard">Back to the dashboard</Link>
         </p>
         <section className="card" aria-labelledby="all-sessions-heading">
-          <h2 id="all-sessions-heading">Everyone signed in now ({sessions.length})</h2>
-          {sessions.length > SHOWN && <p className="hint">Showing the {SHOWN} most recently active.</p>}
+          <h2 id="all-sessions-heading">Everyone signed in now ({listing.total.toLocaleString('en')})</h2>
           <SessionList
-            sessions={sessions.slice(0, SHOWN)}
+            sessions={listing.sessions}
             now={now}
             showUser
             label="All active sessions"
@@ -49,6 +47,7 @@ export default async function AdminSessionsPage() {
               )
             }
           />
+          <SessionPager page={listing.page} pages={listing.pages} path="/admin/sessions" label="Pages of all active sessions" />
         </section>
       </main>
     </SessionTimeout>

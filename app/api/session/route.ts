@@ -2,7 +2,7 @@ import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, json, readJson } from '@/lib/http';
 import { assertSameOrigin } from '@/lib/same-origin';
-import { clearSessionCookie, endSession, getSession, toStatus } from '@/lib/session';
+import { CLEAR_CACHE, clearSessionCookie, endSession, getSession, toStatus } from '@/lib/session';
 import { attemptSignIn, clientInfo } from '@/lib/sign-in';
 
 // Control and invisible formatting characters (NUL, bidi overrides, zero-width) and broken UTF-16 are
@@ -40,5 +40,5 @@ export const POST = handle(async (request: Request) => {
 export const DELETE = handle(async (request: Request) => {
   assertSameOrigin(request);
   await endSession();
-  return json({ authenticated: false, reason: 'signed-out' });
+  return json({ authenticated: false, reason: 'signed-out' }, 200, CLEAR_CACHE);
 });

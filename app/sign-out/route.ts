@@ -1,0 +1,14 @@
+import { handle } from '@/lib/http';
+import { assertSameOrigin } from '@/lib/same-origin';
+import { CLEAR_CACHE, endSession } from '@/lib/session';
+
+/**
+ * The Sign out button's form, posted when JavaScript is off: ends the session and goes to the login page.
+ * A route handler, not a server action: an action answers with Next's own response, which can set cookies
+ * but no other header, and a sign-out must tell the browser to drop what it cached of the signed-in pages.
+ */
+export const POST = handle(async (request: Request) => {
+  assertSameOrigin(request);
+  await endSession();
+  return new Response(null, { status: 303, headers: { Location: '/login?reason=signed-out', 'Cache-Control': 'no-store', ...CLEAR_CACHE } });
+});

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { BrowserContext } from '@playwright/test';
+import { RedisSessionStore } from '../lib/session-store/redis';
+import { SqliteSessionStore } from '../lib/session-store/sqlite';
+import type { SessionStore } from '../lib/session-store/types';
+import { redisTestPort, startRedis, type RunningRedis } from '../lib/testing/redis-server';
+import { appPort, startApp, type RunningApp } from './app-server';
+import { ADMIN, DEMO, expect, signIn, signInOverHttp, test } from './fixtures';
+import { dbPath } from './servers';
+
+// One user signed in in many places, and administrators paging through many sessions, on each store.
+// Each store gets a server of its own with the default cap of 20 sessions per user; the tests seed
+// records straight into the same store and read their expectations back from it.
+const CAP = 20;
+const HOUR = 3_600_000;
+
+async function status(base: string, cookie: string) {
+  const response = await fetch(`${base}/api/session`, { headers: { cookie } });
+  return { code: response.status, body: (await response.json()) as { reason?: string } };
+}
+
+/** The session cookie a browser context holds, as a Cookie header. */
+async function cookieOf(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name === '__Host-session');
+  if (!cookie) throw new Error('no session cookie');
+  return `${cookie.name}=${cookie.value}`;
+}
+
+/** Active sessions written straight into the store, each expiring a millisecond before the one before it. */
+async function seed(store: SessionStore, count: number, username: (i: number) => string, expiresAt: number): Promise<string[]> {
+  const now = Date.now();
+  const ids = Array.from({ length: count }, () => randomUUID());
+  for (const [i, id] of ids.entries()) {
+    await store.create(
+      { id, username: username(i), role: 'user', createdAt: now, lastActivityAt: now - 60_000, expiresAt: expiresAt - i, remember: false, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+      CAP,
+    );
+  }
+  return ids;
+}
+
+const STORES = [
+  { name: 'SQLite', port: appPort(20), redis: false },
+  { name: 'Redis', port: appPort(21), redis: true },
+] as const;
+
+for (const kind of STORES) {
+  test.describe(`many sessions, ${kind.name}`, () => {
+    test.describe.configure({ mode: 'serial', timeout: 90_000 });
+    const base = `http://localhost:${kind.port}`;
+    test.use({ baseURL: base });
+    let redis: RunningRedis | undefined;
+    let app: RunningApp;
+    let store: SessionStore;
+
+    test.beforeAll(async () => {
+      test.setTimeout(90_000);
+      if (kind.redis) {
+        redis = await startRedis(redisTestPort(6));
+        app = await startApp(kind.port, { REDIS_URL: redis.url });
+        store = new RedisSessionStore(redis.url);
+      } else {
+        const path = dbPath('many-sessions');
+        app = await startApp(kind.port, { SESSION_DB_PATH: path });
+        store = new SqliteSessionStore(path);
+      }
+    });
+    test.afterAll(async () => {
+      await store?.close();
+      await app?.stop();
+      await redis?.stop();
+    });
+
+    test(`50 sign-ins of one user at once leave exactly ${CAP} active; the other 30 read 401 session-limit`, async () => {
+      const cookies = await Promise.all(Array.from({ length: 50 }, () => signInOverHttp(base, DEMO)));
+      const answers = await Promise.all(cookies.map((cookie) => status(base, cookie)));
+      expect(answers.filter((answer) => answer.code === 200)).toHaveLength(CAP);
+      expect(answers.filter((answer) => answer.code === 401 && answer.body.reason === 'session-limit')).toHaveLength(50 - CAP);
+      expect((await store.listByUser(DEMO.username, Date.now(), { offset: 0, limit: 1 })).total).toBe(CAP);
+    });
+
+    test('a browser signed out by the cap is told why on the login page', async ({ page, dashboard, loginPage }) => {
+      await signIn(page.request, DEMO);
+      await dashboard.open();
+      // Twenty sign-ins elsewhere: this browser's session is now the least recently used of 21.
+      for (let i = 0; i < CAP; i += 1) await signInOverHttp(base, DEMO);
+      await page.reload();
+      await expect(page).toHaveURL(/\/login\?returnTo=%2Fdashboard&reason=session-limit$/);
+      await expect(loginPage.reason).toContainText(`signed in in more than ${CAP} places at once`);
+      expect(await status(base, await cookieOf(page.context()))).toEqual({ code: 401, body: { authenticated: false, reason: 'session-limit' } });
+    });
+
+    test('signing in again in a browser ends its live session: a copy of the old cookie reads 401 replaced', async ({ page, loginPage }) => {
+      await signIn(page.request, DEMO);
+      const old = await cookieOf(page.context());
+      await signIn(page.request, ADMIN);
+      const current = await cookieOf(page.context());
+      expect(current).not.toBe(old);
+      expect(await status(base, old)).toEqual({ code: 401, body: { authenticated: false, reason: 'replaced' } });
+      expect((await status(base, current)).code).toBe(200);
+      await loginPage.goto('?reason=replaced');
+      await expect(loginPage.reason).toHaveText('This session ended because you signed in again in this browser. Sign in to carry on.');
+    });
+
+    test.describe('without JavaScript', () => {
+      test.use({ javaScriptEnabled: false });
+
+      test('the admin page shows 50 sessions a page, the total in its heading, with Previous and Next', async ({ page }) => {
+        const run = randomUUID().slice(0, 8);
+        // The latest expiries of all but the administrator's own (8 hours): they fill the list in this order after it.
+        const seeded = await seed(store, 110, (i) => `pager-${run}-${i}`, Date.now() + HOUR);
+        await signIn(page.request, ADMIN);
+        const now = Date.now();
+        const total = (await store.listAll(now, { offset: 0, limit: 1 })).total;
+        // Administrators' sessions (this one, and any an earlier test left) come first: their idle limit is 8 hours.
+        const admins = (await store.listByUser(ADMIN.username, now, { offset: 0, limit: 1 })).total;
+        const pages = Math.ceil(total / 50);
+        const rows = page.getByRole('table', { name: 'All active sessions' }).locator('tbody tr');
+        const pager = page.getByRole('navigation', { name: 'Pages of all active sessions' });
+
+        await page.goto('/admin/sessions');
+        await expect(page.getByRole('heading', { name: `Everyone signed in now (${total.toLocaleString('en')})` })).toBeVisible();
+        await expect(rows).toHaveCount(50);
+        await expect(rows.nth(admins)).toHaveAttribute('data-session-id', seeded[0] ?? '');
+        await expect(rows.nth(49)).toHaveAttribute('data-session-id', seeded[49 - admins] ?? '');
+        await expect(pager).toContainText(`Page 1 of ${pages}`);
+        await expect(pager.getByRole('link', { name: 'Previous' })).toHaveCount(0);
+
+        await pager.getByRole('link', { name: 'Next' }).click();
+        await expect(page).toHaveURL('/admin/sessions?page=2');
+        await expect(pager).toContainText(`Page 2 of ${pages}`);
+        await expect(rows.first()).toHaveAttribute('data-session-id', seeded[50 - admins] ?? '');
+        await expect(rows).toHaveCount(50);
+
+        await page.goto(`/admin/sessions?page=${pages}`);
+        await expect(rows).toHaveCount(total - 50 * (pages - 1));
+        await expect(pager.getByRole('link', { name: 'Next' })).toHaveCount(0);
+        await pager.getByRole('link', { name: 'Previous' }).click();
+        await expect(pager).toContainText(`Page ${pages - 1} of ${pages}`);
+
+        // Whatever the address bar says, a page that exists: the first for nonsense, the last past the end.
+        for (const [query, shown] of [['page=abc', 1], ['page=0', 1], ['page=-2', 1], ['page=1e3', 1], ['page=2&page=3', 1], ['page=999999999', pages]] as const) {
+          await page.goto(`/admin/sessions?${query}`);
+          await expect(pager, query).toContainText(`Page ${shown} of ${pages}`);
+        }
+      });
+
+      test('the dashboard lists this user\'s sessions 10 a page, and counts them all', async ({ page }) => {
+        await seed(store, 12, () => DEMO.username, Date.now() + HOUR / 2 - 60_000);
+        await signIn(page.request, DEMO);
+        const total = (await store.listByUser(DEMO.username, Date.now(), { offset: 0, limit: 1 })).total;
+        const rows = page.getByRole('table', { name: 'Your active sessions' }).locator('tbody tr');
+        const pager = page.getByRole('navigation', { name: 'Pages of your active sessions' });
+
+        await page.goto('/dashboard');
+        await expect(rows).toHaveCount(10);
+        await expect(rows.first()).toContainText('(this device)');
+        await expect(pager).toContainText(`Page 1 of ${Math.ceil(total / 10)}`);
+        await expect(page.getByRole('button', { name: `Sign out other sessions (${total - 1})` })).toBeVisible();
+        await pager.getByRole('link', { name: 'Next' }).click();
+        await expect(page).toHaveURL('/dashboard?page=2');
+        await expect(rows).toHaveCount(Math.min(10, total - 10));
+        await expect(rows.getByText('(this device)')).toHaveCount(0);
+      });
+    });
+  });
+}
