@@ -9,6 +9,14 @@ test('the login page has no axe violations', async ({ page, loginPage }) => {
   expect(violations).toEqual([]);
 });
 
+test('the login page showing errors has no axe violations', async ({ page, loginPage }) => {
+  await loginPage.goto('?reason=idle');
+  await loginPage.submit.click();
+  await expect(loginPage.errorSummary).toBeFocused();
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(violations).toEqual([]);
+});
+
 test('the dashboard has no axe violations', async ({ page, dashboard }) => {
   await signIn(page.request);
   await dashboard.open();
