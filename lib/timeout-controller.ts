@@ -24,7 +24,7 @@ export interface TimeoutSnapshot {
   secondsLeft: number;
   /** The deadline the open warning counts down to, on this browser's clock; 0 when none is open. */
   endsAt: number;
-  /** A keep-alive is on its way (the dialog disables its button meanwhile). */
+  /** A keep-alive is on its way (the dialog's button says so, and ignores presses meanwhile). */
   extending: boolean;
   /** The last keep-alive did not reach the server; it is retried with backoff. */
   keepAliveFailed: boolean;
