@@ -175,3 +175,32 @@ test('typing counts as activity, reported as how long ago it happened', async ({
   await page.clock.runFor(2_000);
   await expect(dashboard.dialog).toBeHidden();
 });
+
+test('text inserted without a key press (dictation) counts as activity', async ({ page, dashboard }) => {
+  await page.clock.fastForward('20:00');
+  // Dictation and some on-screen keyboards insert text with an input event alone: no keydown, no pointer.
+  await dashboard.notes.evaluate((notes: HTMLTextAreaElement) => {
+    notes.value += 'dictated words';
+    notes.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'dictated words' }));
+  });
+  const keepAlive = page.waitForRequest('**/api/session/keep-alive');
+  await page.clock.fastForward('05:00');
+  const { idleMs } = (await keepAlive).postDataJSON() as { idleMs: number };
+  expect(idleMs).toBeGreaterThanOrEqual(5 * 60_000 - 1_000);
+  expect(idleMs).toBeLessThanOrEqual(5 * 60_000 + 1_000);
+  await page.clock.runFor(2_000);
+  await expect(dashboard.dialog).toBeHidden();
+});
+
+test('a click made without pointer events (switch access) counts as activity', async ({ page, dashboard }) => {
+  await page.clock.fastForward('20:00');
+  // element.click() fires click alone, as switch access and some voice control software do.
+  await dashboard.heading.evaluate((heading: HTMLElement) => heading.click());
+  const keepAlive = page.waitForRequest('**/api/session/keep-alive');
+  await page.clock.fastForward('05:00');
+  const { idleMs } = (await keepAlive).postDataJSON() as { idleMs: number };
+  expect(idleMs).toBeGreaterThanOrEqual(5 * 60_000 - 1_000);
+  expect(idleMs).toBeLessThanOrEqual(5 * 60_000 + 1_000);
+  await page.clock.runFor(2_000);
+  await expect(dashboard.dialog).toBeHidden();
+});
