@@ -128,3 +128,42 @@ test('without BroadcastChannel, tabs still agree through storage events', async 
   await idle.stay.click();
   await expect(working.dialog).toBeHidden({ timeout: 1_000 });
 });
+
+// Signing in again (here over HTTP, as another tab's form would) gives the browser a new cookie for a
+// new session; a tab still open from the older session sends that cookie with its next request.
+test.describe('a tab left open from a session that a new sign-in replaced', () => {
+  async function markStale(tab: Tab) {
+    await tab.page.evaluate(() => document.body.setAttribute('data-rendered-for-the-older-session', ''));
+  }
+  const reloaded = (tab: Tab) => expect(tab.page.locator('body[data-rendered-for-the-older-session]')).toHaveCount(0);
+
+  test('reports activity once, sees the answer is for another session, and reloads into that session', async ({ context, page }) => {
+    const [older] = await openTabs(context, page, 1);
+    await signIn(page.request);
+    await markStale(older);
+    const keepAlives = watchKeepAlives(context);
+    await page.clock.fastForward('20:00');
+    await older.page.mouse.move(120, 120);
+    await page.clock.fastForward('05:00');
+    await expect.poll(() => keepAlives.bodies.length).toBe(1);
+    await reloaded(older);
+    await expect(older.page).toHaveURL('/dashboard');
+    await expect(older.dialog).toBeHidden();
+    // The reloaded page is the new session's: its timer runs from that session's deadlines, with no second report.
+    await page.clock.runFor(2_000);
+    expect(keepAlives.bodies).toHaveLength(1);
+    expect((await sessionStatus(page.request)).code).toBe(200);
+  });
+
+  test('at its own idle deadline it does not sign the new session out: it reloads into it', async ({ context, page }) => {
+    const [older] = await openTabs(context, page, 1);
+    await signIn(page.request);
+    await markStale(older);
+    await page.clock.fastForward('25:00');
+    await expect(older.dialog).toBeVisible();
+    await page.clock.fastForward('05:00');
+    await reloaded(older);
+    await expect(older.page).toHaveURL('/dashboard');
+    expect((await sessionStatus(page.request)).code).toBe(200);
+  });
+});
