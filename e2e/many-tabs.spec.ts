@@ -84,7 +84,7 @@ for (const [how, act] of [
   });
 }
 
-test('a timeout signs out every tab, each returning to its own page with reason idle', async ({ context, page }) => {
+test('at the idle deadline every tab leaves for the login page with reason idle, each to come back to its own page', async ({ context, page }) => {
   const [first, second] = await openTabs(context, page, 2);
   await second.page.goto('/dashboard?view=second');
   await page.clock.fastForward('25:00');
