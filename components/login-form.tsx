@@ -2,7 +2,8 @@
 
 import { useActionState, useEffect, useRef, type FormEvent, type InputHTMLAttributes, type MouseEvent } from 'react';
 import { signInAction } from '@/lib/session-actions';
-import { errorList, type SignInField, type SignInState } from '@/lib/sign-in-input';
+import { errorList } from '@/lib/sign-in-errors';
+import type { SignInField, SignInState } from '@/lib/sign-in-input';
 
 const INITIAL: SignInState = { errors: null, values: { username: '', remember: false } };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorList, SIGN_IN_MESSAGES, SignInBody, SignInForm } from './sign-in-input';
+import { errorList } from './sign-in-errors';
+import { SIGN_IN_MESSAGES, SignInBody, SignInForm } from './sign-in-input';
 import { HOSTILE_USERNAMES } from './testing/hostile-usernames';
 
 /** The first message for `field`, or undefined when the input passes. */

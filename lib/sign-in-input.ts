@@ -2,7 +2,8 @@
  * What a sign-in sends, checked alike whether it arrives as JSON (`POST /api/session`) or as the login
  * form's post to its server action, with JavaScript or without: one schema, one set of messages. The
  * messages follow GOV.UK's error message style, so the JSON answer and the form say the same thing.
- * No secrets here: the login form imports it for its types.
+ * No secrets here, but zod: the login form imports only its types (see sign-in-errors.ts), since zod
+ * probes for eval when it loads, which the page's Content-Security-Policy reports as a violation.
  */
 import { z } from 'zod';
 import { waitPhrase } from './duration';
@@ -45,8 +46,6 @@ const credentials = {
 };
 
 export type SignInField = keyof typeof credentials;
-/** The fields in the order the form shows them, which is the order the error summary lists them in. */
-export const SIGN_IN_FIELDS = ['username', 'password'] as const satisfies readonly SignInField[];
 
 export const SignInBody = z.object({ ...credentials, remember: z.boolean().optional().default(false) });
 
@@ -67,13 +66,4 @@ export interface SignInState {
   errors: SignInErrors | null;
   /** Shown again after an error; the password never is. */
   values: { username: string; remember: boolean };
-}
-
-/** Field messages in the form's order, then the ones about the whole attempt, which point at the first field (GOV.UK). */
-export function errorList(errors: SignInErrors): Array<{ field: SignInField; message: string }> {
-  const perField = SIGN_IN_FIELDS.flatMap((field) => {
-    const message = errors.fieldErrors[field]?.[0];
-    return message ? [{ field, message }] : [];
-  });
-  return [...errors.formErrors.map((message) => ({ field: SIGN_IN_FIELDS[0], message })), ...perField];
 }
