@@ -68,6 +68,8 @@ const CASES: Case[] = [
   { name: 'sign-in from a look-alike origin', body: unknown('ghost'), headers: { Origin: `http://${HOST}.evil.example` }, status: 403, error: /Cross-site/ },
   { name: 'sign-in from this origin is let through', body: unknown('ghost-same'), headers: { Origin: BASE, 'Sec-Fetch-Site': 'same-origin' }, status: 401 },
   { name: 'sign-out from another origin', method: 'DELETE', cookie: true, headers: { Origin: 'https://evil.example' }, status: 403, error: /Cross-site/ },
+  { name: 'sign-out naming a malformed session tag', method: 'DELETE', cookie: true, headers: { 'X-Session-Tag': 'x'.repeat(65) }, status: 400, error: /X-Session-Tag must be a session tag/ },
+  { name: 'sign-out naming another session ends nothing', method: 'DELETE', cookie: true, headers: { 'X-Session-Tag': 'AnotherSession00' }, status: 409, error: /another session/ },
   { name: 'keep-alive from another site', path: KEEP_ALIVE, cookie: true, body: '{}', headers: { 'Sec-Fetch-Site': 'cross-site' }, status: 403, error: /Cross-site/ },
   // Keep-alive bodies.
   { name: 'keep-alive: negative idleMs', path: KEEP_ALIVE, cookie: true, body: '{"idleMs":-1}', status: 400, error: /idleMs/ },

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 import { DashboardPage } from './pages/dashboard-page';
+import { urlOf } from './servers';
 
 // Tabs of one browser profile are pages of one context. The clock belongs to the context, so every
 // tab's time jumps together, as it does for tabs on one machine.
@@ -153,6 +154,20 @@ test.describe('a tab left open from a session that a new sign-in replaced', () =
     await page.clock.runFor(2_000);
     expect(keepAlives.bodies).toHaveLength(1);
     expect((await sessionStatus(page.request)).code).toBe(200);
+  });
+
+  test('the server ends a session only when it is the one the tab names', async ({ context, page }) => {
+    const tag = ((await page.request.get('/api/session').then((response) => response.json())) as { sessionTag: string }).sessionTag;
+    const seal = (await context.cookies()).find((cookie) => cookie.name === '__Host-session')?.value ?? '';
+    // The record behind the cookie, read with a copy of it (a sign-out also clears the browser's).
+    const recordSays = async () => (await fetch(`${urlOf('main')}/api/session`, { headers: { cookie: `__Host-session=${seal}` } })).json();
+    const another = await page.request.delete('/api/session', { headers: { 'X-Session-Tag': 'AnotherSession00' } });
+    expect(another.status()).toBe(409);
+    expect(((await another.json()) as { error: string }).error).toMatch(/another session/);
+    expect(await recordSays()).toMatchObject({ authenticated: true, sessionTag: tag });
+    const own = await page.request.delete('/api/session', { headers: { 'X-Session-Tag': tag } });
+    expect(own.status()).toBe(200);
+    expect(await recordSays()).toEqual({ authenticated: false, reason: 'signed-out' });
   });
 
   test('at its own idle deadline it does not sign the new session out: it reloads into it', async ({ context, page }) => {

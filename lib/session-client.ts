@@ -40,34 +40,24 @@ export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
   }
 }
 
-/** The tag of the session the browser's cookie names now: null for none, undefined when the server cannot be asked. */
-async function currentSessionTag(): Promise<string | null | undefined> {
-  try {
-    const response = await fetch('/api/session', { cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const body: unknown = await response.json();
-    if (response.ok && isActiveStatus(body)) return body.sessionTag;
-    return response.status === 401 ? null : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Ends the session on the server (unless another tab just did), then leaves for the login page, which
- * says why. The cookie is the browser's, not the tab's: if it names another session by now (signed
- * in again in another tab), that session is not this tab's to end, and the page reloads into it instead.
+ * says why. The cookie is the browser's, not the tab's: the request names the tab's own session, and
+ * when the cookie names another by now (someone signed in again in another tab) the server ends
+ * nothing and answers 409; the page then reloads into the session the browser holds.
  */
 export async function signOutAndLeave(reason: SignedOutReason, clearServer: boolean, sessionTag: string): Promise<void> {
   if (clearServer) {
-    const current = await currentSessionTag();
-    if (current && current !== sessionTag) return window.location.reload();
-    // null: the session has ended already, and that 401 answer cleared the cookie.
-    if (current !== null) {
-      try {
-        await fetch('/api/session', { method: 'DELETE', cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      } catch {
-        // Offline: the server's own deadline still ends the session; the login page must show either way.
-      }
+    try {
+      const response = await fetch('/api/session', {
+        method: 'DELETE',
+        headers: { 'X-Session-Tag': sessionTag },
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (response.status === 409) return window.location.reload();
+    } catch {
+      // Offline: the server's own deadline still ends the session; the login page must show either way.
     }
   }
   const query = new URLSearchParams({ reason });

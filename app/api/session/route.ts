@@ -1,8 +1,10 @@
 import type { NextRequest } from 'next/server';
-import { handle, json, readJson } from '@/lib/http';
+import { z } from 'zod';
+import { handle, HttpError, json, readJson } from '@/lib/http';
 import { assertSameOrigin } from '@/lib/same-origin';
-import { clearSessionCookie, endSession, getSession, toStatus } from '@/lib/session';
+import { clearSessionCookie, getSession, toStatus } from '@/lib/session';
 import { attemptSignIn, clientInfo } from '@/lib/sign-in';
+import { signOut } from '@/lib/sign-out';
 import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/sign-in-input';
 
 /** Status. Reading never extends the session. */
@@ -25,9 +27,16 @@ export const POST = handle(async (request: Request) => {
   return json({ error: SIGN_IN_MESSAGES.wrongCredentials }, 401);
 });
 
-/** Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. */
-export const DELETE = handle(async (request: Request) => {
+const SessionTag = z.string().regex(/^[\w-]{1,64}$/, 'X-Session-Tag must be a session tag').optional();
+
+/**
+ * Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. With
+ * `X-Session-Tag`, only if the cookie still names that session: 409, and nothing ends, when not.
+ */
+export const DELETE = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
-  await endSession();
+  const meant = SessionTag.safeParse(request.headers.get('x-session-tag') ?? undefined);
+  if (!meant.success) throw new HttpError(400, meant.error.issues[0]?.message ?? 'Invalid X-Session-Tag');
+  if ((await signOut(request.cookies, meant.data)) === 'another-session') return json({ error: 'The cookie names another session: nothing was ended' }, 409);
   return json({ authenticated: false, reason: 'signed-out' });
 });
