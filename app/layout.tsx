@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { documentTitle, SITE_NAME } from '@/lib/site';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: { default: 'Session timeout, done right', template: '%s · Session timeout, done right' },
+  title: { default: SITE_NAME, template: documentTitle('%s') },
   description: 'A sliding session that the server enforces, with an accessible warning before it ends.',
 };
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, useSyncExternalStore } from 'react';
+import { formatClockTime } from '@/lib/clock-time';
 
 const subscribeNever = () => () => {};
 
@@ -10,10 +11,6 @@ const subscribeNever = () => () => {};
  */
 export function LocalTime({ inMs }: { inMs: number }) {
   const [at] = useState(() => Date.now() + inMs);
-  const text = useSyncExternalStore(
-    subscribeNever,
-    () => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
-    () => null,
-  );
+  const text = useSyncExternalStore(subscribeNever, () => formatClockTime(at), () => null);
   return <time dateTime={text ? new Date(at).toISOString() : undefined}>{text ?? '…'}</time>;
 }

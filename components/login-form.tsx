@@ -1,35 +1,105 @@
 'use client';
 
-import { useActionState } from 'react';
-import { signInAction, type SignInState } from '@/lib/session-actions';
+import { useActionState, useEffect, useRef, type FormEvent, type InputHTMLAttributes, type MouseEvent } from 'react';
+import { signInAction } from '@/lib/session-actions';
+import { errorList } from '@/lib/sign-in-errors';
+import type { SignInField, SignInState } from '@/lib/sign-in-input';
 
-const INITIAL: SignInState = { error: null, username: '' };
+const INITIAL: SignInState = { errors: null, values: { username: '', remember: false } };
 
-/** A real form posted to a server action: it signs in with JavaScript or without. */
-export function LoginForm({ returnTo }: { returnTo: string }) {
+/**
+ * A real form posted to a server action: it signs in with JavaScript or without. Errors follow the
+ * GOV.UK pattern: a summary at the top that takes focus and links to the fields, a message on each
+ * field in error, and "Error: " at the start of the page title.
+ */
+export function LoginForm({ returnTo, title, idleLimits }: { returnTo: string; /** The page's whole title. */ title: string; idleLimits: string }) {
   const [state, formAction, pending] = useActionState(signInAction, INITIAL);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const problems = state.errors ? errorList(state.errors) : [];
+  const fieldError = (field: SignInField) => state.errors?.fieldErrors[field]?.[0];
+
+  // Every failed attempt is a new state: focus goes to the summary each time, so it is read out again.
+  useEffect(() => {
+    if (state.errors) summaryRef.current?.focus();
+  }, [state]);
+
+  // A disabled button would drop focus to the page; aria-disabled keeps it, and a repeat submit is ignored.
+  const onSubmit = (event: FormEvent) => {
+    if (pending) event.preventDefault();
+  };
 
   return (
-    <form className="login-form" action={formAction} noValidate aria-describedby={state.error ? 'login-error' : undefined}>
+    <form className="login-form" action={formAction} onSubmit={onSubmit} noValidate>
+      {/* The page's only title (React puts it in the head): GOV.UK starts it with "Error: " while errors show. */}
+      <title>{problems.length > 0 ? `Error: ${title}` : title}</title>
+      {problems.length > 0 && (
+        // autoFocus reaches the browser only in server-rendered HTML: it focuses the summary without JavaScript.
+        <div ref={summaryRef} className="error-summary" tabIndex={-1} autoFocus data-testid="error-summary">
+          <div role="alert">
+            <h2 className="error-summary__title">There is a problem</h2>
+            <ul className="error-summary__list">
+              {problems.map(({ field, message }) => (
+                <li key={`${field}:${message}`}>
+                  <a href={`#${field}`} onClick={focusField}>
+                    {message}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
       <input type="hidden" name="returnTo" value={returnTo} />
+      <Field
+        name="username"
+        label="Username"
+        error={fieldError('username')}
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        defaultValue={state.values.username}
+      />
+      <Field name="password" label="Password" error={fieldError('password')} type="password" autoComplete="current-password" />
       <div className="field">
-        <label htmlFor="username">Username</label>
-        <input id="username" name="username" autoComplete="username" required autoCapitalize="none" spellCheck={false} defaultValue={state.username} />
+        <div className="field--inline">
+          <input id="remember" name="remember" type="checkbox" defaultChecked={state.values.remember} aria-describedby="remember-hint" />
+          <label htmlFor="remember">Keep me signed in</label>
+        </div>
+        <p id="remember-hint" className="hint field__hint">
+          You stay signed in when you close the browser, but you are still signed out after {idleLimits}.
+        </p>
       </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required />
-      </div>
-      <div className="field field--inline">
-        <input id="remember" name="remember" type="checkbox" />
-        <label htmlFor="remember">Keep me signed in</label>
-      </div>
-      <p id="login-error" className="form-error" role="alert" data-testid="login-error">
-        {state.error ?? ''}
-      </p>
-      <button type="submit" className="button button--primary" disabled={pending}>
+      <button type="submit" className="button button--primary" aria-disabled={pending || undefined}>
         Sign in
       </button>
     </form>
   );
+}
+
+/** A labelled input with GOV.UK's error message: above the input, bound to it, with a hidden "Error:" for screen readers. */
+function Field({ name, label, error, ...input }: { name: SignInField; label: string; error: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+  const errorId = `${name}-error`;
+  return (
+    <div className={error ? 'field field--error' : 'field'}>
+      <label htmlFor={name}>{label}</label>
+      {error && (
+        <p id={errorId} className="field__error">
+          <span className="visually-hidden">Error: </span>
+          {error}
+        </p>
+      )}
+      <input id={name} name={name} required {...input} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
+    </div>
+  );
+}
+
+/** As GOV.UK's summary does: bring the field's label into view, then focus the field, so both are read out. */
+function focusField(event: MouseEvent<HTMLAnchorElement>) {
+  const id = event.currentTarget.hash.slice(1);
+  const field = document.getElementById(id);
+  const label = document.querySelector(`label[for="${id}"]`);
+  if (!field || !label) return;
+  event.preventDefault();
+  label.scrollIntoView();
+  field.focus({ preventScroll: true });
 }

@@ -19,7 +19,8 @@ export function SessionTimeoutProvider({ status, copy, children }: { status: Act
         setTimer: (callback, ms) => window.setTimeout(callback, ms),
         clearTimer: (handle) => window.clearTimeout(handle as number | undefined),
         keepAlive: sendKeepAlive,
-        signOut: (reason, clearServer) => void signOutAndLeave(reason, clearServer),
+        signOut: (reason, clearServer) => void signOutAndLeave(reason, clearServer, status.sessionTag),
+        reload: () => window.location.reload(),
       }),
   );
 

@@ -4,8 +4,8 @@ import type { TimeoutCopy } from './session-timeout-dialog';
 import { SessionTimeoutProvider } from './session-timeout-provider';
 
 const COPY: TimeoutCopy = {
-  idle: 'You have not used this page for a while. To protect your account, we will log you out when the time runs out. Anything you typed is kept.',
-  absolute: 'Save your work: sessions have a fixed maximum length, and activity cannot extend it. You will need to sign in again; your notes are kept.',
+  idle: 'You have not used this page for a while. Anything you typed is kept, even if you are signed out.',
+  absolute: 'Save your work: sessions have a fixed maximum length that activity cannot extend. You will need to sign in again; your notes are kept.',
   failed: 'We could not reach the server to keep you signed in. We will keep trying, or press Stay signed in to try again now.',
 };
 

@@ -1,4 +1,5 @@
-import { ADMIN, expect, signIn, test, watchKeepAlives } from './fixtures';
+import { formatClockTime } from '../lib/clock-time';
+import { ADMIN, expect, pageNow, signIn, test, watchKeepAlives } from './fixtures';
 import { urlOf } from './servers';
 
 // The `hour` server ends every session an hour after sign-in. An admin's idle lifetime (8 hours) is
@@ -19,8 +20,10 @@ test('a distinct warning names the end time five minutes before the absolute lim
   await expect(dashboard.endsDialog).toBeVisible();
   await expect(dashboard.endsDialog).toContainText('Save your work');
   await expect(dashboard.dialog).toBeHidden();
-  const endsAt = await page.evaluate(() => new Date(Date.now() + 5 * 60_000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  // One fixed format, whatever the locale: "2:05pm", not "02:05 PM". The browser and this test share the machine's time zone.
+  const endsAt = formatClockTime((await pageNow(page)) + 5 * 60_000);
   await expect(dashboard.endsDialog.getByRole('heading')).toHaveText(`Your session ends at ${endsAt}`);
+  await expect(dashboard.endsDialog).toHaveAccessibleDescription(/^We will sign you out in [45] minutes\. Save your work: /);
   await expect(dashboard.endsDialog.getByRole('button', { name: 'Stay signed in' })).toHaveCount(0);
 
   await dashboard.continueWorking.click();
@@ -42,4 +45,12 @@ test('Escape closes the absolute warning like "Continue working"', async ({ page
   await page.keyboard.press('Escape');
   await expect(dashboard.endsDialog).toBeHidden();
   await expect(page).toHaveURL('/dashboard');
+});
+
+test('the dashboard says when the session ends in the same fixed format', async ({ page, dashboard }) => {
+  await expect(dashboard.absoluteEnd).toHaveText(/^at (\d{1,2}(:\d{2})?[ap]m|midday|midnight) at the latest, however active you are$/);
+  const datetime = (await dashboard.absoluteEnd.locator('time').getAttribute('datetime')) ?? '';
+  await expect(dashboard.absoluteEnd.locator('time')).toHaveText(formatClockTime(Date.parse(datetime)));
+  await page.clock.fastForward('55:00');
+  await expect(dashboard.endsDialog.getByRole('heading')).toHaveText(`Your session ends at ${formatClockTime(Date.parse(datetime))}`);
 });

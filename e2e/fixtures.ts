@@ -74,6 +74,12 @@ export async function setVisibility(page: Page, state: 'hidden' | 'visible') {
 /** The page's own clock time: Playwright's clock, once installed. */
 export const pageNow = (page: Page) => page.evaluate(() => Date.now());
 
+/**
+ * Stops the page's clock a second from now, so that from here on only the test moves it: while the
+ * test waits on a loaded machine, real time would otherwise run the countdown on between two checks.
+ */
+export const holdClock = async (page: Page) => page.clock.pauseAt((await pageNow(page)) + 1_000);
+
 export const test = base.extend<{ loginPage: LoginPage; dashboard: DashboardPage }>({
   loginPage: async ({ page }, provide) => provide(new LoginPage(page)),
   dashboard: async ({ page }, provide) => provide(new DashboardPage(page)),

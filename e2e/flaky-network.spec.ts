@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
+import { expect, holdClock, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 
 test.beforeEach(async ({ page, dashboard }) => {
   await page.clock.install();
@@ -90,4 +90,97 @@ test('signing out while a keep-alive is on its way leaves the user signed out, e
   expect((await keepAlive).status()).toBe(200);
   await expect(page).toHaveURL('/login?reason=signed-out');
   expect((await sessionStatus(page.request)).code).toBe(401);
+});
+
+/** Holds every keep-alive until `release()`, as a slow network would; then lets it through to the server. */
+async function holdKeepAlives(page: Page) {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(KEEP_ALIVE, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return () => release();
+}
+
+// Chromium closes a modal dialog on an Escape without a cancelable `cancel` event when the page has had
+// no user activation since the last one (a timer opened this dialog; Escape itself is no activation).
+test('with the keep-alive aborted, Escape three times leaves the warning open with its error, and sign-out waits for the deadline', async ({ page, dashboard }) => {
+  await page.route(KEEP_ALIVE, (route) => route.abort('aborted'));
+  const attempts = watchKeepAlives(page);
+  for (let press = 0; press < 3; press += 1) {
+    await page.keyboard.press('Escape');
+    await expect.poll(() => attempts.bodies.length).toBe(press + 1);
+    await attempts.settled();
+  }
+  await expect(dashboard.dialog).toBeVisible();
+  await expect(dashboard.dialog.getByRole('status')).toContainText('could not reach the server');
+  await expect(dashboard.stay).toBeFocused();
+  // One second before the deadline the user is still signed in and still warned; at the deadline, signed out.
+  await holdClock(page);
+  await page.clock.runFor(((await dashboard.secondsShown()) - 1) * 1_000);
+  await attempts.settled();
+  await expect(dashboard.countdown).toHaveText('0:01');
+  await expect(page).toHaveURL('/dashboard');
+  await expect(dashboard.dialog).toBeVisible();
+  await page.clock.runFor(1_000);
+  await expect(page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard');
+});
+
+test('with a slow keep-alive, Escape three times leaves the warning open until the answer closes it', async ({ page, dashboard }) => {
+  const release = await holdKeepAlives(page);
+  const keepAlives = watchKeepAlives(page);
+  for (let press = 0; press < 3; press += 1) await page.keyboard.press('Escape');
+  await expect(dashboard.dialog).toBeVisible();
+  // The button says what is happening, and presses meanwhile send nothing more.
+  await expect(dashboard.primary).toHaveText('Staying signed in…');
+  await expect(dashboard.primary).toHaveAttribute('aria-disabled', 'true');
+  await expect(dashboard.primary).toBeFocused();
+  expect(keepAlives.bodies).toHaveLength(1);
+  release();
+  await expect(dashboard.dialog).toBeHidden();
+  expect((await sessionStatus(page.request)).body.idleExpiresInMs).toBeGreaterThan(29 * 60_000);
+});
+
+test('Escape while a keep-alive is slow never closes the dialog, not even for a moment', async ({ page, dashboard }) => {
+  const release = await holdKeepAlives(page);
+  await dashboard.dialog.evaluate((dialog) => {
+    const record = window as Window & { openDropped?: number };
+    record.openDropped = 0;
+    // A removal of `open` is a record whose old value is not null, however fast it comes back.
+    new MutationObserver((records) => {
+      record.openDropped = (record.openDropped ?? 0) + records.filter((change) => change.oldValue !== null).length;
+    }).observe(dialog, { attributes: true, attributeFilter: ['open'], attributeOldValue: true });
+  });
+  // A click is a user activation, after which Chromium's Escape fires a cancelable `cancel`: the one
+  // the dialog must cancel, or the browser closes it.
+  await dashboard.dialog.getByRole('heading').click();
+  await page.keyboard.press('Escape');
+  await expect(dashboard.primary).toHaveText('Staying signed in…');
+  await page.clock.runFor(1_000);
+  await expect(dashboard.dialog).toBeVisible();
+  expect(await page.evaluate(() => (window as Window & { openDropped?: number }).openDropped)).toBe(0);
+  release();
+  await expect(dashboard.dialog).toBeHidden();
+});
+
+test('the failure is announced: its status region is there, empty, from the start, and the button says when it tries again', async ({ page, dashboard }) => {
+  const status = dashboard.dialog.getByRole('status');
+  await expect(status).toHaveText('');
+  // Marked now, so the message below is known to arrive in this same element, not in a new one.
+  await status.evaluate((region) => region.setAttribute('data-rendered-before-the-failure', ''));
+  await page.route(KEEP_ALIVE, (route) => route.fulfill({ status: 503, json: { error: 'Service unavailable' } }));
+  await dashboard.stay.click();
+  await expect(status).toContainText('could not reach the server');
+  await expect(status).toHaveAttribute('data-rendered-before-the-failure', '');
+  await expect(dashboard.primary).toHaveAccessibleName('Stay signed in');
+
+  // The automatic retry, 2 seconds on, held on its way.
+  await page.unroute(KEEP_ALIVE);
+  const release = await holdKeepAlives(page);
+  await page.clock.runFor(2_000);
+  await expect(dashboard.primary).toHaveAccessibleName('Trying again…');
+  await expect(dashboard.primary).toHaveAttribute('aria-disabled', 'true');
+  release();
+  await expect(dashboard.dialog).toBeHidden();
 });

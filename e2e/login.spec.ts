@@ -14,15 +14,85 @@ test('signing in through the form opens the dashboard with the user, role and ti
   await expect(dashboard.notes).toBeEditable();
 });
 
-test('a wrong password shows an error and starts no session', async ({ page, loginPage }) => {
+test('a wrong password shows an error summary that takes focus and points at the first field, and starts no session', async ({ page, loginPage }) => {
   await loginPage.goto();
   await loginPage.signIn(DEMO.username, 'not-the-password');
-  await expect(loginPage.error).toHaveText('Wrong username or password.');
+  await expect(loginPage.errorSummary).toBeFocused();
+  await expect(loginPage.errorSummary.getByRole('heading', { level: 2 })).toHaveText('There is a problem');
+  await expect(loginPage.errorSummary.getByRole('listitem')).toHaveText(['Wrong username or password.']);
+  await expect(loginPage.errorSummary.getByRole('link', { name: 'Wrong username or password.' })).toHaveAttribute('href', '#username');
+  // About the attempt as a whole, not about one field: no field is marked.
+  await expect(loginPage.username).not.toHaveAttribute('aria-invalid');
+  await expect(loginPage.password).not.toHaveAttribute('aria-invalid');
+  await expect(page).toHaveTitle('Error: Sign in · Session timeout, done right');
   await expect(page).toHaveURL('/login');
   expect(await page.context().cookies()).toEqual([]);
   expect((await sessionStatus(page.request)).body).toEqual({ authenticated: false, reason: 'none' });
 });
 
+test('empty fields each get their own message, bound to the field, and the summary links to them in order', async ({ page, loginPage }) => {
+  await loginPage.goto();
+  await loginPage.submit.click();
+  await expect(loginPage.errorSummary).toBeFocused();
+  await expect(loginPage.errorSummary.getByRole('link')).toHaveText(['Enter your username', 'Enter your password']);
+  for (const [field, message] of [
+    [loginPage.username, 'Enter your username'],
+    [loginPage.password, 'Enter your password'],
+  ] as const) {
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(field).toHaveAccessibleDescription(`Error: ${message}`);
+  }
+  await expect(page).toHaveTitle(/^Error: Sign in · /);
+  await loginPage.errorSummary.getByRole('link', { name: 'Enter your password' }).click();
+  await expect(loginPage.password).toBeFocused();
+  // Put right, the errors and the title's "Error:" go.
+  await loginPage.signIn(DEMO.username, DEMO.password);
+  await expect(page).toHaveURL('/dashboard');
+  await expect(page).toHaveTitle('Dashboard · Session timeout, done right');
+});
+
+test('after an error the form keeps the username and "Keep me signed in", never the password', async ({ loginPage }) => {
+  await loginPage.goto();
+  await loginPage.signIn('nobody-who-remembers', 'not-the-password', { remember: true });
+  await expect(loginPage.errorSummary).toBeFocused();
+  await expect(loginPage.username).toHaveValue('nobody-who-remembers');
+  await expect(loginPage.remember).toBeChecked();
+  await expect(loginPage.password).toHaveValue('');
+});
+
+test('"Keep me signed in" says that inactivity still signs you out', async ({ loginPage }) => {
+  await loginPage.goto();
+  await expect(loginPage.remember).toHaveAccessibleDescription(
+    'You stay signed in when you close the browser, but you are still signed out after 30 minutes of inactivity (8 hours for administrators).',
+  );
+});
+
+test('the Sign in button is never disabled: while the answer is on its way it keeps focus, says aria-disabled, and a second press sends nothing', async ({ page, loginPage }) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let posts = 0;
+  await page.route('**/login', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts += 1;
+    await held;
+    await route.continue();
+  });
+  await loginPage.goto();
+  await loginPage.username.fill('nobody-in-a-hurry');
+  await loginPage.password.fill('not-the-password');
+  await loginPage.submit.click();
+  await expect(loginPage.submit).toHaveAttribute('aria-disabled', 'true');
+  await expect(loginPage.submit).toHaveJSProperty('disabled', false);
+  await expect(loginPage.submit).toBeFocused();
+  // Pressed again while the first answer is on its way (Playwright's click would wait: it reads aria-disabled as disabled).
+  await page.keyboard.press('Enter');
+  await expect(loginPage.submit).toBeFocused();
+  expect(posts).toBe(1);
+  release();
+  await expect(loginPage.errorSummary).toBeFocused();
+  await expect(loginPage.submit).not.toHaveAttribute('aria-disabled');
+  expect(posts).toBe(1);
+});
 test('the session cookie is HttpOnly, Secure, SameSite=Lax, host-only and ends with the browser', async ({ page }) => {
   await signIn(page.request);
   const cookie = (await page.context().cookies()).find((c) => c.name === COOKIE);
@@ -52,20 +122,42 @@ test('returnTo never leads to another site', async ({ page, loginPage }) => {
   await expect(page).toHaveURL('/dashboard');
 });
 
-for (const [reason, words] of [
-  ['idle', 'inactivity'],
-  ['absolute', 'maximum'],
-  ['signed-out', 'signed out'],
+for (const [reason, heading, words] of [
+  ['idle', 'You were signed out after inactivity', 'signed out after 30 minutes of inactivity (8 hours for administrators)'],
+  ['absolute', 'Your session reached its time limit', 'maximum length of 12 hours'],
+  ['signed-out', 'You have signed out', 'Your session has ended on this device'],
+  ['revoked', 'Your session was ended elsewhere', 'ended from another device or by an administrator'],
+  ['invalid', 'You were signed out', 'could not be read'],
 ] as const) {
-  test(`the login page explains reason=${reason}`, async ({ loginPage }) => {
+  test(`after reason=${reason} the login page says why first: in its title, and in a notice that takes focus`, async ({ page, loginPage }) => {
     await loginPage.goto(`?reason=${reason}`);
-    await expect(loginPage.reason).toContainText(words);
+    await expect(page).toHaveTitle(`${heading} · Sign in · Session timeout, done right`);
+    const notice = page.getByRole('region', { name: heading });
+    await expect(notice).toBeFocused();
+    await expect(notice.getByRole('heading', { level: 2 })).toHaveText(heading);
+    await expect(notice).toContainText(words);
+    await expect(loginPage.reason).toHaveCount(1);
   });
 }
 
+test('without a reason, or with one it does not know, the login page says nothing of a sign-out', async ({ page, loginPage }) => {
+  for (const query of ['', '?reason=none', '?reason=bogus']) {
+    await loginPage.goto(query);
+    await expect(page).toHaveTitle('Sign in · Session timeout, done right');
+    await expect(loginPage.reason).toHaveCount(0);
+  }
+});
+
+test('after a failed sign-in on a page with a reason, focus goes to the error summary, not back to the notice', async ({ page, loginPage }) => {
+  await loginPage.goto('?reason=idle');
+  await loginPage.signIn('nobody-after-a-timeout', 'not-the-password');
+  await expect(loginPage.errorSummary).toBeFocused();
+  await expect(page).toHaveTitle('Error: You were signed out after inactivity · Sign in · Session timeout, done right');
+});
+
 test('the login page tells people how long inactivity may last, and shows the demo accounts', async ({ page, loginPage }) => {
   await loginPage.goto();
-  await expect(page.getByText(/signed out after 30 minutes without activity/)).toBeVisible();
+  await expect(page.getByText(/you are signed out after 30 minutes of inactivity \(8 hours for administrators\), and 12 hours after signing in at the latest/)).toBeVisible();
   await expect(page.getByRole('cell', { name: 'demo-password' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'admin-password' })).toBeVisible();
 });

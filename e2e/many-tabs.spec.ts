@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 import { DashboardPage } from './pages/dashboard-page';
+import { urlOf } from './servers';
 
 // Tabs of one browser profile are pages of one context. The clock belongs to the context, so every
 // tab's time jumps together, as it does for tabs on one machine.
@@ -84,7 +85,7 @@ for (const [how, act] of [
   });
 }
 
-test('a timeout signs out every tab, each returning to its own page with reason idle', async ({ context, page }) => {
+test('at the idle deadline every tab leaves for the login page with reason idle, each to come back to its own page', async ({ context, page }) => {
   const [first, second] = await openTabs(context, page, 2);
   await second.page.goto('/dashboard?view=second');
   await page.clock.fastForward('25:00');
@@ -127,4 +128,57 @@ test('without BroadcastChannel, tabs still agree through storage events', async 
   await expect(working.dialog).toBeVisible();
   await idle.stay.click();
   await expect(working.dialog).toBeHidden({ timeout: 1_000 });
+});
+
+// Signing in again (here over HTTP, as another tab's form would) gives the browser a new cookie for a
+// new session; a tab still open from the older session sends that cookie with its next request.
+test.describe('a tab left open from a session that a new sign-in replaced', () => {
+  async function markStale(tab: Tab) {
+    await tab.page.evaluate(() => document.body.setAttribute('data-rendered-for-the-older-session', ''));
+  }
+  const reloaded = (tab: Tab) => expect(tab.page.locator('body[data-rendered-for-the-older-session]')).toHaveCount(0);
+
+  test('reports activity once, sees the answer is for another session, and reloads into that session', async ({ context, page }) => {
+    const [older] = await openTabs(context, page, 1);
+    await signIn(page.request);
+    await markStale(older);
+    const keepAlives = watchKeepAlives(context);
+    await page.clock.fastForward('20:00');
+    await older.page.mouse.move(120, 120);
+    await page.clock.fastForward('05:00');
+    await expect.poll(() => keepAlives.bodies.length).toBe(1);
+    await reloaded(older);
+    await expect(older.page).toHaveURL('/dashboard');
+    await expect(older.dialog).toBeHidden();
+    // The reloaded page is the new session's: its timer runs from that session's deadlines, with no second report.
+    await page.clock.runFor(2_000);
+    expect(keepAlives.bodies).toHaveLength(1);
+    expect((await sessionStatus(page.request)).code).toBe(200);
+  });
+
+  test('the server ends a session only when it is the one the tab names', async ({ context, page }) => {
+    const tag = ((await page.request.get('/api/session').then((response) => response.json())) as { sessionTag: string }).sessionTag;
+    const seal = (await context.cookies()).find((cookie) => cookie.name === '__Host-session')?.value ?? '';
+    // The record behind the cookie, read with a copy of it (a sign-out also clears the browser's).
+    const recordSays = async () => (await fetch(`${urlOf('main')}/api/session`, { headers: { cookie: `__Host-session=${seal}` } })).json();
+    const another = await page.request.delete('/api/session', { headers: { 'X-Session-Tag': 'AnotherSession00' } });
+    expect(another.status()).toBe(409);
+    expect(((await another.json()) as { error: string }).error).toMatch(/another session/);
+    expect(await recordSays()).toMatchObject({ authenticated: true, sessionTag: tag });
+    const own = await page.request.delete('/api/session', { headers: { 'X-Session-Tag': tag } });
+    expect(own.status()).toBe(200);
+    expect(await recordSays()).toEqual({ authenticated: false, reason: 'signed-out' });
+  });
+
+  test('at its own idle deadline it does not sign the new session out: it reloads into it', async ({ context, page }) => {
+    const [older] = await openTabs(context, page, 1);
+    await signIn(page.request);
+    await markStale(older);
+    await page.clock.fastForward('25:00');
+    await expect(older.dialog).toBeVisible();
+    await page.clock.fastForward('05:00');
+    await reloaded(older);
+    await expect(older.page).toHaveURL('/dashboard');
+    expect((await sessionStatus(page.request)).code).toBe(200);
+  });
 });

@@ -33,7 +33,7 @@ const WAKE_UPS: Record<string, (page: Page) => Promise<unknown>> = {
 };
 
 for (const [wakeUp, wake] of Object.entries(WAKE_UPS)) {
-  test(`coming back after the deadline signs out at once, without flashing the warning, when ${wakeUp}`, async ({ page }) => {
+  test(`coming back after the deadline leaves for the login page at once, without flashing the warning, when ${wakeUp}`, async ({ page }) => {
     await setVisibility(page, 'hidden');
     await sleepFor(page, 45);
     await wake(page);

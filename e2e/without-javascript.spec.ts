@@ -16,12 +16,32 @@ test('signing in works without JavaScript, and the dashboard says the warning ne
   expect(await noscriptNote(page)).toContain('The warning before a timeout needs JavaScript');
 });
 
-test('a wrong password without JavaScript shows the error and keeps the username', async ({ page, loginPage }) => {
+test('a wrong password without JavaScript shows the error summary, focused, and keeps the username and "Keep me signed in"', async ({ page, loginPage }) => {
   await loginPage.goto();
-  await loginPage.signIn(DEMO.username, 'wrong');
-  await expect(loginPage.error).toHaveText('Wrong username or password.');
+  await loginPage.signIn(DEMO.username, 'wrong', { remember: true });
+  await expect(loginPage.errorSummary).toBeFocused();
+  await expect(loginPage.errorSummary.getByRole('link', { name: 'Wrong username or password.' })).toHaveAttribute('href', '#username');
+  await expect(page).toHaveTitle('Error: Sign in · Session timeout, done right');
   await expect(loginPage.username).toHaveValue(DEMO.username);
+  await expect(loginPage.remember).toBeChecked();
   await expect(page).toHaveURL(/\/login/);
+});
+
+test('empty fields without JavaScript get their messages, bound to the fields, from the server', async ({ page, loginPage }) => {
+  await loginPage.goto();
+  await loginPage.submit.click();
+  await expect(loginPage.errorSummary.getByRole('link')).toHaveText(['Enter your username', 'Enter your password']);
+  await expect(loginPage.username).toHaveAttribute('aria-invalid', 'true');
+  await expect(loginPage.username).toHaveAccessibleDescription('Error: Enter your username');
+  await expect(loginPage.password).toHaveAccessibleDescription('Error: Enter your password');
+  await expect(page).toHaveTitle(/^Error: Sign in · /);
+});
+
+test('after a sign-out without JavaScript the login page says why first: the title, then the notice before anything else', async ({ page, loginPage }) => {
+  await loginPage.goto('?reason=idle');
+  await expect(page).toHaveTitle('You were signed out after inactivity · Sign in · Session timeout, done right');
+  await expect(page.locator('main > *').first()).toHaveAttribute('data-testid', 'signed-out-reason');
+  await expect(page.getByRole('region', { name: 'You were signed out after inactivity' })).toContainText('30 minutes of inactivity');
 });
 
 test('signing out works without JavaScript', async ({ page, loginPage, dashboard }) => {

@@ -2,8 +2,12 @@
  * DOM wiring for the timeout, kept apart from the controller so that stays testable without a browser.
  */
 
-/** What counts as the user being there. Returning to a tab is deliberately not on the list. */
-export const ACTIVITY_EVENTS = ['mousemove', 'mousedown', 'keydown', 'wheel', 'scroll', 'touchstart', 'pointerdown'] as const;
+/**
+ * What counts as the user being there. Returning to a tab is deliberately not on the list. `input` and
+ * `click` are there for assistive technology: dictation inserts text and switch access clicks without
+ * any of the key or pointer events before them.
+ */
+export const ACTIVITY_EVENTS = ['mousemove', 'mousedown', 'keydown', 'wheel', 'scroll', 'touchstart', 'pointerdown', 'input', 'click'] as const;
 
 /** Passive and capturing: never delays scrolling, and sees scrolls of inner elements too. */
 const LISTENER_OPTIONS: AddEventListenerOptions = { passive: true, capture: true };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatDuration, parseDuration } from './duration';
+import { formatCountdown, formatDuration, parseDuration, waitPhrase } from './duration';
 
 describe('parseDuration', () => {
   it.each([
@@ -43,5 +43,22 @@ describe('formatCountdown', () => {
     [-500, '0:00'],
   ])('shows %i ms as %j', (ms, text) => {
     expect(formatCountdown(ms)).toBe(text);
+  });
+});
+
+describe('waitPhrase', () => {
+  it.each([
+    [900_000, '15 minutes'],
+    [841_000, '15 minutes'],
+    [60_000, '1 minute'],
+    [59_200, '1 minute'],
+    [61_000, '2 minutes'],
+    [30_000, '30 seconds'],
+    [1_000, '1 second'],
+    [1, '1 second'],
+    [3_600_000, '1 hour'],
+    [5_400_000, '1 hour 30 minutes'],
+  ])('asks to wait %i ms as %j, never less than the wait', (ms, text) => {
+    expect(waitPhrase(ms)).toBe(text);
   });
 });

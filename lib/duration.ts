@@ -15,6 +15,9 @@ export function parseDuration(text: string): number | undefined {
   return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
 }
 
+/** `1 minute`, `5 minutes`. */
+export const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
+
 /** `1800000` -> `30 minutes`, for people reading the login page and the dashboard. */
 export function formatDuration(ms: number): string {
   const parts: string[] = [];
@@ -22,9 +25,18 @@ export function formatDuration(ms: number): string {
   for (const [unit, size] of [['hour', 3600], ['minute', 60], ['second', 1]] as const) {
     const count = Math.floor(rest / size);
     rest -= count * size;
-    if (count > 0) parts.push(`${count} ${unit}${count === 1 ? '' : 's'}`);
+    if (count > 0) parts.push(plural(count, unit));
   }
   return parts.length > 0 ? parts.join(' ') : '0 seconds';
+}
+
+/**
+ * How long to wait, rounded up (to whole minutes from a minute on), so that nobody comes back too
+ * early: `14 min 1 s` -> `15 minutes`, `59.2 s` -> `1 minute`, `30 s` -> `30 seconds`.
+ */
+export function waitPhrase(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 60 ? plural(seconds, 'second') : formatDuration(Math.ceil(seconds / 60) * 60_000);
 }
 
 /** `65_000` -> `1:05`: the dialog's visible countdown, rounded up so it reads 0:00 only at the end. */

@@ -4,41 +4,39 @@ import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { formatDuration } from './duration';
 import { safeReturnTo } from './return-to';
 import { refuseCrossSiteAction } from './same-origin';
 import { endMyOtherSessions, revokeSession } from './session-admin';
 import { attemptSignIn, clientInfo } from './sign-in';
+import { SIGN_IN_MESSAGES, SignInForm, throttledMessage, type SignInState } from './sign-in-input';
 
 /**
  * The forms' server actions. They work without JavaScript too: the browser posts the form, the action
  * does its work and redirects. Each first refuses a cross-site post, by the route handlers' rule.
  */
 
-export interface SignInState {
-  error: string | null;
-  username: string;
-}
-
-const SignInForm = z.object({
-  username: z.string().trim().min(1).max(100),
-  password: z.string().min(1).max(200),
-  remember: z.literal('on').nullable(),
-  returnTo: z.string().nullable(),
-});
-
+/**
+ * The login form's action, checked by the same schema and answered with the same messages as
+ * `POST /api/session`. A failure comes back as the form's state (rendered on the server when the form
+ * was posted without JavaScript); a success redirects.
+ */
 export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
   await refuseCrossSiteAction();
   const typed = form.get('username');
-  const username = typeof typed === 'string' ? typed.slice(0, 100) : '';
-  const parsed = SignInForm.safeParse({ username: typed, password: form.get('password'), remember: form.get('remember'), returnTo: form.get('returnTo') });
-  if (!parsed.success) return { error: 'Enter your username and password.', username };
+  const values = { username: typeof typed === 'string' ? typed.slice(0, 100) : '', remember: form.get('remember') === 'on' };
+  const parsed = SignInForm.safeParse({
+    username: typed,
+    password: form.get('password'),
+    remember: form.get('remember'),
+    returnTo: form.get('returnTo'),
+  });
+  if (!parsed.success) return { errors: z.flattenError(parsed.error), values };
 
-  const { remember, returnTo, ...credentials } = parsed.data;
-  const result = await attemptSignIn({ ...credentials, remember: remember === 'on' }, clientInfo(await headers()));
+  const { returnTo, ...input } = parsed.data;
+  const result = await attemptSignIn(input, clientInfo(await headers()));
   if (result.ok) redirect(safeReturnTo(returnTo));
-  if (result.kind === 'throttled') return { error: `Too many failed attempts. Try again in ${formatDuration(result.retryAfterS * 1000)}.`, username };
-  return { error: 'Wrong username or password.', username };
+  const message = result.kind === 'throttled' ? throttledMessage(result.retryAfterS) : SIGN_IN_MESSAGES.wrongCredentials;
+  return { errors: { formErrors: [message], fieldErrors: {} }, values };
 }
 
 /** "Sign out other sessions": ends every session of this user but the one making the request. */

@@ -40,11 +40,22 @@ export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
   }
 }
 
-/** Ends the session on the server (unless another tab just did), then leaves for the login page, which says why. */
-export async function signOutAndLeave(reason: SignedOutReason, clearServer: boolean): Promise<void> {
+/**
+ * Ends the session on the server (unless another tab just did), then leaves for the login page, which
+ * says why. The cookie is the browser's, not the tab's: the request names the tab's own session, and
+ * when the cookie names another by now (someone signed in again in another tab) the server ends
+ * nothing and answers 409; the page then reloads into the session the browser holds.
+ */
+export async function signOutAndLeave(reason: SignedOutReason, clearServer: boolean, sessionTag: string): Promise<void> {
   if (clearServer) {
     try {
-      await fetch('/api/session', { method: 'DELETE', cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const response = await fetch('/api/session', {
+        method: 'DELETE',
+        headers: { 'X-Session-Tag': sessionTag },
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (response.status === 409) return window.location.reload();
     } catch {
       // Offline: the server's own deadline still ends the session; the login page must show either way.
     }

@@ -29,18 +29,20 @@ function setup(
     return { kind: 'extended', status: status(30 * MIN - idleMs, absoluteAt - Date.now()) };
   });
   const signOut = vi.fn<(reason: SignedOutReason, clearServer: boolean) => void>();
+  const reload = vi.fn<() => void>();
   const controller = new TimeoutController(status(options.idleMs ?? 30 * MIN, absoluteAt - Date.now()), {
     now: () => Date.now(),
     setTimer: (callback, ms) => setTimeout(callback, ms),
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     keepAlive,
     signOut,
+    reload,
   });
   const phases: string[] = [];
   const renders = vi.fn(() => phases.push(controller.getSnapshot().phase));
   controller.subscribe(renders);
   controller.start(options.bus?.join(controller));
-  return { controller, keepAlive, signOut, renders, phases };
+  return { controller, keepAlive, signOut, reload, renders, phases };
 }
 
 const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
@@ -251,6 +253,42 @@ describe('signing out', () => {
     controller.logOut();
     await advance(HOUR);
     expect(signOut).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('a tab whose session was replaced', () => {
+  // Signing in again in another tab gives the browser a new cookie; this tab's requests carry it.
+  const otherSession = (idleMs: number): KeepAliveResult => ({ kind: 'extended', status: { ...status(30 * MIN - idleMs), sessionTag: 'another-tag' } });
+
+  it('does not take an answer about another session as its own: it reloads, and neither reports nor signs out again', async () => {
+    const bus = createBus();
+    const { controller, keepAlive, signOut, reload } = setup({ answer: otherSession, bus });
+    await advance(20 * MIN);
+    controller.recordActivity();
+    // The warning point, and the moment for the other tabs to answer.
+    await advance(5 * MIN + SEC);
+    expect(keepAlive).toHaveBeenCalledTimes(1);
+    expect(reload).toHaveBeenCalledTimes(1);
+    // The other session's deadlines were not taken on, and nothing was said to this session's other tabs.
+    expect(bus.sent.filter((message) => message.type === 'extended')).toEqual([]);
+    controller.recordActivity();
+    controller.logOut();
+    await advance(2 * HOUR);
+    expect(keepAlive).toHaveBeenCalledTimes(1);
+    expect(signOut).not.toHaveBeenCalled();
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reloads from the warning too, when Stay signed in finds another session', async () => {
+    const { controller, signOut, reload } = setup({ answer: otherSession });
+    await advance(25 * MIN);
+    controller.staySignedIn();
+    await advance(0);
+    expect(reload).toHaveBeenCalledTimes(1);
+    expect(controller.getSnapshot().phase).not.toBe('warning');
+    await advance(10 * MIN);
+    expect(signOut).not.toHaveBeenCalled();
   });
 });
 

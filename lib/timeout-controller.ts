@@ -24,7 +24,7 @@ export interface TimeoutSnapshot {
   secondsLeft: number;
   /** The deadline the open warning counts down to, on this browser's clock; 0 when none is open. */
   endsAt: number;
-  /** A keep-alive is on its way (the dialog disables its button meanwhile). */
+  /** A keep-alive is on its way (the dialog's button says so, and ignores presses meanwhile). */
   extending: boolean;
   /** The last keep-alive did not reach the server; it is retried with backoff. */
   keepAliveFailed: boolean;
@@ -46,6 +46,11 @@ export interface TimeoutEnvironment {
    * after any keep-alive in flight has settled, so a late answer cannot revive the cookie.
    */
   signOut(reason: SignedOutReason, clearServer: boolean): void;
+  /**
+   * The browser now holds another session (someone signed in again, in another tab): reloads, so the
+   * server renders the page for that session. Called once; this tab's timer has stopped for good.
+   */
+  reload(): void;
 }
 
 const RETRY_FIRST_MS = 2_000;
@@ -60,6 +65,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 export class TimeoutController {
   readonly #env: TimeoutEnvironment;
   readonly #id = Math.random().toString(36).slice(2);
+  /** The session this page was rendered for; an answer about any other is not this tab's to apply. */
+  readonly #sessionTag: string;
   #broadcast: ((message: TabMessage) => void) | undefined;
   #deadlines: Deadlines = { idle: 0, absolute: 0, warningBeforeMs: 0 };
   /** When a tab of this session last saw the user act, and the newest such moment the server has heard of. */
@@ -81,6 +88,7 @@ export class TimeoutController {
 
   constructor(status: ActiveStatus, env: TimeoutEnvironment) {
     this.#env = env;
+    this.#sessionTag = status.sessionTag;
     this.#apply(status);
     // Roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
     // is never compared across tabs). Loading the page is not activity: #lastActivity stays 0 until someone acts.
@@ -233,6 +241,7 @@ export class TimeoutController {
       this.#inFlight = undefined;
       if (this.#phase === 'signed-out') return;
       if (result.kind === 'ended') return this.#end(result.reason, true);
+      if (result.kind === 'extended' && result.status.sessionTag !== this.#sessionTag) return this.#superseded();
       if (result.kind === 'extended') {
         this.#apply(result.status);
         this.#reportedActivity = activity;
@@ -261,6 +270,19 @@ export class TimeoutController {
     const leave = () => this.#env.signOut(reason, tellOthers || inFlight !== undefined);
     if (inFlight) void inFlight.then(leave);
     else leave();
+  }
+
+  /**
+   * The cookie this keep-alive carried names another session: its deadlines are not this tab's, and
+   * signing out from here would end a session this page knows nothing of. Stop, and let the server
+   * render the page for the session the browser holds now. Other tabs of this session find out the
+   * same way, at their own next request.
+   */
+  #superseded(): void {
+    this.#phase = 'signed-out';
+    this.#env.clearTimer(this.#timer);
+    this.#publish(this.#env.now());
+    this.#env.reload();
   }
 
   #schedule(now: number): void {

@@ -1,58 +1,52 @@
 import type { Metadata } from 'next';
 import { LoginForm } from '@/components/login-form';
+import { SignedOutNotice } from '@/components/signed-out-notice';
 import { config } from '@/lib/config';
 import { formatDuration } from '@/lib/duration';
 import { safeReturnTo } from '@/lib/return-to';
-import { isSignedOutReason, type SignedOutReason } from '@/lib/session-status';
+import { isSignedOutReason } from '@/lib/session-status';
+import { documentTitle } from '@/lib/site';
 import { DEMO_CREDENTIALS } from '@/lib/users';
+import { SIGNED_OUT_WORDS, type Limits } from './signed-out-reasons';
 
-export const metadata: Metadata = { title: 'Sign in' };
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-function reasonMessage(reason: SignedOutReason, idleLimits: string, absolute: string): string | null {
-  switch (reason) {
-    case 'idle':
-      return `You were signed out after ${idleLimits}. Sign in again to carry on where you left off; your notes were kept.`;
-    case 'absolute':
-      return `Your session reached its maximum length of ${absolute}. Sign in again to carry on; your notes were kept.`;
-    case 'signed-out':
-      return 'You have signed out.';
-    case 'revoked':
-      return 'Your session was ended from another device or by an administrator. Sign in again to carry on.';
-    case 'replaced':
-      return 'This session ended because you signed in again in this browser. Sign in to carry on.';
-    case 'session-limit':
-      return `You were signed out because your account was signed in in more than ${config().maxSessionsPerUser} places at once, and this was the one used least recently. Sign in again to carry on.`;
-    case 'invalid':
-      return 'Your session could not be read, so you were signed out. Please sign in again.';
-    case 'none':
-      return null;
-  }
+/** The words for the reason in the query, if it names one. */
+function signedOut(reason: unknown) {
+  return isSignedOutReason(reason) && reason !== 'none' ? { reason, ...SIGNED_OUT_WORDS[reason] } : undefined;
 }
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const params = await searchParams;
-  const reason = isSignedOutReason(params.reason) ? params.reason : 'none';
-  const returnTo = safeReturnTo(params.returnTo);
-  const { policy } = config();
+function limits(): Limits {
+  const { policy, maxSessionsPerUser } = config();
   const idle = formatDuration(policy.idleMs.user);
   const adminIdle = formatDuration(policy.idleMs.admin);
   // The page cannot know whose session ended: where the roles' limits differ, it names both (WCAG 2.2.6).
-  const idleLimits = `${idle} of inactivity${adminIdle === idle ? '' : ` (${adminIdle} for administrators)`}`;
-  const message = reasonMessage(reason, idleLimits, formatDuration(policy.absoluteMs));
+  return { idle: `${idle} of inactivity${adminIdle === idle ? '' : ` (${adminIdle} for administrators)`}`, absolute: formatDuration(policy.absoluteMs), maxSessions: maxSessionsPerUser };
+}
+
+/** After a sign-out the title says why first, so it is the first thing a screen reader reads. */
+const title = (notice: ReturnType<typeof signedOut>) => documentTitle(notice ? `${notice.heading} · Sign in` : 'Sign in');
+
+// No title from the metadata: the login form renders the page's one <title> itself, so that "Error: "
+// can lead it while errors show, in the HTML the server renders for a post without JavaScript too.
+// (Next would put its own title first in the head, and the first title is the one browsers use.)
+export const metadata: Metadata = { title: null };
+
+export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const notice = signedOut(params.reason);
+  const returnTo = safeReturnTo(params.returnTo);
+  const { policy } = config();
+  const words = limits();
 
   return (
     <main className="page page--narrow">
+      {notice && <SignedOutNotice reason={notice.reason} heading={notice.heading} sentence={notice.sentence(words)} />}
       <h1>Sign in</h1>
-      {message && (
-        <p className={`notice notice--${reason}`} role="status" data-testid="signed-out-reason">
-          {message}
-        </p>
-      )}
-      <LoginForm returnTo={returnTo} />
+      <LoginForm returnTo={returnTo} title={title(notice)} idleLimits={words.idle} />
       <p className="hint">
-        For your security you are signed out after {idle} without activity (administrators: {adminIdle}),
-        and {formatDuration(policy.absoluteMs)} after signing in at the latest. You are warned {formatDuration(policy.warningBeforeMs)} before, with
-        a chance to stay signed in.
+        For your security you are signed out after {words.idle}, and {words.absolute} after signing in at the latest. You are warned{' '}
+        {formatDuration(policy.warningBeforeMs)} before, with a chance to stay signed in.
       </p>
       <section className="card" aria-labelledby="demo-accounts">
         <h2 id="demo-accounts">Demo accounts</h2>
@@ -81,8 +75,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </section>
       <noscript>
         <p className="notice notice--noscript">
-          You can sign in without JavaScript, but the warning before a timeout needs it: without it you are signed out after {idle}{' '}
-          without activity with no warning.
+          You can sign in without JavaScript, but the warning before a timeout needs it: without it you are signed out after {words.idle}{' '}
+          with no warning.
         </p>
       </noscript>
     </main>

@@ -5,7 +5,7 @@ export class LoginPage {
   readonly password: Locator;
   readonly remember: Locator;
   readonly submit: Locator;
-  readonly error: Locator;
+  readonly errorSummary: Locator;
   readonly reason: Locator;
 
   constructor(readonly page: Page) {
@@ -13,7 +13,7 @@ export class LoginPage {
     this.password = page.getByLabel('Password');
     this.remember = page.getByLabel('Keep me signed in');
     this.submit = page.getByRole('button', { name: 'Sign in' });
-    this.error = page.getByTestId('login-error');
+    this.errorSummary = page.getByTestId('error-summary');
     this.reason = page.getByTestId('signed-out-reason');
   }
 

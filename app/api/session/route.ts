@@ -1,19 +1,11 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, json, readJson } from '@/lib/http';
+import { handle, HttpError, json, readJson } from '@/lib/http';
 import { assertSameOrigin } from '@/lib/same-origin';
-import { CLEAR_CACHE, clearSessionCookie, endSession, getSession, toStatus } from '@/lib/session';
+import { CLEAR_CACHE, clearSessionCookie, getSession, toStatus } from '@/lib/session';
 import { attemptSignIn, clientInfo } from '@/lib/sign-in';
-
-// Control and invisible formatting characters (NUL, bidi overrides, zero-width) and broken UTF-16 are
-// refused before any lookup: no real username holds them, and they make names look like others.
-const printable = (text: string) => text.isWellFormed() && !/[\p{Cc}\p{Cf}]/u.test(text);
-
-const SignInBody = z.object({
-  username: z.string().trim().min(1, 'is required').max(100, 'is too long').refine(printable, 'contains characters that are not allowed'),
-  password: z.string().min(1, 'is required').max(200, 'is too long').refine((text) => text.isWellFormed(), 'is not valid Unicode text'),
-  remember: z.boolean().optional().default(false),
-});
+import { signOut } from '@/lib/sign-out';
+import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/sign-in-input';
 
 /** Status. Reading never extends the session. */
 export const GET = handle(async (request: NextRequest) => {
@@ -30,15 +22,21 @@ export const POST = handle(async (request: Request) => {
   const result = await attemptSignIn(body, clientInfo(request.headers));
   if (result.ok) return json(result.status);
   if (result.kind === 'throttled') {
-    const error = `Too many failed sign-in attempts. Try again in ${result.retryAfterS} seconds.`;
-    return json({ error, retryAfterS: result.retryAfterS }, 429, { 'Retry-After': String(result.retryAfterS) });
+    return json({ error: throttledMessage(result.retryAfterS), retryAfterS: result.retryAfterS }, 429, { 'Retry-After': String(result.retryAfterS) });
   }
-  return json({ error: 'Wrong username or password' }, 401);
+  return json({ error: SIGN_IN_MESSAGES.wrongCredentials }, 401);
 });
 
-/** Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. */
-export const DELETE = handle(async (request: Request) => {
+const SessionTag = z.string().regex(/^[\w-]{1,64}$/, 'X-Session-Tag must be a session tag').optional();
+
+/**
+ * Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. With
+ * `X-Session-Tag`, only if the cookie still names that session: 409, and nothing ends, when not.
+ */
+export const DELETE = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
-  await endSession();
+  const meant = SessionTag.safeParse(request.headers.get('x-session-tag') ?? undefined);
+  if (!meant.success) throw new HttpError(400, meant.error.issues[0]?.message ?? 'Invalid X-Session-Tag');
+  if ((await signOut(request.cookies, meant.data)) === 'another-session') return json({ error: 'The cookie names another session: nothing was ended' }, 409);
   return json({ authenticated: false, reason: 'signed-out' }, 200, CLEAR_CACHE);
 });

@@ -1,0 +1,47 @@
+import type { SignedOutReason } from '@/lib/session-status';
+
+/** What the login page says about the limits, worked out from the configuration. */
+export interface Limits {
+  /** `30 minutes of inactivity (8 hours for administrators)`: the page cannot know whose session ended. */
+  idle: string;
+  /** `12 hours`. */
+  absolute: string;
+  /** How many sessions one user may have at once. */
+  maxSessions: number;
+}
+
+/**
+ * What the login page says after a sign-out, per reason: a heading (also the page's title) and one
+ * sentence. Every reason but `none` needs a row, so a new reason does not compile until it has its words.
+ */
+export const SIGNED_OUT_WORDS: Record<Exclude<SignedOutReason, 'none'>, { heading: string; sentence: (limits: Limits) => string }> = {
+  idle: {
+    heading: 'You were signed out after inactivity',
+    sentence: ({ idle }) => `For your security you were signed out after ${idle}; sign in again to carry on where you left off, with your notes kept.`,
+  },
+  absolute: {
+    heading: 'Your session reached its time limit',
+    sentence: ({ absolute }) => `Sessions end at their maximum length of ${absolute}, however active you are; sign in again to carry on, with your notes kept.`,
+  },
+  'signed-out': {
+    heading: 'You have signed out',
+    sentence: () => 'Your session has ended on this device; sign in again whenever you are ready.',
+  },
+  revoked: {
+    heading: 'Your session was ended elsewhere',
+    sentence: () => 'Your session was ended from another device or by an administrator; sign in again to carry on.',
+  },
+  replaced: {
+    heading: 'You signed in again in this browser',
+    sentence: () => 'This session ended because you signed in again in this browser; sign in to carry on.',
+  },
+  'session-limit': {
+    heading: 'You were signed out on this device',
+    sentence: ({ maxSessions }) =>
+      `Your account was signed in in more than ${maxSessions} places at once, and this was the one used least recently; sign in again to carry on.`,
+  },
+  invalid: {
+    heading: 'You were signed out',
+    sentence: () => 'Your session could not be read, so you were signed out; sign in again to carry on.',
+  },
+};

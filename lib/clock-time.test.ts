@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { formatClockTime } from './clock-time';
+
+// Local times, as the browser shows them: the format must not depend on the machine's locale.
+const at = (hours: number, minutes: number, seconds = 0) => new Date(2026, 2, 1, hours, minutes, seconds).getTime();
+
+describe('formatClockTime', () => {
+  it.each([
+    [at(14, 5), '2:05pm'],
+    [at(9, 0), '9am'],
+    [at(9, 30), '9:30am'],
+    [at(0, 0), 'midnight'],
+    [at(0, 5), '12:05am'],
+    [at(12, 0), 'midday'],
+    [at(12, 45), '12:45pm'],
+    [at(23, 59), '11:59pm'],
+  ])('writes %i as %j', (time, text) => {
+    expect(formatClockTime(time)).toBe(text);
+  });
+
+  it('cuts the seconds rather than rounding up to a later minute', () => {
+    expect(formatClockTime(at(14, 5, 59))).toBe('2:05pm');
+  });
+});
