@@ -14,10 +14,15 @@ function tab(sessionTag: string) {
     wake();
   });
   open.push(channel);
-  /** Resolves once `count` messages have arrived (BroadcastChannel delivers on a later turn). */
+  /** Resolves once `count` messages have arrived (BroadcastChannel delivers on a later turn); fails after a second. */
   const received = (count: number) =>
-    new Promise<TabMessage[]>((resolve) => {
-      wake = () => heard.length >= count && resolve(heard);
+    new Promise<TabMessage[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`heard ${heard.length} of ${count} messages within 1 s`)), 1_000);
+      wake = () => {
+        if (heard.length < count) return;
+        clearTimeout(timer);
+        resolve(heard);
+      };
       wake();
     });
   return { channel, heard, received };
@@ -29,13 +34,21 @@ afterEach(() => {
 });
 
 describe('openTabChannel over BroadcastChannel', () => {
-  it('carries a message to the other tabs of the session, not back to the sender', async () => {
+  it('carries every kind of message to the other tabs of the session, not back to the sender', async () => {
     const a = tab('session-1');
     const b = tab('session-1');
     const c = tab('session-1');
-    a.channel.post(warning);
-    expect(await b.received(1)).toEqual([warning]);
-    expect(await c.received(1)).toEqual([warning]);
+    const deadlines = { idle: 1_800_000, absolute: 43_200_000, warningBeforeMs: 300_000 };
+    const all: TabMessage[] = [
+      { type: 'query', from: 'tab-a', lastActivity: 5 },
+      { type: 'activity', from: 'tab-a', to: 'tab-b', lastActivity: 7, busy: true },
+      { type: 'extended', from: 'tab-a', reportedActivity: 7, deadlines },
+      warning,
+      signedOut,
+    ];
+    for (const message of all) a.channel.post(message);
+    expect(await b.received(all.length)).toEqual(all);
+    expect(await c.received(all.length)).toEqual(all);
     expect(a.heard).toEqual([]);
   });
 
