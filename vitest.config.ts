@@ -13,5 +13,6 @@ export default defineConfig({
     include: ['lib/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['lib/testing/vitest-global-setup.ts'],
+    setupFiles: ['lib/testing/vitest-setup.ts'],
   },
 });

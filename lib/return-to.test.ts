@@ -2,14 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { safeReturnTo } from './return-to';
 
 describe('safeReturnTo', () => {
-  it.each(['/dashboard', '/dashboard?tab=notes', '/dashboard#notes', '/a/b%20c'])('keeps the same-origin path %j', (path) => {
+  it.each(['/dashboard', '/dashboard?tab=notes', '/dashboard#notes', '/a/b%20c', '/notes/login'])('keeps the same-origin path %j', (path) => {
     expect(safeReturnTo(path)).toBe(path);
+  });
+
+  it('keeps a path of 2,048 characters and refuses a longer one', () => {
+    const longest = `/${'a'.repeat(2047)}`;
+    expect(safeReturnTo(longest)).toBe(longest);
+    expect(safeReturnTo(`${longest}a`)).toBe('/dashboard');
   });
 
   it.each([
     undefined,
     '',
     'dashboard',
+    'settings',
     '//evil.example',
     '//evil.example/dashboard',
     '/\\evil.example',
@@ -29,6 +36,8 @@ describe('safeReturnTo', () => {
     '/\nevil.example',
     '/\tevil',
     '/login?returnTo=/dashboard',
+    '/login/callback',
+    '/%E0%A4%A',
     '/api/session',
     ['/dashboard'],
   ])('refuses %j', (value) => {

@@ -33,6 +33,8 @@ describe('endReason', () => {
     ['active user, exactly at the absolute deadline', session('user', 12 * HOUR - 10 * MIN), 12 * HOUR, 'absolute'],
     ['both passed, absolute first', session('user', 11 * HOUR + 50 * MIN), 13 * HOUR, 'absolute'],
     ['both passed, idle first', session('user'), 13 * HOUR, 'idle'],
+    // More activity would have moved the idle deadline but not this one, so the reason is the limit.
+    ['both deadlines at the same instant: absolute', session('user', 11 * HOUR + 30 * MIN), 12 * HOUR, 'absolute'],
   ] as const)('%s', (_name, times, after, expected) => {
     expect(endReason(times, T0 + after, policy)).toBe(expected);
   });

@@ -21,7 +21,14 @@ function status(idleExpiresInMs = 30 * MIN, absoluteExpiresInMs = 12 * HOUR): Ac
 
 /** A fake server: keep-alive moves its idle deadline to the reported activity, as the real one does. */
 function setup(
-  options: { idleMs?: number; absoluteMs?: number; answer?: (idleMs: number) => KeepAliveResult | Promise<KeepAliveResult>; bus?: ReturnType<typeof createBus> } = {},
+  options: {
+    idleMs?: number;
+    absoluteMs?: number;
+    answer?: (idleMs: number) => KeepAliveResult | Promise<KeepAliveResult>;
+    bus?: ReturnType<typeof createBus>;
+    /** `false`: constructed but not started, as between React's render and its effect. */
+    start?: boolean;
+  } = {},
 ) {
   const absoluteAt = Date.now() + (options.absoluteMs ?? 12 * HOUR);
   const keepAlive = vi.fn(async (idleMs: number): Promise<KeepAliveResult> => {
@@ -30,9 +37,14 @@ function setup(
   });
   const signOut = vi.fn<(reason: SignedOutReason, clearServer: boolean) => void>();
   const reload = vi.fn<() => void>();
+  /** The delay of every timer the controller sets: how often a page wakes. */
+  const delays: number[] = [];
   const controller = new TimeoutController(status(options.idleMs ?? 30 * MIN, absoluteAt - Date.now()), {
     now: () => Date.now(),
-    setTimer: (callback, ms) => setTimeout(callback, ms),
+    setTimer: (callback, ms) => {
+      delays.push(ms);
+      return setTimeout(callback, ms);
+    },
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     keepAlive,
     signOut,
@@ -41,8 +53,8 @@ function setup(
   const phases: string[] = [];
   const renders = vi.fn(() => phases.push(controller.getSnapshot().phase));
   controller.subscribe(renders);
-  controller.start(options.bus?.join(controller));
-  return { controller, keepAlive, signOut, reload, renders, phases };
+  if (options.start !== false) controller.start(options.bus?.join(controller));
+  return { controller, keepAlive, signOut, reload, renders, phases, delays };
 }
 
 const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
@@ -112,6 +124,23 @@ describe('an idle user', () => {
     await advance(4 * MIN);
     expect(keepAlive).not.toHaveBeenCalled();
     expect(signOut).toHaveBeenCalledWith('idle', true);
+  });
+
+  it('costs a page at rest one wake-up until the warning point, then one a second', async () => {
+    const { delays } = setup();
+    expect(delays).toEqual([25 * MIN]);
+    await advance(25 * MIN);
+    await advance(3 * SEC);
+    expect(delays).toEqual([25 * MIN, SEC, SEC, SEC, SEC]);
+  });
+
+  it('keeps one timer however often the page wakes it (visibility, focus, pageshow, online)', async () => {
+    const { controller } = setup();
+    for (let wake = 0; wake < 5; wake += 1) controller.check();
+    expect(vi.getTimerCount()).toBe(1);
+    await advance(25 * MIN);
+    for (let wake = 0; wake < 5; wake += 1) controller.check();
+    expect(vi.getTimerCount()).toBe(1);
   });
 });
 
@@ -198,6 +227,43 @@ describe('the warning', () => {
     expect(controller.getSnapshot()).toMatchObject({ phase: 'active', keepAliveFailed: false });
   });
 
+  it('says a keep-alive is on its way until its answer arrives', async () => {
+    let answer: (result: KeepAliveResult) => void = () => {};
+    const { controller } = setup({ answer: () => new Promise((resolve) => (answer = resolve)) });
+    await advance(25 * MIN);
+    controller.staySignedIn();
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', extending: true });
+    answer({ kind: 'extended', status: status() });
+    await advance(0);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'active', extending: false });
+  });
+
+  it('retries on its backoff schedule to the millisecond, not at the next tick of the countdown', async () => {
+    const { controller, keepAlive } = setup({ answer: () => ({ kind: 'failed' }) });
+    await advance(25 * MIN + 500);
+    controller.staySignedIn();
+    await advance(2 * SEC - 1);
+    expect(keepAlive).toHaveBeenCalledTimes(1);
+    await advance(1);
+    expect(keepAlive).toHaveBeenCalledTimes(2);
+    await advance(4 * SEC - 1);
+    expect(keepAlive).toHaveBeenCalledTimes(2);
+    await advance(1);
+    expect(keepAlive).toHaveBeenCalledTimes(3);
+  });
+
+  it("Continue working (the absolute warning's answer) neither closes the idle warning nor silences the absolute one", async () => {
+    const { controller } = setup({ absoluteMs: 40 * MIN });
+    await advance(25 * MIN);
+    controller.continueWorking();
+    expect(controller.getSnapshot().phase).toBe('warning');
+    controller.staySignedIn();
+    await advance(0);
+    expect(controller.getSnapshot().phase).toBe('active');
+    await advance(10 * MIN);
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'absolute-warning', secondsLeft: 300 });
+  });
+
   it('Log out now signs out at once with reason signed-out', async () => {
     const { controller, signOut } = setup();
     await advance(25 * MIN);
@@ -220,6 +286,19 @@ describe('time that does not flow evenly', () => {
     vi.setSystemTime(Date.now() + 28 * MIN);
     controller.check();
     expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', secondsLeft: 120 });
+  });
+
+  it('moves the countdown when its displayed second changes, whatever the moment the page woke', async () => {
+    const { controller } = setup();
+    vi.setSystemTime(Date.now() + 28 * MIN + 300);
+    controller.check();
+    expect(controller.getSnapshot().secondsLeft).toBe(120);
+    await advance(699);
+    expect(controller.getSnapshot().secondsLeft).toBe(120);
+    await advance(1);
+    expect(controller.getSnapshot().secondsLeft).toBe(119);
+    await advance(SEC);
+    expect(controller.getSnapshot().secondsLeft).toBe(118);
   });
 
   it('ignores a wrong client clock: deadlines come from the server durations', async () => {
@@ -253,6 +332,25 @@ describe('signing out', () => {
     controller.logOut();
     await advance(HOUR);
     expect(signOut).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves no timer behind', async () => {
+    const { controller } = setup();
+    await advance(25 * MIN);
+    controller.logOut();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sends no keep-alive afterwards, even when the page wakes with a retry due', async () => {
+    const { controller, keepAlive } = setup({ answer: () => ({ kind: 'failed' }) });
+    await advance(25 * MIN);
+    controller.staySignedIn();
+    await advance(0);
+    controller.logOut();
+    vi.setSystemTime(Date.now() + 2 * SEC);
+    controller.check();
+    await advance(0);
+    expect(keepAlive).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -292,7 +390,36 @@ describe('a tab whose session was replaced', () => {
   });
 });
 
-describe('stop', () => {
+describe('start and stop', () => {
+  it('does nothing before start, however late it is checked or whatever it hears', () => {
+    const { controller, signOut, renders } = setup({ start: false });
+    vi.setSystemTime(Date.now() + HOUR);
+    controller.check();
+    controller.receive({ type: 'signed-out', from: 'another-tab', reason: 'revoked' });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(signOut).not.toHaveBeenCalled();
+    expect(renders).not.toHaveBeenCalled();
+  });
+
+  it('ignores the other tabs after stop: a page that has gone is not sent anywhere', () => {
+    const { controller, signOut } = setup();
+    controller.stop();
+    controller.receive({ type: 'signed-out', from: 'another-tab', reason: 'revoked' });
+    controller.receive({ type: 'warning', from: 'another-tab' });
+    expect(signOut).not.toHaveBeenCalled();
+    expect(controller.getSnapshot().phase).toBe('active');
+  });
+
+  it('tells a listener nothing once it has unsubscribed (React unmounting)', async () => {
+    const { controller } = setup();
+    const listener = vi.fn();
+    const unsubscribe = controller.subscribe(listener);
+    unsubscribe();
+    await advance(25 * MIN);
+    expect(controller.getSnapshot().phase).toBe('warning');
+    expect(listener).not.toHaveBeenCalled();
+  });
+
   it('cancels every timer: nothing fires after it', async () => {
     const { controller, signOut, keepAlive, renders } = setup();
     controller.recordActivity();
@@ -358,6 +485,13 @@ describe('many tabs of one session', () => {
     expect(later.controller.getSnapshot().phase).toBe('active');
   });
 
+  it('wakes each tab once per deadline, never again for a moment already reached', async () => {
+    const { tabs } = setupTabs(2);
+    await advance(25 * MIN + SEC);
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning']);
+    for (const tab of tabs) expect(tab.delays).not.toContain(0);
+  });
+
   it('opens the warning in every tab when nobody was active, without a request', async () => {
     const { tabs, keepAlives } = setupTabs(3);
     await advance(25 * MIN + SEC);
@@ -378,12 +512,26 @@ describe('many tabs of one session', () => {
   });
 
   it('signing out in one tab signs out the others with the same reason, clearing the server once', async () => {
-    const { tabs } = setupTabs(3);
+    const { tabs, bus } = setupTabs(3);
     tabs[0]?.controller.logOut();
     await advance(0);
     expect(tabs[0]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
     expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', false);
     expect(tabs[2]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', false);
+    // The tabs that heard it do not say it again.
+    expect(bus.sent.filter((message) => message.type === 'signed-out')).toHaveLength(1);
+  });
+
+  it('a keep-alive answered after this tab signed out is not announced to the others', async () => {
+    let answer: (result: KeepAliveResult) => void = () => {};
+    const { tabs, bus } = setupTabs(2, { answer: () => new Promise((resolve) => (answer = resolve)) });
+    await advance(26 * MIN);
+    tabs[0]?.controller.staySignedIn();
+    tabs[0]?.controller.logOut();
+    answer({ kind: 'extended', status: status() });
+    await advance(0);
+    expect(bus.sent.map((message) => message.type)).not.toContain('extended');
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['signed-out', 'signed-out']);
   });
 
   it('a tab with a keep-alive in flight when another signs out clears the server again after it lands', async () => {
@@ -405,6 +553,73 @@ describe('many tabs of one session', () => {
     tabs[0]?.controller.recordActivity();
     await advance(5 * MIN + SEC);
     expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning']);
+  });
+
+  it('a failed report opens the warning without asking the other tabs again', async () => {
+    const { tabs, bus } = setupTabs(2, { answer: () => ({ kind: 'failed' }) });
+    await advance(20 * MIN);
+    tabs[0]?.controller.recordActivity();
+    // At 25:00 both tabs ask; 250 ms later one of them reports, and its report fails.
+    await advance(5 * MIN + SEC);
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning']);
+    expect(bus.sent.filter((message) => message.type === 'query')).toHaveLength(2);
+  });
+
+  it('the tab that asks hears the activity of a tab loaded later, and reports it', async () => {
+    const bus = createBus();
+    const asker = setup({ bus });
+    const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
+    await advance(20 * MIN);
+    other.controller.recordActivity();
+    await advance(5 * MIN + 250);
+    expect(asker.keepAlive).toHaveBeenCalledExactlyOnceWith(5 * MIN + 250);
+    expect(other.keepAlive).not.toHaveBeenCalled();
+    expect(other.controller.getSnapshot().phase).toBe('active');
+  });
+
+  it("a tab that answers keeps the asker's activity, and reports it if the asker goes away", async () => {
+    const bus = createBus();
+    const asker = setup({ bus });
+    const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
+    await advance(24 * MIN);
+    asker.controller.recordActivity();
+    await advance(MIN);
+    bus.leave(asker.controller);
+    asker.controller.stop();
+    // It holds back 15 s for the asker's outcome, then asks for itself (250 ms) and reports 24:00.
+    await advance(16 * SEC);
+    expect(other.keepAlive).toHaveBeenCalledTimes(1);
+    const [idleMs = 0] = other.keepAlive.mock.calls[0] ?? [];
+    expect(idleMs).toBeGreaterThanOrEqual(MIN + 15 * SEC + 250);
+    expect(idleMs).toBeLessThanOrEqual(MIN + 16 * SEC);
+    expect(other.controller.getSnapshot().phase).toBe('active');
+  });
+
+  it('after another tab reported the activity, the next warning point costs no request if nobody was active since', async () => {
+    const bus = createBus();
+    const asker = setup({ bus });
+    const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
+    await advance(20 * MIN);
+    other.controller.recordActivity();
+    await advance(5 * MIN + 250);
+    expect(asker.keepAlive).toHaveBeenCalledTimes(1);
+    bus.leave(asker.controller);
+    asker.controller.stop();
+    // The server now counts from 20:00: the next warning point is 45:00, and nobody has moved since.
+    await advance(20 * MIN);
+    expect(other.controller.getSnapshot().phase).toBe('warning');
+    expect(other.keepAlive).not.toHaveBeenCalled();
+  });
+
+  it('hearing that another tab opened the warning opens it here at once, without asking again', async () => {
+    const bus = createBus();
+    const asker = setup({ bus });
+    // Its own warning point is 10 s later: it opens the warning because it heard, not because it decided.
+    const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
+    await advance(25 * MIN + SEC);
+    expect(asker.controller.getSnapshot().phase).toBe('warning');
+    expect(other.controller.getSnapshot().phase).toBe('warning');
+    expect(bus.sent.filter((message) => message.type === 'query')).toHaveLength(1);
   });
 
   it('decides alone when the tab that asked goes away without an outcome', async () => {
@@ -457,6 +672,22 @@ describe('the absolute limit', () => {
     expect(keepAlive).not.toHaveBeenCalled();
     await advance(SEC);
     expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', true);
+  });
+
+  it('warns of the absolute limit, with no request, when the idle deadline falls at the same moment', async () => {
+    const { controller, keepAlive } = setup({ idleMs: 30 * MIN, absoluteMs: 30 * MIN });
+    controller.recordActivity();
+    await advance(25 * MIN);
+    // Reporting the activity could not move a deadline that is also the absolute one.
+    expect(controller.getSnapshot().phase).toBe('absolute-warning');
+    expect(keepAlive).not.toHaveBeenCalled();
+  });
+
+  it('keeps the idle warning open when the absolute limit falls just after the idle deadline', async () => {
+    const { controller } = setup({ absoluteMs: 31 * MIN });
+    await advance(26 * MIN);
+    // Inside the absolute warning's window too, but the idle deadline comes first, and Stay signed in can still move it (up to the limit).
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', secondsLeft: 240 });
   });
 
   it('an idle warning answered near the absolute limit turns into the absolute warning', async () => {

@@ -14,4 +14,10 @@ describe('describeUserAgent', () => {
   ])('%s -> %s', (ua, expected) => {
     expect(describeUserAgent(ua)).toBe(expected);
   });
+
+  it('reads only the first 512 characters, so a huge header costs no more than a real one', () => {
+    const padded = `Mozilla/5.0 (X11; Linux x86_64) ${'x'.repeat(512)} Firefox/140.0`;
+    expect(describeUserAgent(padded)).toBe('Linux');
+    expect(describeUserAgent(padded.replace('x'.repeat(512), ''))).toBe('Firefox on Linux');
+  });
 });

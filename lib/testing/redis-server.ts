@@ -7,6 +7,8 @@ import { createConnection } from 'node:net';
  */
 export const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
 export const redisTestPort = (offset = 0) => 6390 + ((Math.floor((PORT_BASE - 3100) / 100) * 3 + offset) % 10);
+/** Stryker's workers (STRYKER_MUTATOR_WORKER 0, 1, … and a new number for each restarted one) take 6400 and up. */
+export const mutationRedisPort = (worker: number) => 6400 + worker;
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

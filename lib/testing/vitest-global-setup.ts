@@ -1,15 +1,25 @@
 import type { TestProject } from 'vitest/node';
-import { redisTestPort, startRedis } from './redis-server';
+import { mutationRedisPort, redisTestPort, startRedis } from './redis-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** Each test file starts from an empty Redis: see `vitest-setup.ts`. */
+    emptyRedisPerFile: boolean;
   }
 }
 
-/** Starts the redis-server the store contract suite runs against, and stops it afterwards. */
+/**
+ * Starts the redis-server the store contract suite runs against, and stops it afterwards.
+ *
+ * Under Stryker (`npm run test:mutation`) each worker process holds one vitest that runs the test files
+ * one at a time, hundreds of times over. So each worker gets a server of its own, on a port of its own,
+ * and every file empties it before it starts, as a file of `npm test` finds a fresh server.
+ */
 export default async function setup(project: TestProject) {
-  const redis = await startRedis(redisTestPort(0));
+  const worker = process.env.STRYKER_MUTATOR_WORKER;
+  const redis = await startRedis(worker === undefined ? redisTestPort(0) : mutationRedisPort(Number(worker)));
   project.provide('redisUrl', redis.url);
+  project.provide('emptyRedisPerFile', worker !== undefined);
   return () => redis.stop();
 }
