@@ -8,7 +8,26 @@ import { NextResponse, type NextRequest } from 'next/server';
  * This never reads or extends the session: it also runs for prefetches, which are not activity.
  * The other security headers are static and set in next.config.js for every response.
  */
+/**
+ * What may be posted to a page: only the forms' server actions do, with a few hundred bytes. Next itself
+ * would read a bigger post to its end and answer its own body limit with a 500; this refuses it from the
+ * headers alone. Browsers always declare the length of a form post, so one without is not a browser's.
+ */
+const FORM_POST_MAX_BYTES = 16 * 1024;
+
+function refusePost(request: NextRequest): NextResponse | undefined {
+  if (request.method !== 'POST') return undefined;
+  const length = request.headers.get('content-length');
+  if (length === null) return NextResponse.json({ error: 'A form post must declare its Content-Length' }, { status: 411, headers: { Connection: 'close' } });
+  if (!/^\d{1,9}$/.test(length) || Number(length) > FORM_POST_MAX_BYTES) {
+    return NextResponse.json({ error: `A form post must be at most ${FORM_POST_MAX_BYTES} bytes` }, { status: 413, headers: { Connection: 'close' } });
+  }
+  return undefined;
+}
+
 export function proxy(request: NextRequest) {
+  const refused = refusePost(request);
+  if (refused) return refused;
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const development = process.env.NODE_ENV === 'development';
   const policy = [
