@@ -85,6 +85,8 @@ const config = {
     'lib/return-to.ts',
     'lib/session-status.ts',
     'lib/announcement.ts',
+    'lib/clock-time.ts',
+    'lib/sign-in-input.ts',
     'lib/user-agent.ts',
     // The timing core.
     'lib/timeout-controller.ts',
