@@ -118,7 +118,15 @@ function webKitTab(driver: WebDriver, inWindow: <T>(action: () => Promise<T>) =>
   return {
     goto: (path) => inWindow(() => driver.get(new URL(path, baseURL).href)),
     url: () => inWindow(async () => new URL(await driver.getCurrentUrl())),
-    type: (label, text) => inWindow(async () => (await field(label)).sendKeys(text)),
+    type: (label, text) =>
+      inWindow(async () => {
+        const element = await field(label);
+        try {
+          await element.sendKeys(text);
+        } catch (error) {
+          throw new Error(`typing into "${label}" at ${await driver.getCurrentUrl()}: ${String(error)}`, { cause: error });
+        }
+      }),
     value: (label) => inWindow(async () => (await (await field(label)).getAttribute('value')) ?? ''),
     click: (target) => inWindow(async () => (await get(target)).click()),
     press: (key) => inWindow(() => driver.actions().sendKeys(keys[key]).perform()),
