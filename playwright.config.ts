@@ -11,12 +11,12 @@ const machine = inspectMachine(machineProbe({ chromium: chromium.executablePath(
 const ENGINES = 'e2e/engines';
 const gecko =
   machine.gecko?.kind === 'playwright'
-    ? { name: 'firefox', testDir: ENGINES, workers: 1, use: { browserName: 'firefox' as const, launchOptions: {} } }
-    : { name: 'firefox-esr', testDir: ENGINES, workers: 1, use: { engineName: 'firefox-esr' as EngineName } };
+    ? { name: 'firefox', testDir: ENGINES, workers: 2, use: { browserName: 'firefox' as const, launchOptions: {} } }
+    : { name: 'firefox-esr', testDir: ENGINES, workers: 2, use: { engineName: 'firefox-esr' as EngineName } };
 const webKit =
   machine.webkit?.kind === 'playwright'
-    ? { name: 'webkit', testDir: ENGINES, workers: 1, use: { browserName: 'webkit' as const, launchOptions: {} } }
-    : { name: 'webkitgtk', testDir: ENGINES, workers: 1, use: { engineName: 'webkitgtk' as EngineName } };
+    ? { name: 'webkit', testDir: ENGINES, workers: 2, use: { browserName: 'webkit' as const, launchOptions: {} } }
+    : { name: 'webkitgtk', testDir: ENGINES, workers: 2, use: { engineName: 'webkitgtk' as EngineName } };
 
 const CI = Boolean(process.env.CI);
 
@@ -26,7 +26,8 @@ export default defineConfig<{ engineName: EngineName }>({
   fullyParallel: true,
   forbidOnly: CI,
   retries: CI ? 1 : 0,
-  // Two for Chromium's suite; the engine suites mostly wait in real time, one worker each beside it.
+  // Chromium's suite takes both cores; the engine suites (npm run test:engines, after it) mostly wait
+  // in real time, so each engine gets two workers and both engines run at once.
   workers: 4,
   timeout: 30_000,
   expect: { timeout: 5_000 },

@@ -34,7 +34,13 @@ export const test = base.extend<{ open: (options?: SessionOptions) => Promise<En
           if (!machine.openssl) throw new Error(`openssl is missing: ${machine.missing.join('; ')}`);
           const front = await startTlsFront(machine.openssl, new URL(app));
           const inner = playwrightEngine(browser, front.url, true);
-          engine = { ...inner, close: async () => (await inner.close(), await front.close()) };
+          engine = {
+            ...inner,
+            async close() {
+              await inner.close();
+              await front.close();
+            },
+          };
         }
       }
       await provide(engine);
