@@ -25,10 +25,13 @@ export async function startTlsFront(openssl: string, upstream: URL): Promise<{ u
       { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.on('error', () => outgoing.destroy());
         answer.pipe(outgoing);
       },
     );
+    // A connection that breaks on either side ends the other, as a real proxy's would; never the suite.
     forwarded.on('error', () => outgoing.destroy());
+    incoming.on('error', () => forwarded.destroy());
     incoming.pipe(forwarded);
   });
   await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
