@@ -28,8 +28,11 @@ export interface EngineTab {
   isFocused(target: ByRole): Promise<boolean>;
   /** The value of a JavaScript expression in the page (WebDriver's scripts run even where the page's may not). */
   evaluate(expression: string): Promise<unknown>;
-  /** A same-origin request sent by the page itself, with its cookies: GET, or POST of `body` as JSON. */
-  fetchJson(path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /**
+   * A same-origin request sent by the page itself, with its cookies: GET, or POST of `body` as JSON.
+   * `sentAt` and `receivedAt` are the page's `Date.now()`, free of the driver's round trips.
+   */
+  fetchJson(path: string, body?: unknown): Promise<FetchedJson>;
 }
 
 /** One browser profile: its tabs share cookies, storage and BroadcastChannel, as a person's tabs do. */
@@ -52,10 +55,19 @@ export interface Engine {
 
 export const describeTarget = ({ role, name, within }: ByRole): string => `${role} "${name}"${within ? ` in ${describeTarget(within)}` : ''}`;
 
+export interface FetchedJson {
+  status: number;
+  body: unknown;
+  sentAt: number;
+  receivedAt: number;
+}
+
 /** The request `fetchJson` makes, as a function source that runs inside the page in every engine. */
 export const FETCH_JSON = `async (path, body) => {
+  const sentAt = Date.now();
   const response = await fetch(path, body == null ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
+  const json = await response.json();
+  return { status: response.status, body: json, sentAt, receivedAt: Date.now() };
 }`;
 
 /** Finds a `<label>` by its exact text and returns its control: runs inside the page, in every engine. */

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { describeTarget, FETCH_JSON, LABELLED_CONTROL, type ByRole, type Engine, type EngineSession, type EngineTab, type SessionOptions } from '../engine';
+import { describeTarget, FETCH_JSON, type FetchedJson, LABELLED_CONTROL, type ByRole, type Engine, type EngineSession, type EngineTab, type SessionOptions } from '../engine';
 
 /**
  * Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (Playwright's BiDi path refuses ESR
@@ -82,6 +82,6 @@ function firefoxTab(page: Page, baseURL: string, javaScript: boolean): EngineTab
       return element ? element.evaluate((node) => node === document.activeElement) : false;
     },
     evaluate: (expression) => page.evaluate(expression),
-    fetchJson: (path, body) => page.evaluate<[], () => Promise<{ status: number; body: unknown }>>(`(${FETCH_JSON})(${JSON.stringify(path)}, ${JSON.stringify(body)})`),
+    fetchJson: (path, body) => page.evaluate<[], () => Promise<FetchedJson>>(`(${FETCH_JSON})(${JSON.stringify(path)}, ${JSON.stringify(body)})`),
   };
 }

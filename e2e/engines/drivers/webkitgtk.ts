@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { Builder, By, Capabilities, Key, WebElement, type WebDriver } from 'selenium-webdriver';
 import { startChild } from '../child-process';
-import { describeTarget, FETCH_JSON, LABELLED_CONTROL, type ByRole, type Engine, type EngineSession, type EngineTab, type SessionOptions } from '../engine';
+import { describeTarget, FETCH_JSON, type FetchedJson, LABELLED_CONTROL, type ByRole, type Engine, type EngineSession, type EngineTab, type SessionOptions } from '../engine';
 import { startTlsFront } from '../tls-front';
 import { startXvfb } from '../xvfb';
 import { waitForPort } from '../../../lib/testing/redis-server';
@@ -143,8 +143,8 @@ function webKitTab(driver: WebDriver, inWindow: <T>(action: () => Promise<T>) =>
     evaluate: (expression) => inWindow(() => driver.executeScript(`return (${expression});`)),
     fetchJson: (path, body) =>
       inWindow(() =>
-        driver.executeAsyncScript<{ status: number; body: unknown }>(
-          `const done = arguments[arguments.length - 1]; (${FETCH_JSON})(arguments[0], arguments[1]).then(done, (error) => done({ status: 0, body: String(error) }));`,
+        driver.executeAsyncScript<FetchedJson>(
+          `const done = arguments[arguments.length - 1]; (${FETCH_JSON})(arguments[0], arguments[1]).then(done, (error) => done({ status: 0, body: String(error), sentAt: 0, receivedAt: 0 }));`,
           path,
           body,
         ),
