@@ -16,7 +16,8 @@ export default defineConfig({
   reporter: [['list']],
   // `load` holds 50 connections for 30 s per store: it runs alone, after the rest (npm run test:load).
   projects: [
-    { name: 'e2e', testIgnore: /load\.spec\.ts$/ },
+    // Firefox and WebKit run the specs of e2e/engines from playwright.engines.config.ts.
+    { name: 'e2e', testIgnore: [/load\.spec\.ts$/, /\/e2e\/engines\//] },
     { name: 'load', testMatch: /load\.spec\.ts$/ },
   ],
   use: {
@@ -26,8 +27,12 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs() },
     trace: 'on-first-retry',
   },
-  // Every server runs the production build (`npm run build` first; `npm test` does).
-  webServer: Object.values(SERVERS).map((server) => ({
+  webServer: [SERVERS.main, SERVERS.short, SERVERS.hour].map(webServerOf),
+});
+
+/** Every server runs the production build (`npm run build` first; `npm test` does). */
+export function webServerOf(server: { port: number; env: Record<string, string> }) {
+  return {
     command: `next start --port ${server.port}`,
     url: `http://localhost:${server.port}/login`,
     env: { SESSION_SECRET: TEST_SECRET, NEXT_TELEMETRY_DISABLED: '1', ...server.env },
@@ -35,5 +40,5 @@ export default defineConfig({
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
     timeout: 60_000,
-  })),
-});
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * What `npm test` needs from the machine, decided before anything runs: a browser per engine, a
+ * `redis-server`, `openssl` for WebKit's https, and for Debian's WebKit an X server. Pure: the checks are passed in,
+ * so the decision is unit-tested with a fake PATH and fake files (preflight.test.ts), and
+ * `scripts/preflight.mjs` runs it with the real ones.
+ */
+
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** How this machine answers: its environment (PATH included), Playwright's own browsers' paths (downloaded or not), its files. */
+export interface Probe {
+  env: Record<string, string | undefined>;
+  playwright: { chromium: string; firefox: string; webkit: string };
+  exists(path: string): boolean;
+  isExecutable(path: string): boolean;
+  readdir(path: string): string[];
+}
+
+/** The real machine, given the paths where Playwright would keep its own browsers. */
+export function machineProbe(playwright: Probe['playwright']): Probe {
+  return {
+    env: process.env,
+    playwright,
+    exists: existsSync,
+    isExecutable(path) {
+      try {
+        accessSync(path, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    readdir(path) {
+      try {
+        return readdirSync(path);
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** The full path of `command` on the probe's PATH, as the shell would find it. */
+export function which(probe: Probe, command: string): string | undefined {
+  const dirs = (probe.env.PATH ?? '').split(delimiter).filter(Boolean);
+  return dirs.map((dir) => join(dir, command)).find((path) => probe.isExecutable(path));
+}
+
+/** Debian's multiarch folders (`/usr/lib/x86_64-linux-gnu`, ...), where libwebkit2gtk puts MiniBrowser. */
+function libDirs(probe: Probe): string[] {
+  return probe
+    .readdir('/usr/lib')
+    .filter((name) => /-linux-gnu[a-z]*$/.test(name))
+    .map((name) => `/usr/lib/${name}`);
+}
+
+export type Gecko = { kind: 'playwright' } | { kind: 'firefox-esr'; executable: string };
+export type WebKit = { kind: 'playwright' } | { kind: 'webkitgtk'; driver: string; miniBrowser: string; xvfb: string };
+
+export interface Machine {
+  chromium?: string;
+  gecko?: Gecko;
+  webkit?: WebKit;
+  /** WebKit keeps Secure cookies from https only: its suite makes a throw-away certificate for localhost. */
+  openssl?: string;
+  /** One line per missing piece, each naming the command that installs it. Empty when all is there. */
+  missing: string[];
+}
+
+const APT = 'sudo apt-get install -y';
+const SYSTEM_CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+
+function chromium(probe: Probe): { path?: string; missing?: string } {
+  const fromEnv = probe.env.CHROMIUM_PATH;
+  if (fromEnv) return probe.exists(fromEnv) ? { path: fromEnv } : { missing: `Chromium: CHROMIUM_PATH is ${fromEnv}, which does not exist (unset it, or: ${APT} chromium)` };
+  const found = [probe.playwright.chromium, ...SYSTEM_CHROMIUM].find((path) => path && probe.exists(path));
+  return found ? { path: found } : { missing: `Chromium: not found (${APT} chromium)` };
+}
+
+function gecko(probe: Probe): { engine?: Gecko; missing?: string } {
+  if (probe.playwright.firefox && probe.exists(probe.playwright.firefox)) return { engine: { kind: 'playwright' } };
+  const executable = which(probe, 'firefox-esr');
+  return executable ? { engine: { kind: 'firefox-esr', executable } } : { missing: `Firefox ESR: firefox-esr is not on the PATH (${APT} firefox-esr)` };
+}
+
+function webkit(probe: Probe): { engine?: WebKit; missing: string[] } {
+  if (probe.playwright.webkit && probe.exists(probe.playwright.webkit)) return { engine: { kind: 'playwright' }, missing: [] };
+  const driver = which(probe, 'WebKitWebDriver');
+  const miniBrowser = libDirs(probe).map((dir) => `${dir}/webkit2gtk-4.1/MiniBrowser`).find((path) => probe.exists(path));
+  const xvfb = which(probe, 'Xvfb');
+  const missing = [
+    // webkit2gtk-driver brings WebKitWebDriver and, through libwebkit2gtk-4.1-0, MiniBrowser.
+    ...(driver ? [] : [`WebKitGTK: WebKitWebDriver is not on the PATH (${APT} webkit2gtk-driver)`]),
+    ...(miniBrowser || !driver ? [] : [`WebKitGTK: MiniBrowser not found in /usr/lib/*/webkit2gtk-4.1/ (${APT} webkit2gtk-driver)`]),
+    // MiniBrowser has no headless mode: it draws into an Xvfb the suite starts.
+    ...(xvfb ? [] : [`Xvfb: not on the PATH, MiniBrowser needs an X server (${APT} xvfb)`]),
+  ];
+  if (driver && miniBrowser && xvfb) return { engine: { kind: 'webkitgtk', driver, miniBrowser, xvfb }, missing };
+  return { missing };
+}
+
+export function inspectMachine(probe: Probe): Machine {
+  const found = { chromium: chromium(probe), gecko: gecko(probe), webkit: webkit(probe), openssl: which(probe, 'openssl') };
+  const missing = [
+    ...(found.chromium.missing ? [found.chromium.missing] : []),
+    ...(which(probe, 'redis-server') ? [] : [`redis-server: not on the PATH, the Redis store's tests start their own (${APT} redis-server)`]),
+    ...(found.gecko.missing ? [found.gecko.missing] : []),
+    ...found.webkit.missing,
+    ...(found.openssl ? [] : [`openssl: not on the PATH, needed for the WebKit suite's localhost certificate (${APT} openssl)`]),
+  ];
+  return { chromium: found.chromium.path, gecko: found.gecko.engine, webkit: found.webkit.engine, openssl: found.openssl, missing };
+}
