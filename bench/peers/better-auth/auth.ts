@@ -1,4 +1,5 @@
 import { betterAuth } from 'better-auth';
+import { testUtils } from 'better-auth/plugins';
 import { DatabaseSync } from 'node:sqlite';
 
 /**
@@ -16,4 +17,7 @@ export const auth = betterAuth({
     // benchmark's load, all from one address, with 429s. Every other route keeps better-auth's limits.
     customRules: { '/get-session': { window: 10, max: 1_000_000_000 } },
   },
+  // better-auth's own helpers for making users and signed-in sessions (app/api/bench/sign-in); no routes,
+  // no hooks on the session check.
+  plugins: [testUtils()],
 });
