@@ -75,15 +75,16 @@ class Sources {
   where(frame: CallFrame): string {
     if (!frame.url.startsWith('file://')) return frame.url;
     const path = fileURLToPath(frame.url);
-    // Only the app's own build is bundled; everything else is named by its file.
-    if (!path.includes('/.next/')) return path;
     let map = this.maps.get(path);
     if (map === undefined) {
       map = existsSync(`${path}.map`) ? new SourceMapConsumer(JSON.parse(readFileSync(`${path}.map`, 'utf8')) as RawSourceMap) : null;
       this.maps.set(path, map);
     }
     const source = map?.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber }).source;
-    return source ? source.replace(/^(\.\.\/)+/, '').replace(/^turbopack:\/\/\/\[project\]\//, '') : path;
+    if (!source) return path;
+    // The app's own chunks are named by the source alone; a package's bundle keeps its path beside it.
+    const original = source.replace(/^(\.\.\/)+/, '').replace(/^turbopack:\/\/\/\[project\]\//, '');
+    return path.includes('/.next/') ? original : `${path}#${original}`;
   }
 }
 
