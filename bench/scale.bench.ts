@@ -123,12 +123,13 @@ test('status over bare with 500 and with 20,000 live sessions cycled by the load
     for (const [app, endpoint] of Object.values(sides)) await load(app.url, endpoint, CONNECTIONS, 2);
     const runs = await alternate(
       LIVE_ROUNDS,
-      Object.fromEntries(Object.entries(sides).map(([name, [app, endpoint]]) => [name, () => load(app.url, endpoint, CONNECTIONS, LIVE_RUN_S)])) as Record<
+      Object.fromEntries(Object.entries(sides).map(([name, [app, endpoint]]) => [name, () => load(app.url, endpoint, CONNECTIONS, LIVE_RUN_S, app.pid)])) as Record<
         keyof typeof sides,
         () => ReturnType<typeof load>
       >,
     );
     const rps = (name: keyof typeof sides) => median(runs[name].map((run) => run.rps));
+    const cpu = (name: keyof typeof sides) => median(runs[name].map((run) => run.cpuUsPerAnswer));
     const bad = Object.values(runs).flat().reduce((total, run) => total + run.bad, 0);
     const checked = Object.values(runs).flat().reduce((total, run) => total + run.checked, 0);
     const figures: Figure[] = [
@@ -141,6 +142,8 @@ test('status over bare with 500 and with 20,000 live sessions cycled by the load
         target: { op: '>=', value: 0.8 },
         note: `${rps('manyStatus').toFixed(0)} / ${rps('manyBare').toFixed(0)} req/s`,
       },
+      { id: 'live-few-status-cpu-ratio', label: `bare CPU per answer / status CPU per answer, ${LIVE.few} live sessions`, value: cpu('fewBare') / cpu('fewStatus'), unit: 'x', note: `${cpu('fewStatus').toFixed(0)} / ${cpu('fewBare').toFixed(0)} us` },
+      { id: 'live-many-status-cpu-ratio', label: `bare CPU per answer / status CPU per answer, ${LIVE.many} live sessions`, value: cpu('manyBare') / cpu('manyStatus'), unit: 'x', note: `${cpu('manyStatus').toFixed(0)} / ${cpu('manyBare').toFixed(0)} us` },
       { id: 'live-few-rss', label: `server RSS at the end, ${LIVE.few} live sessions`, value: rssMiB(fewApp.pid), unit: 'MiB' },
       { id: 'live-many-rss', label: `server RSS at the end, ${LIVE.many} live sessions`, value: rssMiB(manyApp.pid), unit: 'MiB' },
       { id: 'live-bad', label: 'errors, non-2xx, answers naming another session', value: bad, unit: '', target: { op: '<=', value: 0 }, note: `${checked} answers checked` },

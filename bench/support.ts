@@ -29,6 +29,13 @@ export async function startBenchApp(offset: number, env: Record<string, string>,
   }
 }
 
+/** CPU time the process has used (user + system, every thread), in microseconds. */
+export function cpuUs(pid: number): number {
+  // /proc/<pid>/stat fields 14 and 15, after the command name in parentheses; Linux counts them in 1/100 s.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 export function rssMiB(pid: number): number {
   const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
   return kib / 1024;
@@ -95,6 +102,11 @@ export interface LoadFigures {
   bad: number;
   /** Answers whose body was checked. */
   checked: number;
+  /**
+   * The server's CPU time per answer, when its pid is given. Unlike throughput it hardly moves when other
+   * work shares the machine, so the ratio of two of them is the steadier figure on a busy machine.
+   */
+  cpuUsPerAnswer: number;
 }
 
 function names(identify: Identify, body: string, expected: string): boolean {
@@ -105,13 +117,14 @@ function names(identify: Identify, body: string, expected: string): boolean {
   }
 }
 
-/** Drives one endpoint for `durationS` with `connections`, checking every answer's body. */
-export async function load(base: string, endpoint: Endpoint, connections: number, durationS: number): Promise<LoadFigures> {
+/** Drives one endpoint for `durationS` with `connections`, checking every answer's body; `pid` is the server's, for its CPU time. */
+export async function load(base: string, endpoint: Endpoint, connections: number, durationS: number, pid?: number): Promise<LoadFigures> {
   const { sessions, identify } = endpoint;
   const headers: Record<string, string> = endpoint.body ? { 'content-type': 'application/json' } : {};
   let next = 0;
   let checked = 0;
   let mismatches = 0;
+  const cpuBefore = pid === undefined ? Number.NaN : cpuUs(pid);
   const result = await autocannon({
     url: base,
     connections,
@@ -137,7 +150,9 @@ export async function load(base: string, endpoint: Endpoint, connections: number
       },
     ],
   });
+  const cpu = pid === undefined ? Number.NaN : cpuUs(pid) - cpuBefore;
   return {
+    cpuUsPerAnswer: cpu / (result['2xx'] + result.non2xx),
     rps: result.requests.average,
     p99: result.latency.p99,
     // A 2xx answer that was not checked would be a hole in the check: it counts as bad too.
