@@ -11,7 +11,8 @@ import { identifyBare, identifyOurs, load, startBenchApp, type Endpoint } from '
 // with `--cpu-prof` while the bare route, the status and the keep-alive each get a keep-alive-style load
 // (10 connections, 1,000 sessions cycled), one after another; each sample is counted in the window of
 // the load it fell in (both clocks are the monotonic one) and divided by the answers of that window.
-// The sampler counts wall time on the main thread, so on a busy machine every cost grows alike.
+// The sampler counts wall time on the main thread, so on a busy machine every cost grows alike; the
+// server's CPU time per answer from /proc (every thread, the crypto pool's too) is the last row.
 const CONNECTIONS = 10;
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 15);
 const SESSIONS = 1000;
@@ -30,13 +31,13 @@ test('where the time of a keep-alive goes, beyond the bare route', async () => {
     keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', sessions, identify: identifyOurs },
   };
   const app = await startBenchApp(40, { SESSION_DB_PATH: db, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
-  const windows: Array<{ side: keyof typeof sides; from: number; to: number; answers: number }> = [];
+  const windows: Array<{ side: keyof typeof sides; from: number; to: number; answers: number; cpuUs: number }> = [];
   try {
     for (const endpoint of Object.values(sides)) await load(app.url, endpoint, CONNECTIONS, 2);
     for (const [side, endpoint] of Object.entries(sides) as Array<[keyof typeof sides, Endpoint]>) {
       const from = nowUs();
-      const figures = await load(app.url, endpoint, CONNECTIONS, RUN_S);
-      windows.push({ side, from, to: nowUs(), answers: figures.checked });
+      const figures = await load(app.url, endpoint, CONNECTIONS, RUN_S, app.pid);
+      windows.push({ side, from, to: nowUs(), answers: figures.checked, cpuUs: figures.cpuUsPerAnswer });
       if (figures.bad > 0) throw new Error(`${side}: ${figures.bad} bad answers`);
     }
   } finally {
@@ -55,10 +56,11 @@ test('where the time of a keep-alive goes, beyond the bare route', async () => {
   const sum = (side: number) => rows.reduce((total, row) => total + (row.values[side] ?? 0), 0);
   const cell = (value: number) => value.toFixed(0);
   const table = [
-    '| where the time goes | bare µs/answer | status µs/answer | keep-alive µs/answer | keep-alive − bare |',
+    '| where the main thread\'s time goes (sampled) | bare µs/answer | status µs/answer | keep-alive µs/answer | keep-alive − bare |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...rows.map(({ category, values, extra }) => `| ${CATEGORIES[category]} | ${values.map(cell).join(' | ')} | ${cell(extra)} |`),
     `| **all** | ${[bare, status, keepAlive].map((side) => cell(sum(side))).join(' | ')} | ${cell(sum(keepAlive) - sum(bare))} |`,
+    `| server CPU per answer, every thread (/proc) | ${windows.map((window) => cell(window.cpuUs)).join(' | ')} | ${cell((windows[keepAlive]?.cpuUs ?? 0) - (windows[bare]?.cpuUs ?? 0))} |`,
     `| answers per second | ${windows.map((window) => cell(window.answers / RUN_S)).join(' | ')} | |`,
   ].join('\n');
   console.log(`\n${table}\n`);
