@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { test } from '@playwright/test';
 import { SqliteSessionStore } from '../lib/session-store/sqlite';
 import { buildApp } from './build-if-needed';
@@ -66,6 +66,6 @@ test('where the time of a keep-alive goes, beyond the bare route', async () => {
   console.log(`\n${table}\n`);
   writeFileSync(
     'bench/profile.md',
-    `# Where the server's time goes (\`npm run bench:profile\`)\n\nCPU profile of \`next start\` (\`--cpu-prof\`), ${CONNECTIONS} connections, ${RUN_S} s per route, ${SESSIONS} sessions cycled; profile in ${dir}.\n\n${table}\n`,
+    `# Where the server's time goes (\`npm run bench:profile\`)\n\nCPU profile of \`next start\` (\`--cpu-prof\`), ${CONNECTIONS} connections, ${RUN_S} s per route, ${SESSIONS} sessions cycled; profile in ${relative(process.cwd(), dir)}.\n\n${table}\n`,
   );
 });
