@@ -1,22 +1,47 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PEERS_DIR } from './peer-apps';
 import { RESULTS_DIR } from './results';
 
 const SOURCES = ['app', 'components', 'lib', 'proxy.ts', 'next.config.js', 'package-lock.json'];
+const PEER_APPS = ['authjs', 'better-auth', 'iron-session'];
+const NOT_SOURCES = new Set(['.next', 'node_modules', 'next-env.d.ts']);
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+  return Math.max(0, ...readdirSync(path).filter((entry) => !NOT_SOURCES.has(entry)).map((entry) => newestMtime(join(path, entry))));
 }
 
-/** Builds the production app unless `.next` is newer than every source; starts each run with no old figures. */
+const builtAt = (dir: string) => (existsSync(join(dir, '.next/BUILD_ID')) ? statSync(join(dir, '.next/BUILD_ID')).mtimeMs : 0);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+
+/** The peers' own dependencies (bench/peers/package.json, never the product's), then each peer's production build. */
+function preparePeers() {
+  if (!existsSync(join(PEERS_DIR, 'node_modules/.package-lock.json'))) {
+    console.log('Installing the peers’ dependencies in bench/peers…');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: PEERS_DIR, stdio: 'inherit', env });
+  }
+  for (const app of PEER_APPS) {
+    const dir = join(PEERS_DIR, app);
+    if (builtAt(dir) > Math.max(newestMtime(dir), newestMtime(join(PEERS_DIR, 'package-lock.json')))) continue;
+    console.log(`Building the ${app} peer for the benchmark…`);
+    execFileSync(join(PEERS_DIR, 'node_modules/.bin/next'), ['build'], { cwd: dir, stdio: 'inherit', env });
+  }
+}
+
+/** Builds the production app unless `.next` is newer than every source. */
+export function buildApp() {
+  if (builtAt('.') > Math.max(...SOURCES.map(newestMtime))) return;
+  console.log('Building the production app for the benchmark…');
+  execFileSync('next', ['build'], { stdio: 'inherit', env });
+}
+
+/** Builds the production app and the peers unless each `.next` is newer than its sources; starts each run with no old figures. */
 export default function buildIfNeeded() {
   rmSync(RESULTS_DIR, { recursive: true, force: true });
-  const built = existsSync('.next/BUILD_ID') ? statSync('.next/BUILD_ID').mtimeMs : 0;
-  if (built > Math.max(...SOURCES.map(newestMtime))) return;
-  console.log('Building the production app for the benchmark…');
-  execFileSync('next', ['build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  buildApp();
+  preparePeers();
 }

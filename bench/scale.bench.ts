@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { TEST_SECRET } from '../e2e/servers';
-import { seal } from '../lib/session-seal';
 import { RedisSessionStore } from '../lib/session-store/redis';
 import { SqliteSessionStore } from '../lib/session-store/sqlite';
-import type { SessionStore } from '../lib/session-store/types';
 import { startRedis } from '../lib/testing/redis-server';
 import { alternate, median, record, type Figure } from './results';
-import { load, startBenchApp, type BenchApp, type Endpoint } from './support';
+import { seedAdmin, seedSessions } from './seed-sessions';
+import type { SessionStore } from '../lib/session-store/types';
+import { identifyBare, identifyOurs, load, rssMiB, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
 // Does the session's cost grow with the number of active sessions? Sign-in, status and keep-alive
 // against a store holding 100 and one holding 10,000, side by side, for each store kind; and the
-// administrators' page, which lists them all, one page at a time.
+// administrators' page, which lists them all, one page at a time. Then more live sessions than the verified-seal cache holds (10,000): 20,000
+// cycled by the load beside 500.
 
 const SIZES = { small: 100, large: 10_000 } as const;
 /** Requests rotate over this many of the stored sessions, so the record lookups are not all the same row. */
@@ -19,7 +18,6 @@ const IN_USE = 500;
 const CONNECTIONS = 10;
 const RUN_S = 2;
 const ROUNDS = 2;
-const HOUR = 3_600_000;
 /** The seeded sessions are all one user's (the requests need a real account): the cap on sessions per user is lifted here. */
 const NO_CAP = String(1_000_000);
 /** Full responses of the admin page timed one after another, after three to warm up; the median counts. */
@@ -33,31 +31,15 @@ const PAGE_SAMPLES = 9;
 const ADMIN_PAGE_TARGET_MS = 200;
 
 interface Seeded {
-  cookies: string[];
+  cookies: SignedIn[];
   /** An administrator's session, for the admin page. */
   admin: string;
 }
 
-const sealFor = (id: string, sub: string, role: 'user' | 'admin', createdAt: number) =>
-  seal({ v: 2, sid: id, sub, role, createdAt, remember: false }, { current: TEST_SECRET }, 12 * 3600);
-
-/** Writes `count` active sessions straight into the store, and one administrator's; seals cookies for the first IN_USE and the administrator. */
+/** `count` sessions of demo, cookies for the first IN_USE, and an administrator's. */
 async function seed(store: SessionStore, count: number): Promise<Seeded> {
-  const now = Date.now();
-  const cookies: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const id = randomUUID();
-    await store.create(
-      { id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'bench' },
-      Number(NO_CAP),
-    );
-    if (i < IN_USE) cookies.push(`__Host-session=${await sealFor(id, 'demo', 'user', now)}`);
-  }
-  const adminId = randomUUID();
-  await store.create({ id: adminId, username: 'admin', role: 'admin', createdAt: now, lastActivityAt: now, expiresAt: now + 8 * HOUR, remember: false, userAgent: 'bench' }, 1);
-  const admin = `__Host-session=${await sealFor(adminId, 'admin', 'admin', now)}`;
-  await store.close();
-  return { cookies, admin };
+  const admin = await seedAdmin(store);
+  return { cookies: await seedSessions(store, count, IN_USE), admin };
 }
 
 /** Milliseconds to the full response of GET /admin/sessions as an administrator, and to its first byte. */
@@ -105,17 +87,22 @@ async function adminPage(kind: string, small: { app: BenchApp; seeded: Seeded },
   ];
 }
 
-function endpoints(cookies: string[]): Record<'signIn' | 'status' | 'keepAlive', Endpoint> {
-  let next = 0;
-  const cookie = () => cookies[(next += 1) % cookies.length] ?? '';
+const statusOf = (sessions: SignedIn[]): Endpoint => ({ method: 'GET', path: '/api/session', sessions, identify: identifyOurs });
+
+function endpoints(sessions: SignedIn[]): Record<'signIn' | 'status' | 'keepAlive', Endpoint> {
   return {
-    signIn: { method: 'POST', path: '/api/session', body: JSON.stringify({ username: 'demo', password: 'demo-password' }) },
-    status: { method: 'GET', path: '/api/session', cookie },
-    keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', cookie },
+    signIn: {
+      method: 'POST',
+      path: '/api/session',
+      body: JSON.stringify({ username: 'demo', password: 'demo-password' }),
+      identify: (body) => (identifyOurs(body)?.startsWith('demo:') ? 'ok' : undefined),
+    },
+    status: statusOf(sessions),
+    keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', sessions, identify: identifyOurs },
   };
 }
 
-async function compare(kind: string, small: { app: BenchApp; cookies: string[] }, large: { app: BenchApp; cookies: string[] }): Promise<Figure[]> {
+async function compare(kind: string, small: { app: BenchApp; cookies: SignedIn[] }, large: { app: BenchApp; cookies: SignedIn[] }): Promise<Figure[]> {
   const figures: Figure[] = [];
   const smallEndpoints = endpoints(small.cookies);
   const largeEndpoints = endpoints(large.cookies);
@@ -187,5 +174,60 @@ test('throughput with 100 and with 10,000 active sessions, and the admin page, S
   } finally {
     await Promise.all(started.map((app) => app.stop()));
     await redis.stop();
+  }
+});
+
+const LIVE = { few: 500, many: 20_000 } as const;
+const LIVE_ROUNDS = 5;
+const LIVE_RUN_S = 5;
+
+test('status over bare with 500 and with 20,000 live sessions cycled by the load, more than the seal cache holds', async () => {
+  test.setTimeout(600_000);
+  const stamp = Date.now();
+  const started: BenchApp[] = [];
+  try {
+    const db = (size: string) => `.data/bench/live-${stamp}-${size}.db`;
+    // Every seeded session is in use: the load cycles through all of them, one request after another.
+    const few = await seedSessions(new SqliteSessionStore(db('few')), LIVE.few);
+    const many = await seedSessions(new SqliteSessionStore(db('many')), LIVE.many);
+    const apps = await Promise.all([startBenchApp(14, { SESSION_DB_PATH: db('few') }), startBenchApp(15, { SESSION_DB_PATH: db('many') })]);
+    started.push(...apps);
+    const [fewApp, manyApp] = apps;
+    if (!fewApp || !manyApp) throw new Error('two servers expected');
+    const bare: Endpoint = { method: 'GET', path: '/api/health', identify: identifyBare };
+    const sides = { fewBare: [fewApp, bare], fewStatus: [fewApp, statusOf(few)], manyBare: [manyApp, bare], manyStatus: [manyApp, statusOf(many)] } as const;
+    for (const [app, endpoint] of Object.values(sides)) await load(app.url, endpoint, CONNECTIONS, 2);
+    const runs = await alternate(
+      LIVE_ROUNDS,
+      Object.fromEntries(Object.entries(sides).map(([name, [app, endpoint]]) => [name, () => load(app.url, endpoint, CONNECTIONS, LIVE_RUN_S, app.pid)])) as Record<
+        keyof typeof sides,
+        () => ReturnType<typeof load>
+      >,
+    );
+    const rps = (name: keyof typeof sides) => median(runs[name].map((run) => run.rps));
+    const cpu = (name: keyof typeof sides) => median(runs[name].map((run) => run.cpuUsPerAnswer));
+    const bad = Object.values(runs).flat().reduce((total, run) => total + run.bad, 0);
+    const checked = Object.values(runs).flat().reduce((total, run) => total + run.checked, 0);
+    const figures: Figure[] = [
+      { id: 'live-few-status-ratio', label: `status / bare, ${LIVE.few} live sessions cycled`, value: rps('fewStatus') / rps('fewBare'), unit: 'x', note: `${rps('fewStatus').toFixed(0)} / ${rps('fewBare').toFixed(0)} req/s` },
+      {
+        id: 'live-many-status-ratio',
+        label: `status / bare, ${LIVE.many} live sessions cycled`,
+        value: rps('manyStatus') / rps('manyBare'),
+        unit: 'x',
+        target: { op: '>=', value: 0.8 },
+        note: `${rps('manyStatus').toFixed(0)} / ${rps('manyBare').toFixed(0)} req/s`,
+      },
+      { id: 'live-few-status-cpu-ratio', label: `bare CPU per answer / status CPU per answer, ${LIVE.few} live sessions`, value: cpu('fewBare') / cpu('fewStatus'), unit: 'x', note: `${cpu('fewStatus').toFixed(0)} / ${cpu('fewBare').toFixed(0)} us` },
+      { id: 'live-many-status-cpu-ratio', label: `bare CPU per answer / status CPU per answer, ${LIVE.many} live sessions`, value: cpu('manyBare') / cpu('manyStatus'), unit: 'x', note: `${cpu('manyStatus').toFixed(0)} / ${cpu('manyBare').toFixed(0)} us` },
+      { id: 'live-few-rss', label: `server RSS at the end, ${LIVE.few} live sessions`, value: rssMiB(fewApp.pid), unit: 'MiB' },
+      { id: 'live-many-rss', label: `server RSS at the end, ${LIVE.many} live sessions`, value: rssMiB(manyApp.pid), unit: 'MiB' },
+      { id: 'live-bad', label: 'errors, non-2xx, answers naming another session', value: bad, unit: '', target: { op: '<=', value: 0 }, note: `${checked} answers checked` },
+    ];
+    record('scale-live', figures);
+    expect.soft(rps('manyStatus') / rps('manyBare'), 'status / bare with 20,000 live sessions').toBeGreaterThanOrEqual(0.8);
+    expect.soft(bad).toBe(0);
+  } finally {
+    await Promise.all(started.map((app) => app.stop()));
   }
 });

@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startApp, type RunningApp } from '../e2e/app-server';
+import { startApp, type AppOptions, type RunningApp } from '../e2e/app-server';
 
 /** Bench servers listen on 3300..3349, apart from the test suite's ports. */
 export const BENCH_PORT = Number(process.env.BENCH_PORT_BASE ?? 3300);
@@ -11,15 +11,29 @@ export interface BenchApp extends RunningApp {
   pid: number;
 }
 
-export async function startBenchApp(offset: number, env: Record<string, string>): Promise<BenchApp> {
-  const app = await startApp(BENCH_PORT + offset, env);
-  const listing = execFileSync('ss', ['-ltnpH', `sport = :${app.port}`], { encoding: 'utf8' });
+/** The pid of the process listening on `port`. */
+export function listenerPid(port: number): number {
+  const listing = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
   const pid = Number(/pid=(\d+)/.exec(listing)?.[1]);
-  if (!pid) {
+  if (!pid) throw new Error(`could not find the process listening on port ${port}`);
+  return pid;
+}
+
+export async function startBenchApp(offset: number, env: Record<string, string>, options?: AppOptions): Promise<BenchApp> {
+  const app = await startApp(BENCH_PORT + offset, env, options);
+  try {
+    return { ...app, pid: listenerPid(app.port) };
+  } catch (error) {
     await app.stop();
-    throw new Error(`could not find the process listening on port ${app.port}`);
+    throw error;
   }
-  return { ...app, pid };
+}
+
+/** CPU time the process has used (user + system, every thread), in microseconds. */
+export function cpuUs(pid: number): number {
+  // /proc/<pid>/stat fields 14 and 15, after the command name in parentheses; Linux counts them in 1/100 s.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 export function rssMiB(pid: number): number {
@@ -27,34 +41,90 @@ export function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-export async function signInOverHttp(base: string, username = 'demo', password = 'demo-password'): Promise<string> {
+/** A signed-in cookie and who every answer to it must name. */
+export interface SignedIn {
+  cookie: string;
+  identity: string;
+}
+
+/** The identity a session answer names; `undefined` for an answer that names nobody. */
+export type Identify = (body: unknown) => string | undefined;
+
+/** Our status and keep-alive answers: the user and a tag of the session id, so a mix-up of sessions shows too. */
+export const identifyOurs: Identify = (body) => {
+  const parsed = body as { authenticated?: boolean; user?: { username?: string }; sessionTag?: string };
+  return parsed.authenticated === true ? `${parsed.user?.username}:${parsed.sessionTag}` : undefined;
+};
+
+export async function signInOverHttp(base: string, username = 'demo', password = 'demo-password'): Promise<SignedIn> {
   const response = await fetch(`${base}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
   const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
-  if (response.status !== 200 || !cookie) throw new Error(`sign-in answered ${response.status}`);
-  return cookie;
+  const identity = identifyOurs(await response.json());
+  if (response.status !== 200 || !cookie || !identity) throw new Error(`sign-in answered ${response.status}`);
+  return { cookie, identity };
+}
+
+/** Runs `count` calls of `make`, `concurrency` at a time, and returns their results in order. */
+export async function inParallel<T>(count: number, concurrency: number, make: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array<T>(count);
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < count; index = next++) results[index] = await make(index);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
 }
 
 export interface Endpoint {
   method: 'GET' | 'POST';
   path: string;
   body?: string;
-  /** A cookie for each request, e.g. one of many sessions. */
-  cookie?: () => string;
+  /** Signed-in sessions, one after another for each request the load sends. */
+  sessions?: readonly SignedIn[];
+  /**
+   * Checks every 2xx answer: the identity it names must be the session's (or `ok` for a bare route);
+   * an answer that names someone else, or nobody, counts as bad.
+   */
+  identify: Identify;
 }
+
+/** The bare routes' answer, `{ok: true}`, in every app. */
+export const identifyBare: Identify = (body) => ((body as { ok?: unknown }).ok === true ? 'ok' : undefined);
 
 export interface LoadFigures {
   rps: number;
   p99: number;
+  /** Errors, timeouts, non-2xx and answers that did not name the session's user. */
   bad: number;
+  /** Answers whose body was checked. */
+  checked: number;
+  /**
+   * The server's CPU time per answer, when its pid is given. Unlike throughput it hardly moves when other
+   * work shares the machine, so the ratio of two of them is the steadier figure on a busy machine.
+   */
+  cpuUsPerAnswer: number;
 }
 
-/** Drives one endpoint for `durationS` with `connections`; counts errors, timeouts and non-2xx as bad. */
-export async function load(base: string, endpoint: Endpoint, connections: number, durationS: number): Promise<LoadFigures> {
+function names(identify: Identify, body: string, expected: string): boolean {
+  try {
+    return identify(JSON.parse(body)) === expected;
+  } catch {
+    return false;
+  }
+}
+
+/** Drives one endpoint for `durationS` with `connections`, checking every answer's body; `pid` is the server's, for its CPU time. */
+export async function load(base: string, endpoint: Endpoint, connections: number, durationS: number, pid?: number): Promise<LoadFigures> {
+  const { sessions, identify } = endpoint;
   const headers: Record<string, string> = endpoint.body ? { 'content-type': 'application/json' } : {};
+  let next = 0;
+  let checked = 0;
+  let mismatches = 0;
+  const cpuBefore = pid === undefined ? Number.NaN : cpuUs(pid);
   const result = await autocannon({
     url: base,
     connections,
@@ -66,9 +136,27 @@ export async function load(base: string, endpoint: Endpoint, connections: number
         path: endpoint.path,
         headers,
         ...(endpoint.body ? { body: endpoint.body } : {}),
-        ...(endpoint.cookie ? { setupRequest: (request) => ({ ...request, headers: { ...request.headers, cookie: endpoint.cookie?.() ?? '' } }) } : {}),
+        // The context belongs to the connection, which waits for each answer before its next request.
+        setupRequest: (request, context) => {
+          const session = sessions?.[next++ % sessions.length];
+          context.expected = session?.identity ?? 'ok';
+          return session ? { ...request, headers: { ...request.headers, cookie: session.cookie } } : request;
+        },
+        onResponse: (status, body, context) => {
+          if (status < 200 || status > 299) return;
+          checked += 1;
+          if (!names(identify, body, String(context.expected))) mismatches += 1;
+        },
       },
     ],
   });
-  return { rps: result.requests.average, p99: result.latency.p99, bad: result.errors + result.timeouts + result.non2xx };
+  const cpu = pid === undefined ? Number.NaN : cpuUs(pid) - cpuBefore;
+  return {
+    cpuUsPerAnswer: cpu / (result['2xx'] + result.non2xx),
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    // A 2xx answer that was not checked would be a hole in the check: it counts as bad too.
+    bad: result.errors + result.timeouts + result.non2xx + mismatches + Math.max(0, result['2xx'] - checked),
+    checked,
+  };
 }

@@ -11,7 +11,13 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     timeout?: number;
-    requests?: Array<RawRequest & { setupRequest?: (request: RawRequest, context: Record<string, unknown>) => RawRequest }>;
+    requests?: Array<
+      RawRequest & {
+        setupRequest?: (request: RawRequest, context: Record<string, unknown>) => RawRequest;
+        /** Called with each answer's body before the connection sends its next request, with the same context. */
+        onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+      }
+    >;
   }
   interface Histogram {
     average: number;

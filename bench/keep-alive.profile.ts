@@ -1,0 +1,71 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { test } from '@playwright/test';
+import { SqliteSessionStore } from '../lib/session-store/sqlite';
+import { buildApp } from './build-if-needed';
+import { attribute, CATEGORIES, type Category, type CpuProfile } from './cpu-profile';
+import { seedSessions } from './seed-sessions';
+import { identifyBare, identifyOurs, load, startBenchApp, type Endpoint } from './support';
+
+// Where the server's time goes for a keep-alive, beyond what the bare route costs: `next start` runs
+// with `--cpu-prof` while the bare route, the status and the keep-alive each get a keep-alive-style load
+// (10 connections, 1,000 sessions cycled), one after another; each sample is counted in the window of
+// the load it fell in (both clocks are the monotonic one) and divided by the answers of that window.
+// The sampler counts wall time on the main thread, so on a busy machine every cost grows alike; the
+// server's CPU time per answer from /proc (every thread, the crypto pool's too) is the last row.
+const CONNECTIONS = 10;
+const RUN_S = Number(process.env.BENCH_RUN_S ?? 15);
+const SESSIONS = 1000;
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+test('where the time of a keep-alive goes, beyond the bare route', async () => {
+  buildApp();
+  const dir = resolve(`.data/bench/profile-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const db = join(dir, 'sessions.db');
+  const sessions = await seedSessions(new SqliteSessionStore(db), SESSIONS);
+  const sides: Record<'bare' | 'status' | 'keepAlive', Endpoint> = {
+    bare: { method: 'GET', path: '/api/health', identify: identifyBare },
+    status: { method: 'GET', path: '/api/session', sessions, identify: identifyOurs },
+    keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', sessions, identify: identifyOurs },
+  };
+  const app = await startBenchApp(40, { SESSION_DB_PATH: db, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` });
+  const windows: Array<{ side: keyof typeof sides; from: number; to: number; answers: number; cpuUs: number }> = [];
+  try {
+    for (const endpoint of Object.values(sides)) await load(app.url, endpoint, CONNECTIONS, 2);
+    for (const [side, endpoint] of Object.entries(sides) as Array<[keyof typeof sides, Endpoint]>) {
+      const from = nowUs();
+      const figures = await load(app.url, endpoint, CONNECTIONS, RUN_S, app.pid);
+      windows.push({ side, from, to: nowUs(), answers: figures.checked, cpuUs: figures.cpuUsPerAnswer });
+      if (figures.bad > 0) throw new Error(`${side}: ${figures.bad} bad answers`);
+    }
+  } finally {
+    // Node writes the profile as the server exits.
+    await app.stop();
+  }
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && name.includes(`.${app.pid}.`));
+  if (!file) throw new Error(`no CPU profile of the server (pid ${app.pid}) in ${dir}`);
+  const totals = attribute(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, windows);
+  const perAnswer = (side: number, category: Category) => (totals[side]?.[category] ?? 0) / (windows[side]?.answers ?? Number.NaN);
+  const [bare, status, keepAlive] = [0, 1, 2];
+  const rows = (Object.keys(CATEGORIES) as Category[])
+    .map((category) => ({ category, values: [bare, status, keepAlive].map((side) => perAnswer(side, category)) }))
+    .map(({ category, values }) => ({ category, values, extra: (values[keepAlive] ?? 0) - (values[bare] ?? 0) }))
+    .sort((a, b) => b.extra - a.extra);
+  const sum = (side: number) => rows.reduce((total, row) => total + (row.values[side] ?? 0), 0);
+  const cell = (value: number) => value.toFixed(0);
+  const table = [
+    '| where the main thread\'s time goes (sampled) | bare µs/answer | status µs/answer | keep-alive µs/answer | keep-alive − bare |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map(({ category, values, extra }) => `| ${CATEGORIES[category]} | ${values.map(cell).join(' | ')} | ${cell(extra)} |`),
+    `| **all** | ${[bare, status, keepAlive].map((side) => cell(sum(side))).join(' | ')} | ${cell(sum(keepAlive) - sum(bare))} |`,
+    `| server CPU per answer, every thread (/proc) | ${windows.map((window) => cell(window.cpuUs)).join(' | ')} | ${cell((windows[keepAlive]?.cpuUs ?? 0) - (windows[bare]?.cpuUs ?? 0))} |`,
+    `| answers per second | ${windows.map((window) => cell(window.answers / RUN_S)).join(' | ')} | |`,
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  writeFileSync(
+    'bench/profile.md',
+    `# Where the server's time goes (\`npm run bench:profile\`)\n\nCPU profile of \`next start\` (\`--cpu-prof\`), ${CONNECTIONS} connections, ${RUN_S} s per route, ${SESSIONS} sessions cycled; profile in ${relative(process.cwd(), dir)}.\n\n${table}\n`,
+  );
+});

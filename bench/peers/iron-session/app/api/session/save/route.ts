@@ -1,0 +1,11 @@
+import { getIronSession } from 'iron-session';
+import { cookies } from 'next/headers';
+import { sessionOptions, type SessionData } from '../../../../session';
+
+/** Read and `save`: an unseal and a seal, a sliding cookie the iron-session way. */
+export async function GET() {
+  const session = await getIronSession<SessionData>(await cookies(), sessionOptions);
+  if (!session.username) return Response.json({ username: null }, { status: 401, headers: { 'Cache-Control': 'no-store' } });
+  await session.save();
+  return Response.json({ username: session.username }, { headers: { 'Cache-Control': 'no-store' } });
+}
