@@ -1,5 +1,5 @@
 // @ts-check
-const { nodeVersionProblem } = require('./lib/node-version');
+const { nodeVersionProblem } = require('./scripts/node-version');
 
 // Every next command (dev, build, start) loads this file first, before it serves anything. On an older
 // Node the server would start and then answer every sign-in with a 500 (node:sqlite is missing).

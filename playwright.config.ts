@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from './e2e/chromium';
-import { SERVERS, TEST_SECRET, urlOf } from './e2e/servers';
+import { chromiumArgs, chromiumExecutable } from './test-support/chromium';
+import { SERVERS, TEST_SECRET, urlOf } from './test-support/servers';
 
 const CI = Boolean(process.env.CI);
 

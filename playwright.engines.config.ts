@@ -1,8 +1,8 @@
 import { chromium, defineConfig, firefox, webkit } from '@playwright/test';
 import chromiumSuite, { webServerOf } from './playwright.config';
 import type { EngineName } from './e2e/engines/fixtures';
-import { SERVERS } from './e2e/servers';
-import { inspectMachine, machineProbe } from './lib/testing/preflight';
+import { SERVERS } from './test-support/servers';
+import { inspectMachine, machineProbe } from './test-support/preflight';
 
 const machine = inspectMachine(machineProbe({ chromium: chromium.executablePath(), firefox: firefox.executablePath(), webkit: webkit.executablePath() }));
 

@@ -10,20 +10,20 @@
 // Mutants that survive, and why. Each would need a test that cannot exist (the mutant behaves the
 // same) or one that pins an accident; they stay counted as survivors rather than hidden.
 //
-// lib/return-to.ts
+// lib/shared/return-to.ts
 //   8  `value.length === 0` -> false: '' fails the startsWith('/') test on the next line anyway.
 //   9  `value.startsWith('/\\')` -> endsWith: line 10 refuses a backslash anywhere.
 //   13 `url.origin !== 'http://localhost'` -> false: unreachable once lines 8-10 have passed (a path that
 //      starts with one slash and holds no backslash or control character stays on the base's origin);
 //      kept as a second line of defence.
-// lib/session-status.ts
+// lib/shared/session-status.ts
 //   32 `typeof value === 'string'` -> true: includes() finds nothing but strings in a list of strings;
 //      the typeof is there for the type guard.
-// lib/tab-channel.ts
+// lib/client/tab-channel.ts
 //   39 `typeof data === 'object'` -> true: a string or number has no `type` in TYPES either.
 //      (`data !== null` -> true is counted as an error, not a survivor: a null posted on the channel then
 //      throws inside the message handler and crashes the test process.)
-// lib/timeout-controller.ts
+// lib/client/timeout-controller.ts
 //   62  the id without `.slice(2)`: every id then starts with "0.", so ids still sort the same.
 //   64  the first `#deadlines` -> {}: the constructor sets them before anything reads them.
 //   143 the absolute-warning branch without `phase === 'active'`, or with `active || absoluteFirst`:
@@ -51,7 +51,7 @@
 //   272 the retry wake-up pushed without a failure, or while the retry is on its way (`true`, `||`,
 //       `>= 0`): retryAt is then in the past and filtered out.
 //
-// lib/session-store/sqlite.ts and redis.ts: their survivors are left for the stores' next changes,
+// lib/server/stores/sqlite.ts and redis.ts: their survivors are left for the stores' next changes,
 // which rewrite that code. What they reveal:
 //   - failure counters: one key for every counter (redis 13 `f:${key}` -> ``), failures() with `&&`
 //     for `||` or `now - ttl` (redis 186), purge that keeps expired counters (sqlite 131): no test counts
@@ -80,20 +80,20 @@ const config = {
   vitest: { configFile: 'vitest.mutation.config.ts' },
   mutate: [
     // The shared rules.
-    'lib/session-policy.ts',
-    'lib/duration.ts',
-    'lib/return-to.ts',
-    'lib/session-status.ts',
-    'lib/announcement.ts',
-    'lib/clock-time.ts',
-    'lib/sign-in-input.ts',
-    'lib/user-agent.ts',
+    'lib/shared/session-policy.ts',
+    'lib/shared/duration.ts',
+    'lib/shared/return-to.ts',
+    'lib/shared/session-status.ts',
+    'lib/client/announcement.ts',
+    'lib/shared/clock-time.ts',
+    'lib/shared/sign-in-input.ts',
+    'lib/server/user-agent.ts',
     // The timing core.
-    'lib/timeout-controller.ts',
-    'lib/tab-channel.ts',
+    'lib/client/timeout-controller.ts',
+    'lib/client/tab-channel.ts',
     // The stores.
-    'lib/session-store/sqlite.ts',
-    'lib/session-store/redis.ts',
+    'lib/server/stores/sqlite.ts',
+    'lib/server/stores/redis.ts',
   ],
   // The sandbox needs only what the unit tests load; the rest (the build, e2e, bench) would only be copied.
   ignorePatterns: ['/*', '!/lib', '!/vitest.config.ts', '!/vitest.mutation.config.ts', '!/tsconfig.json', '!/package.json'],

@@ -6,13 +6,13 @@ export default defineConfig({
     alias: {
       '@': fileURLToPath(new URL('.', import.meta.url)),
       // `server-only` throws outside React Server Components; unit tests import server modules directly.
-      'server-only': fileURLToPath(new URL('./lib/testing/server-only-stub.ts', import.meta.url)),
+      'server-only': fileURLToPath(new URL('./test-support/server-only-stub.ts', import.meta.url)),
     },
   },
   test: {
-    include: ['lib/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['lib/testing/vitest-global-setup.ts'],
-    setupFiles: ['lib/testing/vitest-setup.ts'],
+    globalSetup: ['test-support/vitest-global-setup.ts'],
+    setupFiles: ['test-support/vitest-setup.ts'],
   },
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
-import { documentTitle, SITE_NAME } from '@/lib/site';
+import { documentTitle, SITE_NAME } from '@/lib/shared/site';
 import './globals.css';
 
 export const metadata: Metadata = {

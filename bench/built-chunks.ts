@@ -51,7 +51,7 @@ export function buildWithSourceMaps(distDir: string): void {
   }
 }
 
-/** `turbopack:///[project]/lib/activity.ts` -> `lib/activity.ts`; code no map covers -> `(unmapped)`. */
+/** `turbopack:///[project]/lib/activity.ts` -> `lib/client/activity.ts`; code no map covers -> `(unmapped)`. */
 function projectPath(source: string | null): string {
   if (!source) return '(unmapped)';
   return /\[project\]\/(.+)$/.exec(source)?.[1] ?? source;

@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
-import { startApp } from '../e2e/app-server';
+import { startApp } from '../test-support/app-server';
 import { signInOverHttp } from '../e2e/fixtures';
 import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
 import { record } from './results';
@@ -8,23 +8,23 @@ import { record } from './results';
 /**
  * The issue's target covers the hook, controller, cross-tab and modal: the provider and hooks, the
  * controller, the channel, the dialog, and what they need (activity listeners, announcements). The
- * server reporting (lib/session-client.ts) is what react-idle-timer does not do at all; it is counted
+ * server reporting (lib/client/session-endpoints.ts) is what react-idle-timer does not do at all; it is counted
  * in the total beside it.
  */
-const REPORTING_FILES = ['lib/session-client.ts', 'lib/session-status.ts'];
+const REPORTING_FILES = ['lib/client/session-endpoints.ts', 'lib/shared/session-status.ts'];
 const TIMEOUT_FILES = [
-  'components/session-timeout-provider.tsx',
-  'components/session-timeout-dialog.tsx',
-  'components/use-session-timeout.ts',
-  'components/use-hidden-tab-title.ts',
-  'lib/timeout-controller.ts',
-  'lib/tab-channel.ts',
-  'lib/activity.ts',
-  'lib/announcement.ts',
+  'components/session-timeout/provider.tsx',
+  'components/session-timeout/timeout-dialog.tsx',
+  'components/session-timeout/use-session-timeout.ts',
+  'components/session-timeout/use-hidden-tab-title.ts',
+  'lib/client/timeout-controller.ts',
+  'lib/client/tab-channel.ts',
+  'lib/client/activity.ts',
+  'lib/client/announcement.ts',
 ];
 
 /** Imported by the timeout but not counted as its own: formatCountdown sits beside the page's duration helpers. */
-const SHARED_FILES = ['lib/duration.ts'];
+const SHARED_FILES = ['lib/shared/duration.ts'];
 
 const SOURCE_MAPS_DIST = '.next-source-maps';
 const TARGET_BYTES = 3072;
@@ -93,7 +93,7 @@ test('js-size: what the timeout adds to the dashboard first load, beside react-i
     return [file, code.length, gzipBytes(code), marginal] as [string, number, number, number];
   });
 
-  const ours = await esbuildSize(`export { SessionTimeoutProvider } from '@/components/session-timeout-provider';`, ['@/lib/session-client']);
+  const ours = await esbuildSize(`export { SessionTimeoutProvider } from '@/components/session-timeout/provider';`, ['@/lib/session-client']);
   const theirs = await esbuildSize(
     `import { useIdleTimer } from 'react-idle-timer';\nexport const useIdle = () => useIdleTimer({ timeout: 30 * 60_000, promptBeforeIdle: 5 * 60_000 });`,
   );

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { test } from '@playwright/test';
-import { SqliteSessionStore } from '../lib/session-store/sqlite';
+import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { buildApp } from './build-if-needed';
 import { attribute, CATEGORIES, type Category, type CpuProfile } from './cpu-profile';
 import { seedSessions } from './seed-sessions';

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from '../e2e/chromium';
+import { chromiumArgs, chromiumExecutable } from '../test-support/chromium';
 
 /**
  * `npm run bench`: every figure of the Performance table in one run, one bench at a time so they do

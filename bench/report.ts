@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { chromiumExecutable } from '../e2e/chromium';
+import { chromiumExecutable } from '../test-support/chromium';
 import { passes, readAll, type Figure } from './results';
 
 function chromiumVersion(): string {

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { RedisSessionStore } from '../lib/session-store/redis';
-import { SqliteSessionStore } from '../lib/session-store/sqlite';
-import { startRedis } from '../lib/testing/redis-server';
+import { RedisSessionStore } from '../lib/server/stores/redis';
+import { SqliteSessionStore } from '../lib/server/stores/sqlite';
+import { startRedis } from '../test-support/redis-server';
 import { alternate, median, record, type Figure } from './results';
 import { seedAdmin, seedSessions } from './seed-sessions';
-import type { SessionStore } from '../lib/session-store/types';
+import type { SessionStore } from '../lib/server/stores/types';
 import { identifyBare, identifyOurs, load, rssMiB, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
 // Does the session's cost grow with the number of active sessions? Sign-in, status and keep-alive

@@ -1,4 +1,4 @@
-import { SqliteSessionStore } from '../lib/session-store/sqlite';
+import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { PEERS, startPeer } from './peer-apps';
 import { seedSessions } from './seed-sessions';
 import { identifyOurs, inParallel, signInOverHttp, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';

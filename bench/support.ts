@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startApp, type AppOptions, type RunningApp } from '../e2e/app-server';
+import { startApp, type AppOptions, type RunningApp } from '../test-support/app-server';
 
 /** Bench servers listen on 3300..3349, apart from the test suite's ports. */
 export const BENCH_PORT = Number(process.env.BENCH_PORT_BASE ?? 3300);

@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { listMySessions } from '@/lib/session-admin';
-import { signOutOtherSessions } from '@/lib/session-actions';
+import { listMySessions } from '@/lib/server/session-lists';
+import { signOutOtherSessions } from '@/lib/server/actions';
 import { SessionList } from './session-list';
 import { SessionPager } from './session-pager';
 

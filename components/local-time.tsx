@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useSyncExternalStore } from 'react';
-import { formatClockTime } from '@/lib/clock-time';
+import { formatClockTime } from '@/lib/shared/clock-time';
 
 const subscribeNever = () => () => {};
 

@@ -1,9 +1,9 @@
 'use client';
 
 import { useActionState, useEffect, useRef, type FormEvent, type InputHTMLAttributes, type MouseEvent } from 'react';
-import { signInAction } from '@/lib/session-actions';
-import { errorList } from '@/lib/sign-in-errors';
-import type { SignInField, SignInState } from '@/lib/sign-in-input';
+import { signInAction } from '@/lib/server/actions';
+import { errorList } from '@/lib/shared/sign-in-errors';
+import type { SignInField, SignInState } from '@/lib/shared/sign-in-input';
 
 const INITIAL: SignInState = { errors: null, values: { username: '', remember: false } };
 

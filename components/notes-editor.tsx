@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { draftKey, readDraft, writeDraft } from '@/lib/notes-draft';
+import { draftKey, readDraft, writeDraft } from '@/lib/client/notes-draft';
 
 /**
  * The demo's unsaved work. Every keystroke is kept in this browser, per user, so a timeout sign-out

@@ -1,8 +1,8 @@
 'use client';
 
 import { useRef, type MouseEvent } from 'react';
-import { readDraft, writeDraft } from '@/lib/notes-draft';
-import { useTimeoutController } from './session-timeout-provider';
+import { readDraft, writeDraft } from '@/lib/client/notes-draft';
+import { useTimeoutController } from './session-timeout/provider';
 
 /**
  * Signing out goes through the timer, so no keep-alive can be sent (or land) after the user chose to

@@ -1,6 +1,6 @@
-import { formatClockTime } from '../lib/clock-time';
+import { formatClockTime } from '../lib/shared/clock-time';
 import { ADMIN, expect, pageNow, signIn, test, watchKeepAlives } from './fixtures';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 // The `hour` server ends every session an hour after sign-in. An admin's idle lifetime (8 hours) is
 // longer than that, so the absolute limit is the one that ends this session.

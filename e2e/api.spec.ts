@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sealData } from 'iron-session';
-import { passwordId } from '../lib/session-seal';
+import { passwordId } from '../lib/server/seal';
 import { expect, test } from '@playwright/test';
 import { signInOverHttp } from './fixtures';
-import { TEST_SECRET, urlOf } from './servers';
+import { TEST_SECRET, urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 const COOKIE = '__Host-session';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { expect, test } from '@playwright/test';
-import { appPort, startApp, type RunningApp } from './app-server';
-import { dbPath } from './servers';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { dbPath } from '../test-support/servers';
 
 // A body far over the 4 KiB limit, made while it is sent: the server must refuse it without holding it.
 const BODY_MB = 128;

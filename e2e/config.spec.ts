@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { SERVERS, TEST_SECRET } from './servers';
+import { SERVERS, TEST_SECRET } from '../test-support/servers';
 
 /** Starts the production server with `env` and returns how it ended, or null if it kept running for 20 s. */
 function start(env: Record<string, string>): Promise<{ code: number | null; output: string } | null> {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { NextRequest } from 'next/server';
 import { signInOverHttp } from './fixtures';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 const MUTATIONS = 1_000;

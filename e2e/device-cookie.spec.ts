@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext } from '@playwright/test';
-import { signDeviceToken } from '../lib/device-token';
-import { appPort, startApp, type RunningApp } from './app-server';
+import { signDeviceToken } from '../lib/server/device-token';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, test } from './fixtures';
 import { LoginPage } from './pages/login-page';
 import { postJson } from './post-json';
-import { dbPath, TEST_SECRET } from './servers';
+import { dbPath, TEST_SECRET } from '../test-support/servers';
 
 // OWASP's device cookie: anyone can lock a username by guessing at it, but a browser that signed in as
 // that user before keeps signing in. These tests lock usernames, so they get a server of their own.

@@ -1,8 +1,8 @@
 import { sealData } from 'iron-session';
 import { expect, test } from '@playwright/test';
-import { HOSTILE_USERNAMES } from '../lib/testing/hostile-usernames';
+import { HOSTILE_USERNAMES } from '../test-support/hostile-usernames';
 import { signInOverHttp } from './fixtures';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 const HOST = new URL(BASE).host;

@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import { expect, test } from '@playwright/test';
-import { redisTestPort, startRedis } from '../lib/testing/redis-server';
-import { appPort, startApp } from './app-server';
+import { redisTestPort, startRedis } from '../test-support/redis-server';
+import { appPort, startApp } from '../test-support/app-server';
 import { signInOverHttp } from './fixtures';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 // Run on their own (`npm run test:load`, after the e2e suite): 50 connections for 30 s each would
 // starve any test running beside them. LOAD_DURATION_S shortens them while developing.

@@ -1,4 +1,4 @@
-import { HOSTILE_USERNAMES } from '../lib/testing/hostile-usernames';
+import { HOSTILE_USERNAMES } from '../test-support/hostile-usernames';
 import { expect, sessionStatus, test } from './fixtures';
 
 // The login form's path (its server action) is held to the same answers as POST /api/session, whose

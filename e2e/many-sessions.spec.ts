@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
-import { RedisSessionStore } from '../lib/session-store/redis';
-import { SqliteSessionStore } from '../lib/session-store/sqlite';
-import type { SessionStore } from '../lib/session-store/types';
-import { redisTestPort, startRedis, type RunningRedis } from '../lib/testing/redis-server';
-import { appPort, startApp, type RunningApp } from './app-server';
+import { RedisSessionStore } from '../lib/server/stores/redis';
+import { SqliteSessionStore } from '../lib/server/stores/sqlite';
+import type { SessionStore } from '../lib/server/stores/types';
+import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, signIn, signInOverHttp, test } from './fixtures';
-import { dbPath } from './servers';
+import { dbPath } from '../test-support/servers';
 
 // One user signed in in many places, and administrators paging through many sessions, on each store.
 // Each store gets a server of its own with the default cap of 20 sessions per user; the tests seed

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 import { DashboardPage } from './pages/dashboard-page';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 // Tabs of one browser profile are pages of one context. The clock belongs to the context, so every
 // tab's time jumps together, as it does for tabs on one machine.

@@ -2,9 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { satisfies } from '../lib/node-version';
-import { appPort } from './app-server';
-import { TEST_SECRET } from './servers';
+import { satisfies } from '../scripts/node-version';
+import { appPort } from '../test-support/app-server';
+import { TEST_SECRET } from '../test-support/servers';
 
 // `next` run by an older Node, outside npm scripts (which put the node devDependency first on the
 // PATH): every command must stop at once and say how to run it, instead of serving 500s.

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { redisTestPort, startRedis, type RunningRedis } from '../lib/testing/redis-server';
-import { appPort, startApp, type RunningApp } from './app-server';
+import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { signInOverHttp } from './fixtures';
 
 async function call(base: string, cookie: string, path = '/api/session', method = 'GET') {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { appPort, startApp } from './app-server';
+import { appPort, startApp } from '../test-support/app-server';
 import { signInOverHttp } from './fixtures';
-import { dbPath, TEST_SECRET } from './servers';
+import { dbPath, TEST_SECRET } from '../test-support/servers';
 
 const NEW_SECRET = 'the-next-secret-after-rotation-0123456789abcdef';
 

@@ -1,6 +1,6 @@
-import { appPort, startApp, type RunningApp } from './app-server';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, sessionStatus, signIn, signInOverHttp, test } from './fixtures';
-import { dbPath, urlOf } from './servers';
+import { dbPath, urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 

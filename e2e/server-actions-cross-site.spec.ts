@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { appPort, startApp, type RunningApp } from './app-server';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, signInOverHttp } from './fixtures';
-import { dbPath } from './servers';
+import { dbPath } from '../test-support/servers';
 
 // The forms' server actions take the same cross-site rule as the route handlers. Next itself refuses
 // an action whose Origin names another host, but lets one with no Origin through, whatever its

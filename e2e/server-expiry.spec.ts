@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signInOverHttp } from './fixtures';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 // These run against the `short` server (25 s idle, 40 s absolute) with plain HTTP and a cookie kept by
 // hand: no browser, no client timer, no cookie expiry. Only the server can end these sessions, and the

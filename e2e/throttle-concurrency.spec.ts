@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { redisTestPort, startRedis, type RunningRedis } from '../lib/testing/redis-server';
-import { appPort, startApp, type RunningApp } from './app-server';
+import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { postJson } from './post-json';
-import { dbPath } from './servers';
+import { dbPath } from '../test-support/servers';
 
 // Guesses sent all at once, as a script would: every one of them arrives while earlier ones are still
 // hashing. The throttle must hold anyway, on both stores.

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { appPort, startApp, type RunningApp } from './app-server';
-import { dbPath } from './servers';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { dbPath } from '../test-support/servers';
 
 async function signIn(base: string, username: string, password: string) {
   const started = performance.now();

@@ -1,4 +1,4 @@
-import { formatCountdown } from '../lib/duration';
+import { formatCountdown } from '../lib/shared/duration';
 import { expect, holdClock, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 
 const IDLE_MS = 30 * 60_000;

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { DEMO, expect, test } from './fixtures';
-import { urlOf } from './servers';
+import { urlOf } from '../test-support/servers';
 
 test.use({ javaScriptEnabled: false });
 

@@ -1,7 +1,7 @@
 // Runs first in `npm test`: stops at once, one line per missing piece with the command that installs
-// it, rather than a skipped engine or a failure twenty minutes in. The decision is lib/testing/preflight.ts.
+// it, rather than a skipped engine or a failure twenty minutes in. The decision is test-support/preflight.ts.
 import { chromium, firefox, webkit } from '@playwright/test';
-import { inspectMachine, machineProbe } from '../lib/testing/preflight.ts';
+import { inspectMachine, machineProbe } from '../test-support/preflight.ts';
 
 const { missing } = inspectMachine(
   machineProbe({ chromium: chromium.executablePath(), firefox: firefox.executablePath(), webkit: webkit.executablePath() }),

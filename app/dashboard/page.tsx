@@ -2,11 +2,11 @@ import type { Metadata } from 'next';
 import { ActiveSessions } from '@/components/active-sessions';
 import { LocalTime } from '@/components/local-time';
 import { NotesEditor } from '@/components/notes-editor';
-import { SessionTimeout } from '@/components/session-timeout';
+import { SessionTimeout } from '@/components/session-timeout/session-timeout';
 import { SignOutButton } from '@/components/sign-out-button';
-import { formatDuration } from '@/lib/duration';
-import { pageNumber } from '@/lib/session-admin';
-import { requireSession, toStatus } from '@/lib/session';
+import { formatDuration } from '@/lib/shared/duration';
+import { pageNumber } from '@/lib/server/session-lists';
+import { requireSession, toStatus } from '@/lib/server/session';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 

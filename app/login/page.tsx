@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { LoginForm } from '@/components/login-form';
 import { SignedOutNotice } from '@/components/signed-out-notice';
-import { config } from '@/lib/config';
-import { formatDuration } from '@/lib/duration';
-import { safeReturnTo } from '@/lib/return-to';
-import { isSignedOutReason } from '@/lib/session-status';
-import { documentTitle } from '@/lib/site';
-import { DEMO_CREDENTIALS } from '@/lib/users';
+import { config } from '@/lib/server/config';
+import { formatDuration } from '@/lib/shared/duration';
+import { safeReturnTo } from '@/lib/shared/return-to';
+import { isSignedOutReason } from '@/lib/shared/session-status';
+import { documentTitle } from '@/lib/shared/site';
+import { DEMO_CREDENTIALS } from '@/lib/server/users';
 import { SIGNED_OUT_WORDS, type Limits } from './signed-out-reasons';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;

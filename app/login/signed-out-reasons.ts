@@ -1,4 +1,4 @@
-import type { SignedOutReason } from '@/lib/session-status';
+import type { SignedOutReason } from '@/lib/shared/session-status';
 
 /** What the login page says about the limits, worked out from the configuration. */
 export interface Limits {

@@ -1,6 +1,6 @@
-import { handle } from '@/lib/http';
-import { assertSameOrigin } from '@/lib/same-origin';
-import { CLEAR_CACHE, endSession } from '@/lib/session';
+import { handle } from '@/lib/server/http';
+import { assertSameOrigin } from '@/lib/server/same-origin';
+import { CLEAR_CACHE, endSession } from '@/lib/server/session';
 
 /**
  * The Sign out button's form, posted when JavaScript is off: ends the session and goes to the login page.

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { ACTIVITY_EVENTS } from '@/lib/activity';
+import { ACTIVITY_EVENTS } from '@/lib/client/activity';
 import { mount } from './root';
 
 /** The least a listener can do: note the time. */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ACTIVITY_EVENTS } from '@/lib/activity';
+import { ACTIVITY_EVENTS } from '@/lib/client/activity';
 import { mount } from './root';
 
 /** The usual first attempt: the last activity in React state, so every event renders (performance.now(): no two equal). */

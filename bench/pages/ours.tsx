@@ -1,4 +1,4 @@
-import { SessionTimeoutProvider } from '@/components/session-timeout-provider';
+import { SessionTimeoutProvider } from '@/components/session-timeout/provider';
 import { mount } from './root';
 
 // The real provider (controller, cross-tab channel, dialog); no timer fires during a benchmark loop, so no request is sent.

@@ -1,6 +1,6 @@
 import { test as base, expect } from '@playwright/test';
-import { inspectMachine, machineProbe } from '../../lib/testing/preflight';
-import { urlOf } from '../servers';
+import { inspectMachine, machineProbe } from '../../test-support/preflight';
+import { urlOf } from '../../test-support/servers';
 import { launchFirefoxEsr } from './drivers/firefox-esr';
 import { playwrightEngine } from './drivers/playwright';
 import { launchWebKitGtk } from './drivers/webkitgtk';

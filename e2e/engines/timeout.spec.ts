@@ -1,4 +1,4 @@
-import { SERVERS } from '../servers';
+import { SERVERS } from '../../test-support/servers';
 import { expect, test } from './fixtures';
 import { DashboardScreen } from './pages/dashboard-screen';
 import { LoginScreen } from './pages/login-screen';

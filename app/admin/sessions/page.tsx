@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { SessionTimeout } from '@/components/session-timeout';
+import { SessionTimeout } from '@/components/session-timeout/session-timeout';
 import { SessionList } from '@/components/session-list';
 import { SessionPager } from '@/components/session-pager';
 import { SignOutButton } from '@/components/sign-out-button';
-import { endSessionAsAdmin } from '@/lib/session-actions';
-import { listAllSessions, pageNumber } from '@/lib/session-admin';
-import { requireSession, toStatus } from '@/lib/session';
+import { endSessionAsAdmin } from '@/lib/server/actions';
+import { listAllSessions, pageNumber } from '@/lib/server/session-lists';
+import { requireSession, toStatus } from '@/lib/server/session';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 

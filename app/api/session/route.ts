@@ -1,11 +1,11 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, HttpError, json, readJson } from '@/lib/http';
-import { assertSameOrigin } from '@/lib/same-origin';
-import { CLEAR_CACHE, clearSessionCookie, getSession, toStatus } from '@/lib/session';
-import { attemptSignIn, clientInfo } from '@/lib/sign-in';
-import { signOut } from '@/lib/sign-out';
-import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/sign-in-input';
+import { handle, HttpError, json, readJson } from '@/lib/server/http';
+import { assertSameOrigin } from '@/lib/server/same-origin';
+import { CLEAR_CACHE, clearSessionCookie, getSession, toStatus } from '@/lib/server/session';
+import { attemptSignIn, clientInfo } from '@/lib/server/sign-in';
+import { signOut } from '@/lib/server/sign-out';
+import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/shared/sign-in-input';
 
 /** Status. Reading never extends the session. */
 export const GET = handle(async (request: NextRequest) => {

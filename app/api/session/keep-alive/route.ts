@@ -1,8 +1,8 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, json, readJson } from '@/lib/http';
-import { assertSameOrigin } from '@/lib/same-origin';
-import { clearSessionCookie, keepAlive } from '@/lib/session';
+import { handle, json, readJson } from '@/lib/server/http';
+import { assertSameOrigin } from '@/lib/server/same-origin';
+import { clearSessionCookie, keepAlive } from '@/lib/server/session';
 
 const DAY_MS = 86_400_000;
 

@@ -1,0 +1,52 @@
+'use client';
+
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { listenForActivity, listenForWake } from '@/lib/client/activity';
+import { sendKeepAlive, signOutAndLeave } from '@/lib/client/session-endpoints';
+import type { ActiveStatus } from '@/lib/shared/session-status';
+import { openTabChannel } from '@/lib/client/tab-channel';
+import { TimeoutController } from '@/lib/client/timeout-controller';
+import { SessionTimeoutDialog, type TimeoutCopy } from './timeout-dialog';
+
+const ControllerContext = createContext<TimeoutController | null>(null);
+
+/** The protected page's timer. Wraps the page and renders the warning dialog beside it; see `SessionTimeout`. */
+export function SessionTimeoutProvider({ status, copy, children }: { status: ActiveStatus; copy: TimeoutCopy; children: ReactNode }) {
+  const [controller] = useState(
+    () =>
+      new TimeoutController(status, {
+        now: () => Date.now(),
+        setTimer: (callback, ms) => window.setTimeout(callback, ms),
+        clearTimer: (handle) => window.clearTimeout(handle as number | undefined),
+        keepAlive: sendKeepAlive,
+        signOut: (reason, clearServer) => void signOutAndLeave(reason, clearServer, status.sessionTag),
+        reload: () => window.location.reload(),
+      }),
+  );
+
+  useEffect(() => {
+    const channel = openTabChannel(status.sessionTag, controller.receive);
+    const stopActivity = listenForActivity(window, controller.recordActivity);
+    const stopWake = listenForWake(window, controller.check);
+    controller.start(channel.post);
+    return () => {
+      stopActivity();
+      stopWake();
+      controller.stop();
+      channel.close();
+    };
+  }, [controller, status.sessionTag]);
+
+  return (
+    <ControllerContext value={controller}>
+      {children}
+      <SessionTimeoutDialog controller={controller} copy={copy} />
+    </ControllerContext>
+  );
+}
+
+export function useTimeoutController(): TimeoutController {
+  const controller = useContext(ControllerContext);
+  if (!controller) throw new Error('useTimeoutController must be used inside <SessionTimeoutProvider>');
+  return controller;
+}

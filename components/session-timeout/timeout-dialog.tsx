@@ -1,0 +1,113 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { liveAnnouncement, timeLeftSentence } from '@/lib/client/announcement';
+import { formatClockTime } from '@/lib/shared/clock-time';
+import { formatCountdown } from '@/lib/shared/duration';
+import type { TimeoutController } from '@/lib/client/timeout-controller';
+import { useHiddenTabTitle } from './use-hidden-tab-title';
+import { useSessionTimeout } from './use-session-timeout';
+
+/** The dialog's fixed words, rendered on the server: they never change, so they need not ship as code. */
+export interface TimeoutCopy {
+  idle: string;
+  absolute: string;
+  failed: string;
+}
+
+/**
+ * The warnings. A native <dialog> opened with showModal() traps focus and makes the page behind it
+ * inert. The idle warning can be answered (Escape means "Stay signed in", as in the GOV.UK/HMRC and
+ * ONS dialogs); the absolute one only acknowledged, since nothing can move that deadline.
+ *
+ * While the controller says a warning is open, the dialog is open. Every region a screen reader
+ * listens to is rendered from the start and only its text changes: a region inserted already filled,
+ * or filled while hidden, is often not read.
+ */
+export function SessionTimeoutDialog({ controller, copy }: { controller: TimeoutController; copy: TimeoutCopy }) {
+  const { phase, secondsLeft, endsAt, extending, keepAliveFailed } = useSessionTimeout(controller);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const primaryRef = useRef<HTMLButtonElement>(null);
+  const absolute = phase === 'absolute-warning';
+  const open = phase === 'warning' || absolute;
+  const title = absolute ? `Your session ends at ${formatClockTime(endsAt)}` : 'You will be logged out soon';
+  const countdown = formatCountdown(secondsLeft * 1000);
+  const failed = keepAliveFailed && !absolute;
+
+  // How much time was left when this warning opened: the live regions keep quiet just after that.
+  const warning = open ? `${phase}@${endsAt}` : '';
+  const [opened, setOpened] = useState({ warning, secondsLeft });
+  if (opened.warning !== warning) setOpened({ warning, secondsLeft });
+  const live = open ? liveAnnouncement(secondsLeft, opened.secondsLeft) : { polite: '', assertive: '' };
+
+  useHiddenTabTitle(open ? `${countdown} · ${title}` : null);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open) {
+      if (!dialog.open) dialog.showModal();
+      primaryRef.current?.focus();
+    } else if (dialog.open) {
+      dialog.close();
+    }
+  }, [open, absolute]);
+
+  const answer = absolute ? controller.continueWorking : controller.staySignedIn;
+
+  // Chromium closes a modal dialog on a repeated Escape without a cancelable `cancel` event. That is
+  // still the user's Escape, so it answers the warning; but while the answer has not ended the warning
+  // (a keep-alive still on its way, or failing), the session is at risk and the dialog comes back.
+  const onClose = () => {
+    answer();
+    const { phase: now } = controller.getSnapshot();
+    const dialog = dialogRef.current;
+    if ((now === 'warning' || now === 'absolute-warning') && dialog && !dialog.open) {
+      dialog.showModal();
+      primaryRef.current?.focus();
+    }
+  };
+
+  const primaryLabel = absolute ? 'Continue working' : !extending ? 'Stay signed in' : failed ? 'Trying again…' : 'Staying signed in…';
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="dialog"
+      aria-labelledby="timeout-dialog-title"
+      aria-describedby="timeout-dialog-time timeout-dialog-description"
+      onCancel={(event) => {
+        // Escape answers the warning; the dialog closes only when the controller says the warning is over.
+        event.preventDefault();
+        answer();
+      }}
+      onClose={onClose}
+    >
+      <h2 id="timeout-dialog-title">{title}</h2>
+      <p id="timeout-dialog-time" className="visually-hidden">
+        {open ? timeLeftSentence(secondsLeft) : ''}
+      </p>
+      <p id="timeout-dialog-description">{absolute ? copy.absolute : copy.idle}</p>
+      <p className="dialog__countdown" aria-hidden="true" data-testid="timeout-countdown">
+        {countdown}
+      </p>
+      <p className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="timeout-announcement">
+        {live.polite}
+      </p>
+      <p className="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="timeout-urgent-announcement">
+        {live.assertive}
+      </p>
+      <p className="dialog__error" role="status" data-testid="keep-alive-status">
+        {failed ? copy.failed : ''}
+      </p>
+      <div className="dialog__actions">
+        <button ref={primaryRef} type="button" className="button button--primary" onClick={answer} aria-disabled={extending}>
+          {primaryLabel}
+        </button>
+        <button type="button" className="button" onClick={controller.logOut}>
+          Log out now
+        </button>
+      </div>
+    </dialog>
+  );
+}

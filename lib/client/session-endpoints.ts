@@ -1,0 +1,68 @@
+/**
+ * The browser's calls to the session endpoints. Responses are checked before use: a proxy's error
+ * page or a truncated body counts as a failed request, never as a session.
+ */
+import 'client-only';
+import type { KeepAliveResult } from './timeout-controller';
+import { isSignedOutReason, type ActiveStatus, type SignedOutReason } from '../shared/session-status';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+function isActiveStatus(body: unknown): body is ActiveStatus {
+  if (typeof body !== 'object' || body === null) return false;
+  const status = body as Record<string, unknown>;
+  return (
+    status.authenticated === true &&
+    typeof status.idleExpiresInMs === 'number' &&
+    typeof status.absoluteExpiresInMs === 'number' &&
+    typeof status.warningBeforeMs === 'number' &&
+    typeof status.sessionTag === 'string'
+  );
+}
+
+export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
+  try {
+    const response = await fetch('/api/session/keep-alive', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ idleMs: Math.round(idleMs) }),
+      cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body: unknown = await response.json().catch(() => null);
+    if (response.ok && isActiveStatus(body)) return { kind: 'extended', status: body };
+    if (response.status === 401) {
+      const reason = (body as { reason?: unknown } | null)?.reason;
+      return { kind: 'ended', reason: isSignedOutReason(reason) ? reason : 'none' };
+    }
+    return { kind: 'failed' };
+  } catch {
+    return { kind: 'failed' };
+  }
+}
+
+/**
+ * Ends the session on the server (unless another tab just did), then leaves for the login page, which
+ * says why. The cookie is the browser's, not the tab's: the request names the tab's own session, and
+ * when the cookie names another by now (someone signed in again in another tab) the server ends
+ * nothing and answers 409; the page then reloads into the session the browser holds.
+ */
+export async function signOutAndLeave(reason: SignedOutReason, clearServer: boolean, sessionTag: string): Promise<void> {
+  if (clearServer) {
+    try {
+      const response = await fetch('/api/session', {
+        method: 'DELETE',
+        headers: { 'X-Session-Tag': sessionTag },
+        cache: 'no-store',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (response.status === 409) return window.location.reload();
+    } catch {
+      // Offline: the server's own deadline still ends the session; the login page must show either way.
+    }
+  }
+  const query = new URLSearchParams({ reason });
+  if (reason !== 'signed-out') query.set('returnTo', `${window.location.pathname}${window.location.search}`);
+  // A full navigation, replacing the protected page in history: no client state of the old session survives.
+  window.location.replace(`/login?${query}`);
+}

@@ -1,0 +1,72 @@
+/**
+ * Messages between the open tabs of one session, so that they act as one: activity in any tab counts
+ * for all, one tab reports it, and warnings and sign-outs reach every tab.
+ *
+ * The channel is named after the session (a hash of its id, never the id itself), so a tab left over
+ * from an earlier session or another user hears nothing of this one. BroadcastChannel where it exists;
+ * otherwise `storage` events, which every browser with localStorage fires in the other tabs.
+ */
+import 'client-only';
+import type { SignedOutReason } from '../shared/session-status';
+
+/**
+ * Times are epoch milliseconds of this browser's clock, which all its tabs share. (Only the server's
+ * clock belongs to another machine, so only what the server says travels as durations.)
+ */
+export type TabMessage =
+  /** At the warning point: when did you last see the user? */
+  | { type: 'query'; from: string; lastActivity: number }
+  /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
+  | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
+  /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
+  | { type: 'extended'; from: string; reportedActivity: number; deadlines: Deadlines }
+  | { type: 'warning'; from: string }
+  | { type: 'signed-out'; from: string; reason: SignedOutReason };
+
+export interface Deadlines {
+  idle: number;
+  absolute: number;
+  warningBeforeMs: number;
+}
+
+export interface TabChannel {
+  post(message: TabMessage): void;
+  close(): void;
+}
+
+const TYPES: ReadonlySet<unknown> = new Set(['query', 'activity', 'extended', 'warning', 'signed-out']);
+
+function isTabMessage(data: unknown): data is TabMessage {
+  return typeof data === 'object' && data !== null && TYPES.has((data as TabMessage).type) && typeof (data as TabMessage).from === 'string';
+}
+
+export function openTabChannel(sessionTag: string, onMessage: (message: TabMessage) => void): TabChannel {
+  const name = `session-timeout:${sessionTag}`;
+  if (typeof BroadcastChannel === 'function') {
+    const channel = new BroadcastChannel(name);
+    channel.onmessage = (event: MessageEvent) => isTabMessage(event.data) && onMessage(event.data);
+    return { post: (message) => channel.postMessage(message), close: () => channel.close() };
+  }
+
+  const onStorage = (event: StorageEvent) => {
+    if (event.key !== name || !event.newValue) return;
+    try {
+      const data: unknown = JSON.parse(event.newValue);
+      if (isTabMessage(data)) onMessage(data);
+    } catch {
+      // Not ours: ignore.
+    }
+  };
+  window.addEventListener('storage', onStorage);
+  return {
+    post(message) {
+      try {
+        // The nonce makes two equal messages two changes, so both fire an event.
+        window.localStorage.setItem(name, JSON.stringify({ ...message, nonce: Math.random() }));
+      } catch {
+        // Storage full or blocked: this tab carries on alone.
+      }
+    },
+    close: () => window.removeEventListener('storage', onStorage),
+  };
+}

@@ -1,0 +1,140 @@
+import 'server-only';
+import { z } from 'zod';
+import { parseDuration } from '../shared/duration';
+import type { TimeoutPolicy } from '../shared/session-policy';
+
+const MIN_SECRET_LENGTH = 32;
+/** WCAG 2.2.1 Timing Adjustable: people get at least 20 seconds to answer a timeout warning. */
+const MIN_WARNING_MS = 20_000;
+
+function duration(fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const ms = parseDuration(text === undefined || text === '' ? fallback : text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30m, 90s, 12h or plain seconds, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+function count(fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === '') return fallback;
+      const value = Number(text);
+      if (!Number.isSafeInteger(value) || value < 1) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number of at least 1, got "${text}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    SESSION_SECRET: z
+      .string({ error: 'is missing: set it to a random string of at least 32 characters (openssl rand -base64 32)' })
+      .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters long (openssl rand -base64 32)`),
+    SESSION_IDLE_TIMEOUT: duration('30m'),
+    SESSION_IDLE_TIMEOUT_USER: z.string().optional(),
+    SESSION_IDLE_TIMEOUT_ADMIN: duration('8h'),
+    SESSION_WARNING_BEFORE: duration('5m'),
+    SESSION_ABSOLUTE_TIMEOUT: duration('12h'),
+    SESSION_SECRET_PREVIOUS: z
+      .string()
+      .optional()
+      .transform((text) => (text === '' ? undefined : text))
+      .pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters long when set`).optional()),
+    REDIS_URL: z
+      .string()
+      .optional()
+      .transform((text) => (text === '' ? undefined : text))
+      .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+    SESSION_DB_PATH: z.string().optional().transform((text) => (text === '' || text === undefined ? '.data/sessions.db' : text)),
+    SIGN_IN_THROTTLE_WINDOW: duration('15m'),
+    SIGN_IN_MAX_FAILURES_PER_USER: count(5),
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: count(50),
+    SESSION_MAX_PER_USER: count(20),
+  })
+  .transform(({ SESSION_IDLE_TIMEOUT_USER, ...env }, ctx) => {
+    // Users inherit SESSION_IDLE_TIMEOUT unless their role has its own setting.
+    const user = SESSION_IDLE_TIMEOUT_USER ? parseDuration(SESSION_IDLE_TIMEOUT_USER) : env.SESSION_IDLE_TIMEOUT;
+    if (user === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_IDLE_TIMEOUT_USER'], message: `expected a duration, got "${SESSION_IDLE_TIMEOUT_USER}"` });
+      return z.NEVER;
+    }
+    return { ...env, SESSION_IDLE_TIMEOUT_USER: user };
+  })
+  .superRefine((env, ctx) => {
+    if (env.SESSION_SECRET_PREVIOUS !== undefined && env.SESSION_SECRET_PREVIOUS === env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET_PREVIOUS'], message: 'must differ from SESSION_SECRET' });
+    }
+    const shortestIdle = Math.min(env.SESSION_IDLE_TIMEOUT_USER, env.SESSION_IDLE_TIMEOUT_ADMIN);
+    if (env.SESSION_WARNING_BEFORE < MIN_WARNING_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_WARNING_BEFORE'], message: 'must be at least 20 seconds, so people have time to answer the warning (WCAG 2.2.1)' });
+    } else if (env.SESSION_WARNING_BEFORE >= shortestIdle) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_WARNING_BEFORE'], message: 'must be shorter than every idle timeout, or the warning would open at once' });
+    }
+  });
+
+export interface ThrottlePolicy {
+  windowMs: number;
+  maxFailuresPerUser: number;
+  maxFailuresPerAddress: number;
+}
+
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+
+export interface AppConfig {
+  production: boolean;
+  secret: string;
+  /** The secret before the last rotation: cookies it sealed are still read, and resealed with `secret`. */
+  previousSecret?: string;
+  policy: TimeoutPolicy;
+  /** Active sessions one user may have; signing in once more ends the least recently used. */
+  maxSessionsPerUser: number;
+  store: StoreConfig;
+  throttle: ThrottlePolicy;
+}
+
+/** Reads the environment into a config, or throws one error that names every variable that is wrong. */
+export function parseConfig(source: Record<string, string | undefined>): AppConfig {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')} ${issue.message}`);
+    throw new Error(`Invalid session configuration:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  return {
+    production: env.NODE_ENV === 'production',
+    secret: env.SESSION_SECRET,
+    ...(env.SESSION_SECRET_PREVIOUS === undefined ? {} : { previousSecret: env.SESSION_SECRET_PREVIOUS }),
+    policy: {
+      idleMs: { user: env.SESSION_IDLE_TIMEOUT_USER, admin: env.SESSION_IDLE_TIMEOUT_ADMIN },
+      absoluteMs: env.SESSION_ABSOLUTE_TIMEOUT,
+      warningBeforeMs: env.SESSION_WARNING_BEFORE,
+    },
+    maxSessionsPerUser: env.SESSION_MAX_PER_USER,
+    store: env.REDIS_URL === undefined ? { kind: 'sqlite', path: env.SESSION_DB_PATH } : { kind: 'redis', url: env.REDIS_URL },
+    throttle: {
+      windowMs: env.SIGN_IN_THROTTLE_WINDOW,
+      maxFailuresPerUser: env.SIGN_IN_MAX_FAILURES_PER_USER,
+      maxFailuresPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+    },
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's config, parsed once. `instrumentation.ts` calls this at start so a bad value stops the server. */
+export function config(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

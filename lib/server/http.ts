@@ -1,0 +1,93 @@
+import 'server-only';
+import type { z } from 'zod';
+import { StoreUnavailableError } from './stores/types';
+
+/** Every session answer is personal and short-lived: no cache may keep it. */
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+/** A failure with a status the client should see; everything else becomes a logged, generic 500. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY_BYTES = 4096;
+const tooLarge = () => new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
+
+/**
+ * The body as text, read as a stream and given up the moment it passes the limit: a chunked body has
+ * no Content-Length to check first, and `request.text()` would hold all of it, however big, before
+ * anything could count it.
+ */
+async function readText(request: Request): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      // Not awaited: the answer goes out now, whatever the client is still sending.
+      reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/**
+ * Reads and validates a small JSON body: 415 for another content type, 413 when too large,
+ * 400 for malformed JSON or a body that does not match the schema. `emptyAs` accepts no body at all.
+ */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, emptyAs?: unknown): Promise<z.infer<S>> {
+  const text = await readText(request);
+
+  let body: unknown = emptyAs;
+  if (text.trim() !== '' || emptyAs === undefined) {
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, 'Content-Type must be application/json');
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'Request body is not valid JSON');
+    }
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw new HttpError(400, `Invalid request body: ${where}${issue?.message ?? 'unexpected shape'}`);
+  }
+  return result.data;
+}
+
+/** Wraps a route handler so that errors become JSON with the right status and never leak details. */
+export function handle<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
+  return async (...args: Args): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof HttpError) return json({ error: error.message }, error.status);
+      // Nothing was decided: no sign-in, no sign-out. The client may retry; Redis reconnects by itself.
+      if (error instanceof StoreUnavailableError) {
+        console.error('Session store unavailable', error.cause);
+        return json({ error: 'The session service is unavailable. Please try again in a moment.' }, 503, { 'Retry-After': '5' });
+      }
+      console.error('Unhandled error in route handler', error);
+      return json({ error: 'Something went wrong on our side' }, 500);
+    }
+  };
+}

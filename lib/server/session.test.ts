@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { seal } from './seal';
+import { RedisSessionStore } from './stores/redis';
+import { SqliteSessionStore } from './stores/sqlite';
+import type { SessionStore } from './stores/types';
+
+// The session layer against real stores, each wrapped so that a step can be timed to open a race window.
+const SECRET = 'unit-test-secret-for-the-session-layer-0123';
+const IDLE_MS = 30 * 60_000;
+const dir = mkdtempSync(join(tmpdir(), 'session-layer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let session: typeof import('./session');
+let provideSessionStore: typeof import('./stores').provideSessionStore;
+beforeAll(async () => {
+  Object.assign(process.env, { SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT: '30m' });
+  session = await import('./session');
+  ({ provideSessionStore } = await import('./stores'));
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const stores: Array<[string, () => SessionStore]> = [
+  ['sqlite', () => new SqliteSessionStore(join(dir, `${randomUUID()}.db`))],
+  // A database of its own on the suite's Redis: the ids are random, so nothing collides.
+  ['redis', () => new RedisSessionStore(`${inject('redisUrl')}/2`)],
+];
+
+/** `real` with some of its steps replaced; every other method runs on the real store. */
+function wrapped(real: SessionStore, steps: Partial<SessionStore>): SessionStore {
+  return Object.assign(Object.create(real) as SessionStore, steps);
+}
+
+/** A signed-in demo user: a record straight in the store and the cookie jar a route handler would read it from. */
+async function signedIn(store: SessionStore, lastActivityAt: number) {
+  const id = randomUUID();
+  const createdAt = lastActivityAt;
+  await store.create({ id, username: 'demo', role: 'user', createdAt, lastActivityAt, expiresAt: lastActivityAt + IDLE_MS, remember: false, userAgent: 'test' }, 20);
+  const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt, remember: false }, { current: SECRET }, 12 * 3600);
+  return { id, jar: { get: (name: string) => (name === 'session' ? { value } : undefined) } };
+}
+
+describe.each(stores)('keepAlive on %s', (_name, open) => {
+  it('answers signed out when the session is signed out between the read and the touch', async () => {
+    const real = open();
+    const signedInAt = Date.now() - 60_000;
+    const user = await signedIn(real, signedInAt);
+    // The record ends just before the keep-alive's write reaches the store, as a sign-out in another request would.
+    const touch: SessionStore['touch'] = async (...args) => {
+      await real.end(user.id, 'signed-out', Date.now());
+      return real.touch(...args);
+    };
+    provideSessionStore(wrapped(real, { touch }));
+    expect(await session.keepAlive(0, user.jar)).toBe('signed-out');
+    expect(await real.get(user.id)).toMatchObject({ endReason: 'signed-out', lastActivityAt: signedInAt });
+    await real.close();
+  });
+
+  it('does not extend a session whose idle deadline passes between the read and the touch', async () => {
+    const real = open();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    // Last active almost a whole idle lifetime ago: the deadline is 1 ms after the read.
+    const user = await signedIn(real, start - IDLE_MS + 1);
+    // The read comes back 2 ms after it was asked for: the deadline has passed by the time the keep-alive writes.
+    const get: SessionStore['get'] = async (id) => {
+      const record = await real.get(id);
+      vi.setSystemTime(start + 2);
+      return record;
+    };
+    provideSessionStore(wrapped(real, { get }));
+    expect(await session.keepAlive(0, user.jar)).toBe('idle');
+    expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', expiresAt: start + 1, lastActivityAt: start - IDLE_MS + 1 });
+    await real.close();
+  });
+
+  it('counts the expiry the store holds as the end, even where the lifetimes in force would allow more', async () => {
+    const real = open();
+    provideSessionStore(real);
+    // Last active a minute ago, but given an expiry a second ago (as under a shorter idle lifetime before a restart).
+    const now = Date.now();
+    const id = randomUUID();
+    await real.create({ id, username: 'demo', role: 'user', createdAt: now - 60_000, lastActivityAt: now - 60_000, expiresAt: now - 1_000, remember: false, userAgent: 'test' }, 20);
+    const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now - 60_000, remember: false }, { current: SECRET }, 12 * 3600);
+    const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
+    expect(await session.getSession(jar)).toEqual({ active: false, reason: 'idle' });
+    expect(await session.keepAlive(0, jar)).toBe('idle');
+    await real.close();
+  });
+
+  it('extends a session that is alive when the touch reaches the store', async () => {
+    const real = open();
+    provideSessionStore(real);
+    const user = await signedIn(real, Date.now() - 60_000);
+    const answer = await session.keepAlive(0, user.jar);
+    expect(answer).toMatchObject({ authenticated: true, idleExpiresInMs: IDLE_MS });
+    expect((await real.get(user.id))?.endReason).toBeUndefined();
+    await real.close();
+  });
+});

@@ -1,0 +1,69 @@
+import 'server-only';
+import type { SessionStore } from './stores';
+
+/** A throttle key and how many failures it may have in one window. */
+export interface Limit {
+  key: string;
+  max: number;
+}
+
+/** An attempt that may check its password; tell the throttle how it ended. */
+export interface Admitted {
+  admitted: true;
+  /** Every reservation stays counted, as a failure. */
+  failed(): Promise<void>;
+  /** No reservation counts any more, and the first key's failures are forgotten (the username's, or the device's). */
+  succeeded(): Promise<void>;
+  /** No reservation counts any more: the check could not be made. */
+  withdraw(): Promise<void>;
+}
+
+export type Admission = Admitted | { admitted: false; retryAfterS: number };
+
+/**
+ * How long an attempt waits for the ones ahead of it to finish their password checks before it is
+ * refused: far longer than a check takes, far shorter than any window.
+ */
+const WAIT_MS = 5_000;
+// Jittered, so the attempts that wait do not all try again at the same moment.
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 40));
+
+/**
+ * Reserves one attempt under every key before the password is checked, so attempts that arrive
+ * together cannot all slip through while the first ones are still hashing.
+ *
+ * A key whose window holds `max` failures refuses at once. A key that has room for failures but not
+ * for every attempt in flight makes the attempt wait and try again: the ones ahead of it may well
+ * succeed, so the right password sent many times at once still signs in each time, while fifty wrong
+ * ones sent at once get exactly `max` checks. A refused or waiting attempt releases every reservation it
+ * made, so it uses up the budget of no key, neither the one that refused nor the others.
+ */
+export async function admitAttempt(store: SessionStore, limits: readonly Limit[], windowMs: number): Promise<Admission> {
+  const giveUpAt = Date.now() + WAIT_MS;
+  for (;;) {
+    const now = Date.now();
+    const reserved = await Promise.all(limits.map(async (limit) => ({ ...limit, ...(await store.reserveAttempt(limit.key, windowMs, now)) })));
+    const releaseAll = (forgetFirst = false) =>
+      Promise.all(reserved.map((key, i) => store.releaseAttempt(key.key, key.resetAt, forgetFirst && i === 0))).then(() => undefined);
+
+    const locked = reserved.filter((key) => key.failures >= key.max);
+    // Attempts that stay in flight past the wait are as good as failures: the lock lasts to the window's end.
+    const full = Date.now() >= giveUpAt ? reserved.filter((key) => key.count > key.max) : [];
+    const refusing = [...locked, ...full];
+    if (refusing.length > 0) {
+      await releaseAll();
+      const until = Math.max(...refusing.map((key) => key.resetAt));
+      return { admitted: false, retryAfterS: Math.max(1, Math.ceil((until - Date.now()) / 1000)) };
+    }
+    if (reserved.every((key) => key.count <= key.max)) {
+      return {
+        admitted: true,
+        failed: () => Promise.all(reserved.map((key) => store.failAttempt(key.key, key.resetAt))).then(() => undefined),
+        succeeded: () => releaseAll(true),
+        withdraw: () => releaseAll(),
+      };
+    }
+    await releaseAll();
+    await pause();
+  }
+}

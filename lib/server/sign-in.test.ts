@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { verifyDeviceToken } from './device-token';
+
+// A cookie jar standing in for Next's request and response cookies: one browser, emptied before each test.
+const jar = new Map<string, string>();
+vi.mock('next/headers', () => ({
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
+    set: (name: string, value: string) => jar.set(name, value),
+  }),
+}));
+
+let attemptSignIn: typeof import('./sign-in').attemptSignIn;
+let sessionStore: typeof import('./stores').sessionStore;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    SESSION_SECRET: SECRET,
+    SESSION_DB_PATH: ':memory:',
+    SIGN_IN_MAX_FAILURES_PER_USER: '3',
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8',
+  });
+  ({ attemptSignIn } = await import('./sign-in'));
+  ({ sessionStore } = await import('./stores'));
+});
+
+const SECRET = 'unit-test-secret-that-is-long-enough-0123';
+beforeEach(() => jar.clear());
+
+const client = (address: string) => ({ address, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' });
+
+describe('attemptSignIn', () => {
+  it('answers the same for an unknown user and a wrong password', async () => {
+    expect(await attemptSignIn({ username: 'nobody', password: 'x', remember: false }, client('10.0.0.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
+    expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.0.0.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
+  });
+
+  it('starts a new session with a record and a cookie, and forgets the user\'s failures', async () => {
+    const result = await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.2'));
+    expect(result).toMatchObject({ ok: true, status: { authenticated: true, user: { username: 'demo', role: 'user' } } });
+    expect(jar.has('session')).toBe(true);
+    const [record] = (await sessionStore().listByUser('demo', Date.now(), { offset: 0, limit: 1 })).records;
+    expect(record).toMatchObject({ username: 'demo', role: 'user', remember: false, userAgent: expect.stringContaining('Firefox') });
+    // demo failed once above: had that been kept, these two would reach the limit of 3.
+    for (const address of ['10.0.0.3', '10.0.0.4']) await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address));
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.5'))).ok).toBe(true);
+  });
+
+  it('checks exactly as many wrong passwords as the limit when they arrive all at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => attemptSignIn({ username: 'racer', password: `x${i}`, remember: false }, client(`10.3.0.${i}`))),
+    );
+    expect(results.filter((result) => !result.ok && result.kind === 'invalid-credentials')).toHaveLength(3);
+    expect(results.filter((result) => !result.ok && result.kind === 'throttled')).toHaveLength(17);
+  });
+
+  it('signs in every time when the right password arrives many times at once', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => attemptSignIn({ username: 'admin', password: 'admin-password', remember: false }, client('10.4.0.1'))));
+    expect(results.map((result) => result.ok)).toEqual(Array.from({ length: 10 }, () => true));
+  });
+
+  it('an attempt one key refuses uses up nothing of the other key\'s budget', async () => {
+    for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `filler-${i}`, password: 'x', remember: false }, client('10.5.0.1'));
+    for (let i = 0; i < 5; i += 1) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.5.0.1'))).toMatchObject({ kind: 'throttled' });
+    // Had the refused attempts counted for demo, it would be far past its limit of 3.
+    for (const address of ['10.5.0.2', '10.5.0.3']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.5.0.4'))).ok).toBe(true);
+  });
+
+  it('throttles a username after repeated failures, known or not, whatever its case, even with the right password', async () => {
+    for (const name of ['admin', 'ghost']) {
+      for (let i = 0; i < 3; i += 1) expect((await attemptSignIn({ username: name, password: 'x', remember: false }, client(`10.1.0.${i}`))).ok).toBe(false);
+    }
+    const blocked = await attemptSignIn({ username: ' ADMIN ', password: 'admin-password', remember: false }, client('10.1.9.9'));
+    expect(blocked).toMatchObject({ ok: false, kind: 'throttled' });
+    expect(blocked.ok === false && blocked.kind === 'throttled' && blocked.retryAfterS).toBeGreaterThan(800);
+    expect(await attemptSignIn({ username: 'ghost', password: 'x', remember: false }, client('10.1.9.9'))).toMatchObject({ kind: 'throttled' });
+  });
+
+  it('throttles an address after repeated failures, for every name', async () => {
+    for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `someone-${i}`, password: 'x', remember: false }, client('10.2.0.1'));
+    expect(await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.2.0.1'))).toMatchObject({ kind: 'throttled' });
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.2.0.2'))).ok).toBe(true);
+  });
+});
+
+describe('attemptSignIn with a device cookie', () => {
+  const right = { username: 'admin', password: 'admin-password', remember: false };
+  const wrong = (i: number) => ({ ...right, password: `wrong-${i}` });
+  // The tests above locked admin: start where every window they opened has closed.
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 16 * 60_000);
+  });
+  afterAll(() => vi.useRealTimers());
+
+  it('sets a signed device cookie naming the user who signed in', async () => {
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.6.0.1'))).ok).toBe(true);
+    expect(verifyDeviceToken(jar.get('device') ?? '', { current: SECRET }, Date.now())).toMatchObject({ username: 'demo' });
+    expect((await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.6.0.1'))).ok).toBe(false);
+    expect(verifyDeviceToken(jar.get('device') ?? '', { current: SECRET }, Date.now())).toMatchObject({ username: 'demo' });
+  });
+
+  it('lets the browser that signed in before through the username\'s lock, and locks it alone after its own failures', async () => {
+    expect((await attemptSignIn(right, client('10.7.0.1'))).ok).toBe(true);
+    const device = jar.get('device') ?? '';
+    jar.clear();
+    for (let i = 0; i < 3; i += 1) await attemptSignIn(wrong(i), client(`10.7.1.${i}`));
+    expect(await attemptSignIn(right, client('10.7.2.1'))).toMatchObject({ kind: 'throttled' });
+
+    jar.set('device', device);
+    expect((await attemptSignIn(right, client('10.7.2.2'))).ok).toBe(true);
+    // It was not the username's lock that lifted.
+    jar.clear();
+    expect(await attemptSignIn(right, client('10.7.2.3'))).toMatchObject({ kind: 'throttled' });
+
+    jar.set('device', device);
+    for (let i = 0; i < 3; i += 1) expect(await attemptSignIn(wrong(i), client('10.7.3.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
+    expect(await attemptSignIn(right, client('10.7.3.1'))).toMatchObject({ kind: 'throttled' });
+  });
+
+  it('gives no way around the lock with another user\'s device cookie', async () => {
+    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.8.0.1'))).ok).toBe(true);
+    // admin is locked for browsers it does not know (above); this one knows demo.
+    expect(await attemptSignIn(right, client('10.8.0.1'))).toMatchObject({ kind: 'throttled' });
+  });
+});
+
+describe('clientInfo', () => {
+  it('takes the address the nearest proxy (or Next itself) saw: the last X-Forwarded-For entry', async () => {
+    const { clientInfo } = await import('./sign-in');
+    expect(clientInfo(new Headers({ 'x-forwarded-for': '203.0.113.9, 198.51.100.7', 'user-agent': 'curl/8' }))).toEqual({ address: '198.51.100.7', userAgent: 'curl/8' });
+    expect(clientInfo(new Headers({ 'x-forwarded-for': '::1' })).address).toBe('::1');
+    expect(clientInfo(new Headers()).address).toBe('unknown');
+  });
+});

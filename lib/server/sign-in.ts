@@ -1,0 +1,85 @@
+import 'server-only';
+import { config } from './config';
+import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
+import { startSession } from './session';
+import type { ActiveStatus } from '../shared/session-status';
+import { sessionStore } from './stores';
+import { admitAttempt } from './sign-in-throttle';
+import { verifyCredentials } from './users';
+
+export interface SignInInput {
+  username: string;
+  password: string;
+  remember: boolean;
+}
+
+export interface ClientInfo {
+  /** The client's address as the server saw it (see `clientInfo`); the key of the per-address throttle. */
+  address: string;
+  userAgent: string;
+}
+
+export type SignInResult =
+  | { ok: true; status: ActiveStatus }
+  | { ok: false; kind: 'invalid-credentials' }
+  | { ok: false; kind: 'throttled'; retryAfterS: number };
+
+/**
+ * The client's address and browser from request headers. Next fills `X-Forwarded-For` with the
+ * socket's address when the request has none; behind a proxy, the proxy's last entry is the one it saw.
+ */
+export function clientInfo(headers: Headers): ClientInfo {
+  const forwarded = headers.get('x-forwarded-for') ?? '';
+  const address = forwarded.split(',').at(-1)?.trim().slice(0, 64) || 'unknown';
+  return { address, userAgent: headers.get('user-agent') ?? '' };
+}
+
+// Usernames are compared as the user would: case, width and surrounding spaces do not make a new key.
+const userKey = (username: string) => `user:${username.normalize('NFKC').trim().toLowerCase().slice(0, 100)}`;
+const addressKey = (address: string) => `addr:${address}`;
+const deviceKey = (id: string) => `device:${id}`;
+
+/**
+ * The whole sign-in decision, for the JSON endpoint and the form's server action alike.
+ *
+ * Attempts are counted per username (known or not, so the answer never tells them apart) and per
+ * client address, in fixed windows, and reserved before the password is checked (see `admitAttempt`):
+ * past either limit the answer is "throttled" with the time left, before any password check. Otherwise
+ * exactly one scrypt runs whether the user exists or not, so "no such user" and "wrong password" take
+ * the same time and get the same answer.
+ *
+ * A browser with a valid device cookie for this username is counted under that cookie instead of the
+ * username, with the same limit (see `device-cookie.ts`): whoever locks the username out by guessing,
+ * the user's own browser still signs in, and guesses made from it lock only it. The per-address limit
+ * applies to everyone. A success forgets the failures of the key it was counted under, the username's
+ * or the device's; a trusted browser's success leaves the username's failures alone, or each sign-in
+ * of the user would hand the guessers a fresh budget. The address's failures stay.
+ */
+export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
+  const { throttle } = config();
+  const store = sessionStore();
+  const device = await readDeviceCookie(Date.now());
+  const trusted = device !== undefined && userKey(device.username) === userKey(input.username);
+  const attempt = await admitAttempt(
+    store,
+    [
+      { key: trusted ? deviceKey(device.id) : userKey(input.username), max: throttle.maxFailuresPerUser },
+      { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
+    ],
+    throttle.windowMs,
+  );
+  if (!attempt.admitted) return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS };
+
+  const user = await verifyCredentials(input.username, input.password).catch(async (error: unknown) => {
+    await attempt.withdraw();
+    throw error;
+  });
+  if (!user) {
+    await attempt.failed();
+    return { ok: false, kind: 'invalid-credentials' };
+  }
+  await attempt.succeeded();
+  const status = await startSession(user, input.remember, client.userAgent);
+  await writeDeviceCookie(user.username, Date.now());
+  return { ok: true, status };
+}

@@ -1,0 +1,209 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import {
+  END_REASONS,
+  KEEP_ENDED_MS,
+  type AttemptCount,
+  type EndReason,
+  type NewSessionRecord,
+  type PageRequest,
+  type SessionPage,
+  type SessionRecord,
+  type SessionStore,
+  type StoreOptions,
+} from './types';
+import { ROLES, type Role } from '../../shared/session-policy';
+
+// `process.getBuiltinModule` rather than an import: the bundler leaves it alone, and the module loads only when this store is used.
+function openDatabase(path: string): DatabaseSync {
+  const sqlite = process.getBuiltinModule?.('node:sqlite') as typeof import('node:sqlite') | undefined;
+  if (!sqlite) throw new Error('The embedded session store needs Node.js >= 22.13 (node:sqlite). Run through npm scripts, or set REDIS_URL.');
+  const { DatabaseSync: Database } = sqlite;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  // WAL lets several processes (two app instances, a restart) share the file; NORMAL is durable across a process crash.
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    PRAGMA busy_timeout = 5000;
+    CREATE TABLE IF NOT EXISTS sessions (
+      id TEXT PRIMARY KEY,
+      username TEXT NOT NULL,
+      role TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      last_activity_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      purge_at INTEGER NOT NULL,
+      remember INTEGER NOT NULL,
+      user_agent TEXT NOT NULL,
+      ended_at INTEGER,
+      end_reason TEXT
+    ) STRICT;
+    -- The active sessions in listing order, per user and overall: a page and its count read the index alone.
+    -- (The two dropped first are the same without the order's tie-break, from files written before.)
+    DROP INDEX IF EXISTS sessions_active_by_user;
+    DROP INDEX IF EXISTS sessions_active;
+    CREATE INDEX IF NOT EXISTS sessions_active_by_user_deadline ON sessions (username, expires_at, id) WHERE ended_at IS NULL;
+    CREATE INDEX IF NOT EXISTS sessions_active_by_deadline ON sessions (expires_at, id) WHERE ended_at IS NULL;
+    CREATE INDEX IF NOT EXISTS sessions_purge ON sessions (purge_at);
+    CREATE TABLE IF NOT EXISTS sign_in_attempts (
+      key TEXT PRIMARY KEY,
+      count INTEGER NOT NULL,
+      failures INTEGER NOT NULL,
+      reset_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS sign_in_attempts_reset ON sign_in_attempts (reset_at);
+    -- Earlier versions counted failures only after the password check; dropping them forgets one window at most.
+    DROP TABLE IF EXISTS failures;
+  `);
+  return db;
+}
+
+// Ending a record keeps it until `:keep` after it ended, or after its expiry if that came first.
+const END_SET = 'ended_at = :at, end_reason = :reason, purge_at = MIN(:at, expires_at) + :keep';
+
+function prepareStatements(db: DatabaseSync) {
+  const prepare = (text: string) => db.prepare(text);
+  return {
+    insert: prepare(`INSERT INTO sessions (id, username, role, created_at, last_activity_at, expires_at, purge_at, remember, user_agent)
+      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :expiresAt, :expiresAt + :keep, :remember, :userAgent)`),
+    // The user's active sessions but the newest `:kept` by last activity, and the new one.
+    endBeyondCap: prepare(`UPDATE sessions SET ${END_SET} WHERE id IN (
+        SELECT id FROM sessions WHERE username = :username AND id <> :id AND ended_at IS NULL AND expires_at > :at
+        ORDER BY last_activity_at DESC, id DESC LIMIT -1 OFFSET :kept)`),
+    get: prepare('SELECT * FROM sessions WHERE id = ?'),
+    touch: prepare(`UPDATE sessions SET last_activity_at = MAX(last_activity_at, :lastActivityAt), expires_at = MAX(expires_at, :expiresAt),
+        purge_at = MAX(expires_at, :expiresAt) + :keep
+      WHERE id = :id AND ended_at IS NULL AND expires_at > :now RETURNING *`),
+    end: prepare(`UPDATE sessions SET ${END_SET} WHERE id = :id AND ended_at IS NULL`),
+    endOthers: prepare(`UPDATE sessions SET ${END_SET} WHERE username = :username AND id <> :keepId AND ended_at IS NULL AND expires_at > :at`),
+    pageByUser: prepare(`SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?
+      ORDER BY expires_at DESC, id DESC LIMIT ? OFFSET ?`),
+    countByUser: prepare('SELECT count(*) AS total FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?'),
+    pageAll: prepare('SELECT * FROM sessions WHERE ended_at IS NULL AND expires_at > ? ORDER BY expires_at DESC, id DESC LIMIT ? OFFSET ?'),
+    countAll: prepare('SELECT count(*) AS total FROM sessions WHERE ended_at IS NULL AND expires_at > ?'),
+    purgeSessions: prepare('DELETE FROM sessions WHERE purge_at <= ?'),
+    purgeAttempts: prepare('DELETE FROM sign_in_attempts WHERE reset_at <= ?'),
+    // One statement, so concurrent attempts each get their own count; a closed window starts over.
+    reserve: prepare(`INSERT INTO sign_in_attempts (key, count, failures, reset_at) VALUES (:key, 1, 0, :resetAt)
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN reset_at <= :now THEN 1 ELSE count + 1 END,
+        failures = CASE WHEN reset_at <= :now THEN 0 ELSE failures END,
+        reset_at = CASE WHEN reset_at <= :now THEN :resetAt ELSE reset_at END
+      RETURNING count, failures, reset_at`),
+    fail: prepare('UPDATE sign_in_attempts SET failures = failures + 1 WHERE key = ? AND reset_at = ?'),
+    release: prepare(`UPDATE sign_in_attempts SET
+        count = MAX(0, count - 1 - CASE WHEN :forget THEN failures ELSE 0 END),
+        failures = CASE WHEN :forget THEN 0 ELSE failures END
+      WHERE key = :key AND reset_at = :resetAt`),
+  };
+}
+
+type Row = Record<string, unknown>;
+
+function toRecord(row: Row | undefined): SessionRecord | undefined {
+  if (!row) return undefined;
+  const role = ROLES.includes(row.role as Role) ? (row.role as Role) : 'user';
+  const record: SessionRecord = {
+    id: String(row.id),
+    username: String(row.username),
+    role,
+    createdAt: Number(row.created_at),
+    lastActivityAt: Number(row.last_activity_at),
+    expiresAt: Number(row.expires_at),
+    purgeAt: Number(row.purge_at),
+    remember: row.remember === 1,
+    userAgent: String(row.user_agent),
+  };
+  if (row.ended_at !== null && row.ended_at !== undefined) {
+    record.endedAt = Number(row.ended_at);
+    record.endReason = END_REASONS.includes(row.end_reason as EndReason) ? (row.end_reason as EndReason) : 'revoked';
+  }
+  return record;
+}
+
+/** The embedded default: one SQLite file, no set-up, and what it holds survives a restart. */
+export class SqliteSessionStore implements SessionStore {
+  readonly kind = 'sqlite';
+  private readonly db: DatabaseSync;
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly keep: number;
+
+  constructor(path: string, { keepEndedMs = KEEP_ENDED_MS }: StoreOptions = {}) {
+    this.db = openDatabase(path);
+    this.sql = prepareStatements(this.db);
+    this.keep = keepEndedMs;
+  }
+
+  async create(record: NewSessionRecord, maxActive: number): Promise<number> {
+    const at = record.createdAt;
+    // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.sql.insert.run({ ...record, remember: record.remember ? 1 : 0, keep: this.keep });
+      // Counting reads the index; only past the cap do the user's sessions get sorted by activity.
+      const active = Number((this.sql.countByUser.get(record.username, at) as Row).total);
+      const ended = active > maxActive ? this.sql.endBeyondCap.run({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }).changes : 0;
+      this.db.exec('COMMIT');
+      return Number(ended);
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    return toRecord(this.sql.get.get(id) as Row | undefined);
+  }
+
+  async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
+    // `all`, not `get`: a RETURNING statement left unfinished holds its transaction open, and SQLite can
+    // then never checkpoint the write-ahead log, which grows with every keep-alive.
+    const rows = this.sql.touch.all({ id, lastActivityAt, expiresAt, now, keep: this.keep });
+    return toRecord(rows[0] as Row | undefined) ?? this.get(id);
+  }
+
+  async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
+    this.sql.end.run({ id, reason, at, keep: this.keep });
+    return this.get(id);
+  }
+
+  async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number> {
+    return Number(this.sql.endOthers.run({ username, keepId, reason, at, keep: this.keep }).changes);
+  }
+
+  async listByUser(username: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    const rows = this.sql.pageByUser.all(username, now, limit, offset) as Row[];
+    const counted = this.sql.countByUser.get(username, now) as Row;
+    return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
+  }
+
+  async listAll(now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    const rows = this.sql.pageAll.all(now, limit, offset) as Row[];
+    const counted = this.sql.countAll.get(now) as Row;
+    return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    this.sql.purgeAttempts.run(now);
+    return Number(this.sql.purgeSessions.run(now).changes);
+  }
+
+  async reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
+    const row = this.sql.reserve.all({ key, now, resetAt: now + windowMs })[0] as Row;
+    return { count: Number(row.count), failures: Number(row.failures), resetAt: Number(row.reset_at) };
+  }
+
+  async failAttempt(key: string, resetAt: number): Promise<void> {
+    this.sql.fail.run(key, resetAt);
+  }
+
+  async releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {
+    this.sql.release.run({ key, resetAt, forget: forgetFailures ? 1 : 0 });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}

@@ -1,0 +1,111 @@
+import type { Role } from '../../shared/session-policy';
+
+/**
+ * Why a session record ended. The cookie that names it then reads as signed out, with this reason.
+ * `replaced`: the same browser signed in again. `session-limit`: the user signed in in more places than
+ * the cap allows, and this was the session used least recently.
+ */
+export const END_REASONS = ['signed-out', 'idle', 'absolute', 'revoked', 'replaced', 'session-limit'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/** How long a record is kept after it ended, or after its deadline if nothing ended it sooner: a replayed cookie still learns why. */
+export const KEEP_ENDED_MS = 60 * 60_000;
+
+export interface StoreOptions {
+  /** `KEEP_ENDED_MS` unless a test needs records to go sooner. */
+  keepEndedMs?: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: number;
+  lastActivityAt: number;
+  /** The earlier of the idle and absolute deadlines: after it the record no longer counts as active. */
+  expiresAt: number;
+  /**
+   * When the store forgets the record, kept by the store itself: `keepEndedMs` after it ended, or after its
+   * expiry if it has not ended. Until then a replayed cookie learns why its session ended.
+   */
+  purgeAt: number;
+  remember: boolean;
+  userAgent: string;
+  endedAt?: number;
+  endReason?: EndReason;
+}
+
+export type NewSessionRecord = Omit<SessionRecord, 'endedAt' | 'endReason' | 'purgeAt'>;
+
+/** One page of a listing: `limit` records after the first `offset`. */
+export interface PageRequest {
+  offset: number;
+  limit: number;
+}
+
+export interface SessionPage {
+  records: SessionRecord[];
+  /** How many active records the whole listing holds. */
+  total: number;
+}
+
+/** The sign-in attempts counted under one key in its current fixed window. */
+export interface AttemptCount {
+  /** Attempts counted in the window: the ones that failed and the ones still being checked. */
+  count: number;
+  /** How many of them failed. */
+  failures: number;
+  /** When the window closes (epoch ms). It names the window too: an outcome for another window changes nothing. */
+  resetAt: number;
+}
+
+/**
+ * Where session records and sign-in failures live: SQLite in a local file by default, Redis when
+ * several app instances must share them. Every method is atomic on its own, so a keep-alive racing a
+ * sign-out cannot revive the record: `touch` never changes an ended record.
+ */
+export interface SessionStore {
+  readonly kind: 'sqlite' | 'redis';
+  /**
+   * Creates the record and, in the same atomic step, ends the user's least recently active sessions so that
+   * at most `maxActive` stay active, this one included (reason `session-limit`). Returns how many it ended.
+   */
+  create(record: NewSessionRecord, maxActive: number): Promise<number>;
+  get(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * Moves last activity forward (never back) and the expiry with it, unless the record has ended or its
+   * expiry is not after `now`: a keep-alive that read the record just before its deadline and arrives just
+   * after cannot revive it. Returns the record as it now is, changed or not, or `undefined` when there is none.
+   */
+  touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined>;
+  /** Ends the record; the first reason wins. Returns the record as it now is. */
+  end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined>;
+  /** Ends every active record of `username` except `keepId`; returns how many ended. */
+  endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number>;
+  /**
+   * One page of the records not ended and not expired at `now`, the latest expiry first (for one role, the
+   * most recently active first), and how many there are in all; both come from an index, never a scan.
+   */
+  listByUser(username: string, now: number, page: PageRequest): Promise<SessionPage>;
+  listAll(now: number, page: PageRequest): Promise<SessionPage>;
+  /** Forgets what is past its purge time; returns how many records went. */
+  purgeExpired(now: number): Promise<number>;
+  /**
+   * Counts a sign-in attempt under `key` before its password is checked, in one atomic step, so that
+   * attempts arriving together each see the ones before them. The window opens with the first attempt.
+   */
+  reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount>;
+  /** The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure. */
+  failAttempt(key: string, resetAt: number): Promise<void>;
+  /** The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures too. */
+  releaseAttempt(key: string, resetAt: number, forgetFailures?: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The store could not be reached or did not answer: the request fails with 503, nothing is decided. */
+export class StoreUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('The session store is unavailable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
