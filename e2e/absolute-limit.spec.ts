@@ -1,6 +1,6 @@
 import { formatClockTime } from '../lib/shared/clock-time';
-import { ADMIN, expect, pageNow, signIn, test, watchKeepAlives } from './fixtures';
 import { urlOf } from '../test-support/servers';
+import { ADMIN, expect, holdClock, signIn, test, watchKeepAlives } from './fixtures';
 
 // The `hour` server ends every session an hour after sign-in. An admin's idle lifetime (8 hours) is
 // longer than that, so the absolute limit is the one that ends this session.
@@ -14,14 +14,18 @@ test.beforeEach(async ({ page, dashboard }) => {
 
 test('a distinct warning names the end time five minutes before the absolute limit, and nothing extends it', async ({ page, dashboard }) => {
   const keepAlives = watchKeepAlives(page);
-  await page.clock.fastForward('54:59');
+  // The time the dashboard gives for the end: the dialog must name the same.
+  const endsAt = formatClockTime(Date.parse((await dashboard.absoluteEnd.locator('time').getAttribute('datetime')) ?? ''));
+  // Page time moves only when the test moves it. From here the warning point is 55 minutes less the
+  // moments the page took to load (up to a few seconds on a busy machine): 54:50 is before it, 55:00 past it.
+  await holdClock(page);
+  await page.clock.fastForward('54:49');
   await expect(dashboard.endsDialog).toBeHidden();
-  await page.clock.fastForward('00:01');
+  await page.clock.fastForward('00:10');
   await expect(dashboard.endsDialog).toBeVisible();
   await expect(dashboard.endsDialog).toContainText('Save your work');
   await expect(dashboard.dialog).toBeHidden();
   // One fixed format, whatever the locale: "2:05pm", not "02:05 PM". The browser and this test share the machine's time zone.
-  const endsAt = formatClockTime((await pageNow(page)) + 5 * 60_000);
   await expect(dashboard.endsDialog.getByRole('heading')).toHaveText(`Your session ends at ${endsAt}`);
   await expect(dashboard.endsDialog).toHaveAccessibleDescription(/^We will sign you out in [45] minutes\. Save your work: /);
   await expect(dashboard.endsDialog.getByRole('button', { name: 'Stay signed in' })).toHaveCount(0);
@@ -30,11 +34,12 @@ test('a distinct warning names the end time five minutes before the absolute lim
   await expect(dashboard.endsDialog).toBeHidden();
   await page.mouse.move(50, 50);
   await page.keyboard.press('Shift');
-  await page.clock.fastForward('04:59');
+  // Seconds before the limit (at 59:50 at most), activity has extended nothing.
+  await page.clock.fastForward('04:40');
   await expect(page).toHaveURL('/dashboard');
   await expect(dashboard.endsDialog).toBeHidden();
   expect(keepAlives.bodies).toEqual([]);
-  await page.clock.fastForward('00:01');
+  await page.clock.fastForward('00:30');
   await expect(page).toHaveURL('/login?reason=absolute&returnTo=%2Fdashboard');
   await expect(page.getByTestId('signed-out-reason')).toContainText('maximum length of 1 hour');
 });

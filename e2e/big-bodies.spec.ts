@@ -102,7 +102,7 @@ function sendHugeOnce(url: string, pid: number, options: Huge = {}): Promise<Sen
  * The server drops the connection right after its 413, under the rest of the body; now and then (about
  * one request in fifty here) the client's next write meets the reset before it has read the answer
  * (EPIPE), a race of TCP that no server can close without reading the whole body. Such a request is
- * sent again, at most twice: each try is a complete test of its own.
+ * sent again, at most four times: each try is a complete test of its own.
  */
 async function sendHuge(url: string, pid: number, options: Huge = {}): Promise<Sent> {
   for (let tries = 1; ; tries += 1) {
@@ -110,7 +110,7 @@ async function sendHuge(url: string, pid: number, options: Huge = {}): Promise<S
       return await sendHugeOnce(url, pid, options);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (tries === 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+      if (tries === 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
     }
   }
 }
