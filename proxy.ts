@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { RETURN_TO_HEADER } from '@/lib/shared/return-to';
 
 /**
  * A fresh nonce and Content-Security-Policy for every page, as Next's CSP guide describes: Next reads
@@ -47,6 +48,8 @@ export function proxy(request: NextRequest) {
 
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
+  // Set here whatever the client sent: the signed-in layout sends the user back to this path after signing in.
+  headers.set(RETURN_TO_HEADER, request.nextUrl.pathname);
   headers.set('Content-Security-Policy', policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('Content-Security-Policy', policy);

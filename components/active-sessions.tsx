@@ -1,12 +1,13 @@
 import Link from 'next/link';
-import { listMySessions } from '@/lib/server/session-lists';
+import { listMySessions } from '@/lib/server/my-sessions';
 import { signOutOtherSessions } from '@/lib/server/actions';
 import { SessionList } from './session-list';
 import { SessionPager } from './session-pager';
 
 /** The dashboard's list of this user's active sessions, a page at a time, with "Sign out other sessions". A server component. */
 export async function ActiveSessions({ isAdmin, now, page }: { isAdmin: boolean; now: number; page: number }) {
-  const listing = await listMySessions(page);
+  const mine = await listMySessions(page);
+  const listing = mine.ok ? mine.value : undefined;
   // This session is active (the page just read it), so every other one counted is another place.
   const others = listing ? listing.total - 1 : 0;
   return (

@@ -2,7 +2,7 @@
 
 import { useRef, type MouseEvent } from 'react';
 import { readDraft, writeDraft } from '@/lib/client/notes-draft';
-import { useTimeoutController } from './session-timeout/provider';
+import { useTimeoutController } from './session-timeout';
 
 /**
  * Signing out goes through the timer, so no keep-alive can be sent (or land) after the user chose to

@@ -16,7 +16,7 @@ describe('the lint boundaries between the wings', () => {
   it('the browser wing cannot import the server wing', async () => {
     expect(await rulesFired('lib/client/bad.ts', `import { config } from '../server/config';${useIt('config')}`)).toContain('import/no-restricted-paths');
     expect(await rulesFired('lib/client/bad.ts', `import { config } from '@/lib/server/config';${useIt('config')}`)).toContain('import/no-restricted-paths');
-  });
+  }, 30_000);
 
   it('the shared rules import neither wing', async () => {
     expect(await rulesFired('lib/shared/bad.ts', `import { sessionStore } from '../server/stores';${useIt('sessionStore')}`)).toContain('import/no-restricted-paths');

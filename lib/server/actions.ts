@@ -8,7 +8,8 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { safeReturnTo } from '../shared/return-to';
 import { refuseCrossSiteAction } from './same-origin';
-import { endMyOtherSessions, revokeSession } from './session-lists';
+import { revokeSession } from './all-sessions';
+import { endMyOtherSessions } from './my-sessions';
 import { attemptSignIn, clientInfo } from './sign-in';
 import { SIGN_IN_MESSAGES, SignInForm, throttledMessage, type SignInState } from '../shared/sign-in-input';
 
@@ -45,7 +46,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
 export async function signOutOtherSessions(): Promise<void> {
   await refuseCrossSiteAction();
   const ended = await endMyOtherSessions();
-  if (ended === undefined) redirect('/login?returnTo=%2Fdashboard');
+  if (!ended.ok) redirect('/login?returnTo=%2Fdashboard');
   revalidatePath('/dashboard');
 }
 
@@ -56,7 +57,7 @@ export async function endSessionAsAdmin(form: FormData): Promise<void> {
   await refuseCrossSiteAction();
   const parsed = RevokeForm.safeParse({ sessionId: form.get('sessionId') });
   if (!parsed.success) return;
-  const access = await revokeSession(parsed.data.sessionId);
-  if (!access.ok) redirect(access.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
+  const revoked = await revokeSession(parsed.data.sessionId);
+  if (!revoked.ok) redirect(revoked.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
   revalidatePath('/admin/sessions');
 }

@@ -1,6 +1,8 @@
 // No secret lives here (callers pass them in), so tests may seal cookies with it too.
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
+import { z } from 'zod';
+import { ROLES } from '../shared/session-policy';
 
 /**
  * Seals with the current secret and unseals with the current or the previous one.
@@ -71,4 +73,42 @@ export async function unseal(value: string, secrets: Secrets, ttlS: number): Pro
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What the session cookie carries, in its short wire names (`sid`, `sub`: small cookies, and the names
+ * iron-session's examples use). Only this module spells them; everyone else sees `CookieSession`.
+ */
+const CookiePayload = z.object({
+  v: z.literal(2),
+  /** Fresh for every sign-in (no fixation); the key of the server-side record. */
+  sid: z.uuid(),
+  sub: z.string().min(1),
+  role: z.enum(ROLES),
+  createdAt: z.number().int().nonnegative(),
+  /** "Keep me signed in": a persistent cookie rather than a browser-session one. */
+  remember: z.boolean(),
+});
+
+export interface CookieSession {
+  sessionId: string;
+  username: string;
+  role: (typeof ROLES)[number];
+  createdAt: number;
+  remember: boolean;
+}
+
+export function sealSession(session: CookieSession, secrets: Secrets, ttlS: number): Promise<string> {
+  const { sessionId, username, role, createdAt, remember } = session;
+  return seal({ v: 2, sid: sessionId, sub: username, role, createdAt, remember }, secrets, ttlS);
+}
+
+/** The session a cookie names, `'expired'` past the seal's ttl, or `undefined` for anything else. */
+export async function unsealSession(value: string, secrets: Secrets, ttlS: number): Promise<{ session: CookieSession; stale: boolean } | 'expired' | undefined> {
+  const unsealed = await unseal(value, secrets, ttlS);
+  if (unsealed === undefined || unsealed === 'expired') return unsealed;
+  const parsed = CookiePayload.safeParse(unsealed.data);
+  if (!parsed.success) return undefined;
+  const { sid, sub, role, createdAt, remember } = parsed.data;
+  return { session: { sessionId: sid, username: sub, role, createdAt, remember }, stale: unsealed.stale };
 }

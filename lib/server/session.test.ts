@@ -56,7 +56,7 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
       return real.touch(...args);
     };
     provideSessionStore(wrapped(real, { touch }));
-    expect(await session.keepAlive(0, user.jar)).toBe('signed-out');
+    expect(await session.keepAlive(0, user.jar)).toEqual({ ok: false, reason: 'signed-out' });
     expect(await real.get(user.id)).toMatchObject({ endReason: 'signed-out', lastActivityAt: signedInAt });
     await real.close();
   });
@@ -74,7 +74,7 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
       return record;
     };
     provideSessionStore(wrapped(real, { get }));
-    expect(await session.keepAlive(0, user.jar)).toBe('idle');
+    expect(await session.keepAlive(0, user.jar)).toEqual({ ok: false, reason: 'idle' });
     expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', expiresAt: start + 1, lastActivityAt: start - IDLE_MS + 1 });
     await real.close();
   });
@@ -88,8 +88,8 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     await real.create({ id, username: 'demo', role: 'user', createdAt: now - 60_000, lastActivityAt: now - 60_000, expiresAt: now - 1_000, remember: false, userAgent: 'test' }, 20);
     const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now - 60_000, remember: false }, { current: SECRET }, 12 * 3600);
     const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
-    expect(await session.getSession(jar)).toEqual({ active: false, reason: 'idle' });
-    expect(await session.keepAlive(0, jar)).toBe('idle');
+    expect(await session.readSession(jar)).toEqual({ active: false, reason: 'idle' });
+    expect(await session.keepAlive(0, jar)).toEqual({ ok: false, reason: 'idle' });
     await real.close();
   });
 
@@ -98,7 +98,7 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     provideSessionStore(real);
     const user = await signedIn(real, Date.now() - 60_000);
     const answer = await session.keepAlive(0, user.jar);
-    expect(answer).toMatchObject({ authenticated: true, idleExpiresInMs: IDLE_MS });
+    expect(answer).toMatchObject({ ok: true, value: { authenticated: true, idleExpiresInMs: IDLE_MS } });
     expect((await real.get(user.id))?.endReason).toBeUndefined();
     await real.close();
   });

@@ -2,10 +2,11 @@ import 'server-only';
 import { hash, randomUUID } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
+import { cache } from 'react';
 import { config } from './config';
-import { deadlines, endReason, reportActivity, ROLES } from '../shared/session-policy';
-import { seal, unseal } from './seal';
+import { deadlines, deadlinePassed, reportActivity } from '../shared/session-policy';
+import { sealSession, unsealSession, type CookieSession } from './seal';
+import type { Result } from '../shared/result';
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
 import { purgeNowAndThen, sessionStore, type SessionRecord } from './stores';
 import { findUser, type User } from './users';
@@ -22,22 +23,15 @@ import { findUser, type User } from './users';
  * ttl covers the absolute lifetime and the real deadlines are checked from the record on every request.
  */
 
-const PayloadSchema = z.object({
-  v: z.literal(2),
-  /** Fresh for every sign-in (no fixation); the key of the server-side record. */
-  sid: z.uuid(),
-  sub: z.string().min(1),
-  role: z.enum(ROLES),
-  createdAt: z.number().int().nonnegative(),
-  /** "Keep me signed in": a persistent cookie rather than a browser-session one. */
-  remember: z.boolean(),
-});
-type Payload = z.infer<typeof PayloadSchema>;
-export type SessionData = Payload & { lastActivityAt: number };
+/** The session a request carries: what its cookie says, and the last activity its record holds. */
+export type SessionData = CookieSession & { lastActivityAt: number };
 
 export type SessionRead =
   | { active: true; session: SessionData; user: User; now: number; seal: string; stale: boolean }
   | { active: false; reason: SignedOutReason };
+
+/** What a keep-alive comes to: the session's new status, or why it has ended. */
+export type SessionOutcome = Result<ActiveStatus, SignedOutReason>;
 
 /** Longer than any seal this app writes; longer values are refused before any crypto runs. */
 const MAX_SEAL_LENGTH = 2048;
@@ -61,18 +55,15 @@ function secrets() {
  * integrity is cached: the record is still read on every request, so revocation and deadlines hold
  * to the millisecond. Bounded; the oldest entry goes first.
  */
-const verified = new Map<string, { payload: Payload; stale: boolean }>();
+const verified = new Map<string, { session: CookieSession; stale: boolean }>();
 const VERIFIED_MAX = 10_000;
 
-async function readPayload(value: string): Promise<{ payload: Payload; stale: boolean } | 'expired' | undefined> {
+async function readCookie(value: string): Promise<{ session: CookieSession; stale: boolean } | 'expired' | undefined> {
   const hit = verified.get(value);
   if (hit) return hit;
   if (value.length > MAX_SEAL_LENGTH) return undefined;
-  const unsealed = await unseal(value, secrets(), config().policy.absoluteMs / 1000);
-  if (unsealed === undefined || unsealed === 'expired') return unsealed;
-  const parsed = PayloadSchema.safeParse(unsealed.data);
-  if (!parsed.success) return undefined;
-  const entry = { payload: parsed.data, stale: unsealed.stale };
+  const entry = await unsealSession(value, secrets(), config().policy.absoluteMs / 1000);
+  if (entry === undefined || entry === 'expired') return entry;
   if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value ?? '');
   verified.set(value, entry);
   return entry;
@@ -84,46 +75,52 @@ export interface CookieReader {
 }
 
 /**
- * The session behind this request's cookie, checked against its record and both deadlines. Never extends it.
+ * The session behind the cookie in `jar`, checked against its record and both deadlines. Never extends it.
  * Route handlers pass `request.cookies`: reading the request they already hold skips the work of `cookies()`,
  * which is most of what a status check costs beyond a bare route.
  */
-export async function getSession(jar?: CookieReader): Promise<SessionRead> {
-  const value = (jar ?? (await cookies())).get(cookieName())?.value;
+export async function readSession(jar: CookieReader): Promise<SessionRead> {
+  const value = jar.get(cookieName())?.value;
   if (!value) return { active: false, reason: 'none' };
 
   // A seal verified before is a map lookup, without even a turn of the event loop.
-  const read = verified.get(value) ?? (await readPayload(value));
+  const read = verified.get(value) ?? (await readCookie(value));
   // The seal outlives every session it holds, so an expired seal means the absolute limit passed long ago.
   if (read === 'expired') return { active: false, reason: 'absolute' };
   if (!read) return { active: false, reason: 'invalid' };
-  const { payload, stale } = read;
+  const { session: cookie, stale } = read;
 
   const { policy } = config();
   const now = Date.now();
   purgeNowAndThen(now);
   // Past the absolute deadline nothing can revive the session: answer without asking the store.
-  if (payload.createdAt + policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
+  if (cookie.createdAt + policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
 
   const store = sessionStore();
-  const record = await store.get(payload.sid);
-  const user = findUser(payload.sub);
-  if (!record || record.username !== payload.sub || !user || user.role !== payload.role) return { active: false, reason: 'invalid' };
+  const record = await store.get(cookie.sessionId);
+  const user = findUser(cookie.username);
+  if (!record || record.username !== cookie.username || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (ended) {
     await store.end(record.id, ended, now);
     return { active: false, reason: ended };
   }
-  return { active: true, session: { ...payload, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
+  return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
 }
+
+/**
+ * The session of the request being rendered, read once per request however many server components ask
+ * (React's `cache`): one store read per page, and no second read that could find the record ended by the first.
+ */
+export const getSession = cache(async (): Promise<SessionRead> => readSession(await cookies()));
 
 /**
  * Whether the record's time is up at `now`: by its deadlines under the lifetimes in force, or by the expiry the
  * store holds, which it set at the last keep-alive and by which it lists and refuses to touch the record.
  */
 function lapsed(record: SessionRecord, now: number): 'idle' | 'absolute' | null {
-  return endReason(record, now, config().policy) ?? (record.expiresAt <= now ? 'idle' : null);
+  return deadlinePassed(record, now, config().policy) ?? (record.expiresAt <= now ? 'idle' : null);
 }
 
 /** For protected pages: the active session, or a redirect to the login page that remembers where the user was going. */
@@ -140,23 +137,22 @@ export function toStatus(session: SessionData, now: number): ActiveStatus {
   const { idleAt, absoluteAt } = deadlines(session, policy);
   return {
     authenticated: true,
-    user: { username: session.sub, role: session.role },
+    user: { username: session.username, role: session.role },
     idleExpiresInMs: idleAt - now,
     absoluteExpiresInMs: absoluteAt - now,
     warningBeforeMs: policy.warningBeforeMs,
     idleTimeoutMs: policy.idleMs[session.role],
     // One-shot `hash`: a fifth of what createHash costs, on every status answer.
-    sessionTag: hash('sha256', session.sid, 'base64url').slice(0, 16),
+    sessionTag: hash('sha256', session.sessionId, 'base64url').slice(0, 16),
   };
 }
 
 /** Sets the cookie; `value` re-sends an existing seal, so only a persistent cookie's Max-Age changes. */
 async function writeCookie(session: SessionData, now: number, value?: string): Promise<void> {
   const { policy } = config();
-  const { sid, sub, role, createdAt, remember, v } = session;
   // The seal's ttl spans the absolute lifetime from now; the record's deadlines are what end the session.
-  const sealed = value ?? (await seal({ v, sid, sub, role, createdAt, remember }, secrets(), policy.absoluteMs / 1000));
-  const maxAge = remember ? Math.ceil((deadlines(session, policy).endsAt - now) / 1000) : undefined;
+  const sealed = value ?? (await sealSession(session, secrets(), policy.absoluteMs / 1000));
+  const maxAge = session.remember ? Math.ceil((deadlines(session, policy).endsAt - now) / 1000) : undefined;
   (await cookies()).set(cookieName(), sealed, { ...cookieAttributes(), ...(maxAge === undefined ? {} : { maxAge }) });
 }
 
@@ -174,12 +170,12 @@ export async function clearSessionCookie(): Promise<void> {
 export async function startSession(user: User, remember: boolean, userAgent: string): Promise<ActiveStatus> {
   const { policy, maxSessionsPerUser } = config();
   const store = sessionStore();
-  const previous = await getSession();
+  const previous = await readSession(await cookies());
   const now = Date.now();
-  if (previous.active) await store.end(previous.session.sid, 'replaced', now);
-  const session: SessionData = { v: 2, sid: randomUUID(), sub: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
+  if (previous.active) await store.end(previous.session.sessionId, 'replaced', now);
+  const session: SessionData = { sessionId: randomUUID(), username: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
   const record = {
-    id: session.sid,
+    id: session.sessionId,
     username: user.username,
     role: user.role,
     createdAt: now,
@@ -200,26 +196,26 @@ export async function startSession(user: User, remember: boolean, userAgent: str
  * Returns the reason instead when the session has ended, including by a sign-out that won the race or a
  * deadline that passed while the record was being read.
  */
-export async function keepAlive(idleMs: number, jar?: CookieReader): Promise<ActiveStatus | SignedOutReason> {
-  const read = await getSession(jar);
-  if (!read.active) return read.reason;
+export async function keepAlive(idleMs: number, jar: CookieReader): Promise<SessionOutcome> {
+  const read = await readSession(jar);
+  if (!read.active) return { ok: false, reason: read.reason };
   const { policy } = config();
   const lastActivityAt = reportActivity(read.session, read.now, idleMs);
   const moved = { ...read.session, lastActivityAt };
   // The time of the write, not of the read: a deadline that passed in between is not moved.
   const now = Date.now();
-  const record = await sessionStore().touch(read.session.sid, lastActivityAt, deadlines(moved, policy).endsAt, now);
-  if (!record) return 'invalid';
-  if (record.endReason) return record.endReason;
+  const record = await sessionStore().touch(read.session.sessionId, lastActivityAt, deadlines(moved, policy).endsAt, now);
+  if (!record) return { ok: false, reason: 'invalid' };
+  if (record.endReason) return { ok: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (ended) {
     await sessionStore().end(record.id, ended, now);
-    return ended;
+    return { ok: false, reason: ended };
   }
   const session = { ...read.session, lastActivityAt: record.lastActivityAt };
   if (read.stale) await writeCookie(session, read.now);
   else if (session.remember) await writeCookie(session, read.now, read.seal);
-  return toStatus(session, read.now);
+  return { ok: true, value: toStatus(session, read.now) };
 }
 
 /** For every sign-out answer: the browser drops what it cached while signed in (the back button shows no private page). */
@@ -228,8 +224,8 @@ export const CLEAR_CACHE = { 'Clear-Site-Data': '"cache"' } as const;
 /** Signs out: ends the record behind the cookie, whatever state it is in, then clears the cookie. */
 export async function endSession(): Promise<void> {
   const value = (await cookies()).get(cookieName())?.value;
-  const read = value ? await readPayload(value) : undefined;
-  if (read && read !== 'expired') await sessionStore().end(read.payload.sid, 'signed-out', Date.now());
+  const read = value ? await readCookie(value) : undefined;
+  if (read && read !== 'expired') await sessionStore().end(read.session.sessionId, 'signed-out', Date.now());
   await clearSessionCookie();
 }
 

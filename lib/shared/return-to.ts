@@ -1,3 +1,6 @@
+/** The request header in which proxy.ts tells a layout its page's path (a layout is not told it otherwise). */
+export const RETURN_TO_HEADER = 'x-return-to';
+
 const FALLBACK = '/dashboard';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlines, endReason, reportActivity, type SessionTimes, type TimeoutPolicy } from './session-policy';
+import { deadlines, deadlinePassed, reportActivity, type SessionTimes, type TimeoutPolicy } from './session-policy';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -21,7 +21,7 @@ describe('deadlines', () => {
   });
 });
 
-describe('endReason', () => {
+describe('deadlinePassed', () => {
   it.each([
     ['user, 1 ms before the idle deadline', session('user'), 30 * MIN - 1, null],
     ['user, exactly at the idle deadline', session('user'), 30 * MIN, 'idle'],
@@ -36,7 +36,7 @@ describe('endReason', () => {
     // More activity would have moved the idle deadline but not this one, so the reason is the limit.
     ['both deadlines at the same instant: absolute', session('user', 11 * HOUR + 30 * MIN), 12 * HOUR, 'absolute'],
   ] as const)('%s', (_name, times, after, expected) => {
-    expect(endReason(times, T0 + after, policy)).toBe(expected);
+    expect(deadlinePassed(times, T0 + after, policy)).toBe(expected);
   });
 });
 
@@ -55,14 +55,14 @@ describe('reportActivity', () => {
     let times = session('user');
     for (let minute = 20; minute < 12 * 60; minute += 20) {
       const now = T0 + minute * MIN;
-      expect(endReason(times, now, policy), `minute ${minute}`).toBeNull();
+      expect(deadlinePassed(times, now, policy), `minute ${minute}`).toBeNull();
       times = { ...times, lastActivityAt: reportActivity(times, now, 0) };
       // What the store is told the session's end is: never past the absolute deadline.
       expect(deadlines(times, policy).endsAt, `minute ${minute}`).toBeLessThanOrEqual(T0 + 12 * HOUR);
     }
     // Last active at 11:40: being idle would allow until 12:10, the absolute limit says 12:00.
     expect(deadlines(times, policy)).toEqual({ idleAt: T0 + 12 * HOUR + 10 * MIN, absoluteAt: T0 + 12 * HOUR, endsAt: T0 + 12 * HOUR });
-    expect(endReason(times, T0 + 12 * HOUR - 1, policy)).toBeNull();
-    expect(endReason(times, T0 + 12 * HOUR, policy)).toBe('absolute');
+    expect(deadlinePassed(times, T0 + 12 * HOUR - 1, policy)).toBeNull();
+    expect(deadlinePassed(times, T0 + 12 * HOUR, policy)).toBe('absolute');
   });
 });

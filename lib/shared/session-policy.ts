@@ -21,23 +21,25 @@ export interface SessionTimes {
   lastActivityAt: number;
 }
 
-export interface Deadlines {
+/** A session's deadlines on the server's clock (epoch ms); the browser has its own, from durations. */
+export interface SessionDeadlines {
   idleAt: number;
   absoluteAt: number;
   /** The earlier of the two: when the session really ends. */
   endsAt: number;
 }
 
-export type EndReason = 'idle' | 'absolute';
+/** Which deadline ended a session. (A store's end reasons are more: sign-out, revocation and the rest.) */
+export type DeadlineReason = 'idle' | 'absolute';
 
-export function deadlines(session: SessionTimes, policy: TimeoutPolicy): Deadlines {
+export function deadlines(session: SessionTimes, policy: TimeoutPolicy): SessionDeadlines {
   const idleAt = session.lastActivityAt + policy.idleMs[session.role];
   const absoluteAt = session.createdAt + policy.absoluteMs;
   return { idleAt, absoluteAt, endsAt: Math.min(idleAt, absoluteAt) };
 }
 
 /** Why the session has ended at `now`, or `null` while it is alive. A deadline is exclusive: at it, the session is over. */
-export function endReason(session: SessionTimes, now: number, policy: TimeoutPolicy): EndReason | null {
+export function deadlinePassed(session: SessionTimes, now: number, policy: TimeoutPolicy): DeadlineReason | null {
   const { idleAt, absoluteAt } = deadlines(session, policy);
   if (now < idleAt && now < absoluteAt) return null;
   return absoluteAt <= idleAt ? 'absolute' : 'idle';

@@ -2,14 +2,14 @@ import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, HttpError, json, readJson } from '@/lib/server/http';
 import { assertSameOrigin } from '@/lib/server/same-origin';
-import { CLEAR_CACHE, clearSessionCookie, getSession, toStatus } from '@/lib/server/session';
+import { CLEAR_CACHE, clearSessionCookie, readSession, toStatus } from '@/lib/server/session';
 import { attemptSignIn, clientInfo } from '@/lib/server/sign-in';
 import { signOut } from '@/lib/server/sign-out';
 import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/shared/sign-in-input';
 
 /** Status. Reading never extends the session. */
 export const GET = handle(async (request: NextRequest) => {
-  const read = await getSession(request.cookies);
+  const read = await readSession(request.cookies);
   if (read.active) return json(toStatus(read.session, read.now));
   if (read.reason !== 'none') await clearSessionCookie();
   return json({ authenticated: false, reason: read.reason }, 401);
@@ -37,6 +37,6 @@ export const DELETE = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
   const meant = SessionTag.safeParse(request.headers.get('x-session-tag') ?? undefined);
   if (!meant.success) throw new HttpError(400, meant.error.issues[0]?.message ?? 'Invalid X-Session-Tag');
-  if ((await signOut(request.cookies, meant.data)) === 'another-session') return json({ error: 'The cookie names another session: nothing was ended' }, 409);
+  if (!(await signOut(request.cookies, meant.data)).ok) return json({ error: 'The cookie names another session: nothing was ended' }, 409);
   return json({ authenticated: false, reason: 'signed-out' }, 200, CLEAR_CACHE);
 });

@@ -15,8 +15,8 @@ const KeepAliveBody = z.object({
 export const POST = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
   const { idleMs } = await readJson(request, KeepAliveBody, {});
-  const result = await keepAlive(idleMs, request.cookies);
-  if (typeof result === 'object') return json(result);
+  const outcome = await keepAlive(idleMs, request.cookies);
+  if (outcome.ok) return json(outcome.value);
   await clearSessionCookie();
-  return json({ authenticated: false, reason: result }, 401);
+  return json({ authenticated: false, reason: outcome.reason }, 401);
 });

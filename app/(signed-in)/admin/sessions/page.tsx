@@ -1,30 +1,25 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { SessionTimeout } from '@/components/session-timeout/session-timeout';
 import { SessionList } from '@/components/session-list';
 import { SessionPager } from '@/components/session-pager';
-import { SignOutButton } from '@/components/sign-out-button';
 import { endSessionAsAdmin } from '@/lib/server/actions';
-import { listAllSessions, pageNumber } from '@/lib/server/session-lists';
-import { requireSession, toStatus } from '@/lib/server/session';
+import { listAllSessions } from '@/lib/server/all-sessions';
+import { requireSession } from '@/lib/server/session';
+import { pageNumber } from '@/lib/server/session-listing';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 
 /** One page of everyone's sessions (`?page=`), so the page costs the same with ten sessions or ten thousand. */
 export default async function AdminSessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { session, now } = await requireSession('/admin/sessions');
-  const listing = await listAllSessions(pageNumber((await searchParams).page));
+  const { now } = await requireSession('/admin/sessions');
+  const all = await listAllSessions(pageNumber((await searchParams).page));
   // Only administrators: anyone else goes back to their dashboard.
-  if (!('sessions' in listing)) redirect('/dashboard');
+  if (!all.ok) redirect('/dashboard');
+  const listing = all.value;
 
   return (
-    <SessionTimeout status={toStatus(session, now)}>
-      <header className="topbar">
-        <span className="topbar__title">Session timeout, done right</span>
-        <SignOutButton username={session.sub} />
-      </header>
-      <main className="page">
+    <main className="page">
         <h1>Active sessions</h1>
         <p>
           <Link href="/dashboard">Back to the dashboard</Link>
@@ -49,7 +44,6 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
           />
           <SessionPager page={listing.page} pages={listing.pages} path="/admin/sessions" label="Pages of all active sessions" />
         </section>
-      </main>
-    </SessionTimeout>
+    </main>
   );
 }

@@ -1,0 +1,58 @@
+import 'server-only';
+// What both lists of sessions share: the rows as people see them, and paging.
+import { z } from 'zod';
+import type { PageRequest, SessionPage, SessionRecord } from './stores';
+import { describeUserAgent } from './user-agent';
+
+export interface SessionSummary {
+  id: string;
+  username: string;
+  role: SessionRecord['role'];
+  device: string;
+  createdAt: number;
+  lastActivityAt: number;
+  expiresAt: number;
+  current: boolean;
+}
+
+/** One page of a list of sessions: `page` of `pages` (1-based), and how many sessions the list holds. */
+export interface SessionListing {
+  sessions: SessionSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** Rows per page: the dashboard's list is short (the cap keeps it so), the administrators' one long. */
+export const MY_SESSIONS_PAGE_SIZE = 10;
+export const ALL_SESSIONS_PAGE_SIZE = 50;
+
+// `?page=` as typed in the address bar: a whole number from 1, or else the first page. Past the last page the last one shows.
+const PageNumber = z.string().regex(/^[1-9]\d{0,8}$/).transform(Number);
+
+export function pageNumber(value: string | string[] | undefined): number {
+  const parsed = PageNumber.safeParse(value);
+  return parsed.success ? parsed.data : 1;
+}
+
+function summarise(record: SessionRecord, currentId: string | undefined): SessionSummary {
+  return {
+    id: record.id,
+    username: record.username,
+    role: record.role,
+    device: describeUserAgent(record.userAgent),
+    createdAt: record.createdAt,
+    lastActivityAt: record.lastActivityAt,
+    expiresAt: record.expiresAt,
+    current: record.id === currentId,
+  };
+}
+
+export async function listPage(list: (page: PageRequest) => Promise<SessionPage>, wanted: number, size: number, currentId: string): Promise<SessionListing> {
+  let read = await list({ offset: (wanted - 1) * size, limit: size });
+  const pages = Math.max(1, Math.ceil(read.total / size));
+  const page = Math.min(wanted, pages);
+  if (page !== wanted) read = await list({ offset: (page - 1) * size, limit: size });
+  return { sessions: read.records.map((record) => summarise(record, currentId)), total: read.total, page, pages };
+}
+
