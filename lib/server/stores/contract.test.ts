@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createClient } from 'redis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { RedisSessionStore } from './redis';
@@ -37,8 +38,41 @@ const redisUrl = (second = false) => `${inject('redisUrl')}/${REDIS_DBS[second ?
 /** `second`: a store apart from the first, for a test that compares two. */
 type Open = (options?: StoreOptions & { second?: boolean }) => SessionStore;
 
-const stores: Array<[string, Open, () => Promise<void>]> = [
-  ['sqlite', (options) => new SqliteSessionStore(join(dir, `contract-${(counter += 1)}.db`), options), async () => {}],
+/** Writes one field of a stored record behind the store's back, as a bug or a hand at the console might; `null` removes it. */
+type Corrupt = (store: SessionStore, id: string, field: string, value: string | number | null) => Promise<void>;
+
+const sqlitePaths = new WeakMap<SessionStore, string>();
+
+function openSqlite(options?: StoreOptions): SessionStore {
+  const path = join(dir, `contract-${(counter += 1)}.db`);
+  const store = new SqliteSessionStore(path, options);
+  sqlitePaths.set(store, path);
+  return store;
+}
+
+// A second connection to the same file, as another process would have: the store's own handle stays private.
+const corruptSqlite: Corrupt = async (store, id, field, value) => {
+  const db = new DatabaseSync(sqlitePaths.get(store) ?? ':memory:');
+  try {
+    const column = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    db.prepare(`UPDATE sessions SET ${column} = ? WHERE id = ?`).run(value, id);
+  } finally {
+    db.close();
+  }
+};
+
+const corruptRedis: Corrupt = async (_store, id, field, value) => {
+  const client = createClient({ url: redisUrl() });
+  await client.connect();
+  try {
+    await (value === null ? client.hDel(`s:${id}`, field) : client.hSet(`s:${id}`, field, String(value)));
+  } finally {
+    client.destroy();
+  }
+};
+
+const stores: Array<[string, Open, () => Promise<void>, Corrupt]> = [
+  ['sqlite', openSqlite, async () => {}, corruptSqlite],
   [
     'redis',
     (options) => new RedisSessionStore(redisUrl(options?.second), options),
@@ -50,13 +84,14 @@ const stores: Array<[string, Open, () => Promise<void>]> = [
         client.destroy();
       }
     },
+    corruptRedis,
   ],
 ];
 
 const ids = (page: { records: Array<{ id: string }> }) => page.records.map((r) => r.id);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(stores)('%s session store', (_name, open, empty) => {
+describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
   let store: SessionStore;
   // Each test gets its own user name too, so a failure names its own records.
   let user: string;
@@ -285,6 +320,26 @@ describe.each(stores)('%s session store', (_name, open, empty) => {
     }
   }, 120_000);
 
+  // A record the store cannot read whole is no record: guessing its role or why it ended would hand out a
+  // session nobody issued (an admin, a live one). Upstream a missing record reads as an invalid session.
+  it.each([
+    ['a role it does not know', 'role', 'root', false],
+    ['a remember flag that is neither on nor off', 'remember', 7, false],
+    ['an end reason it does not know', 'endReason', 'hacked', true],
+    ['an end without a reason', 'endReason', null, true],
+  ] as const)('a record with %s reads as no record, and is never listed', async (_what, field, value, ended) => {
+    const sound = record({ username: user });
+    const broken = record({ username: user, expiresAt: sound.expiresAt + 1 });
+    for (const r of [sound, broken]) await store.create(r, 20);
+    if (ended) await store.end(broken.id, 'signed-out', T0);
+    await corrupt(store, broken.id, field, value);
+    expect(await store.get(broken.id)).toBeUndefined();
+    expect(await store.touch(broken.id, T0 + 1, T0 + HOUR, T0 + 1)).toBeUndefined();
+    expect(ids(await store.listByUser(user, T0, FIRST))).toEqual([sound.id]);
+    expect(ids(await store.listAll(T0, FIRST))).toEqual([sound.id]);
+    expect(await store.get(sound.id)).toMatchObject({ id: sound.id, role: 'user' });
+  });
+
   it('reserves attempts one at a time in a window that opens with the first', async () => {
     const key = `user:${user}`;
     const now = Date.now();
@@ -373,9 +428,42 @@ describe('sqlite session store', () => {
     expect(await second.get(created.id)).toMatchObject({ endReason: 'revoked' });
     await second.close();
   });
+
+  it('refuses a time that is not an integer, or a missing field, at the column itself (STRICT, NOT NULL)', async () => {
+    const store = openSqlite();
+    const created = record({ username: 'strict' });
+    await store.create(created, 20);
+    await expect(corruptSqlite(store, created.id, 'lastActivityAt', 'soon')).rejects.toThrow(/cannot store TEXT value in INTEGER column/);
+    await expect(corruptSqlite(store, created.id, 'userAgent', null)).rejects.toThrow(/NOT NULL/);
+    expect(await store.get(created.id)).toEqual({ ...created, purgeAt: created.expiresAt + KEEP_ENDED_MS });
+    await store.close();
+  });
 });
 
 describe('redis session store', () => {
+  // A hash holds strings only, so here, unlike in SQLite's typed columns, a time or a field can be anything or nothing.
+  it.each([
+    ['a time that is not a number', 'lastActivityAt', 'soon'],
+    ['an empty time', 'createdAt', ''],
+    ['a time that is not a whole number', 'expiresAt', '1e400'],
+    ['no user agent', 'userAgent', null],
+    ['no end time beside its reason', 'endReason', 'revoked'],
+  ] as const)('a record with %s reads as no record, and is never listed', async (_what, field, value) => {
+    const store = new RedisSessionStore(redisUrl());
+    const user = `user-${Math.random().toString(36).slice(2)}`;
+    try {
+      const sound = record({ username: user });
+      const broken = record({ username: user, expiresAt: sound.expiresAt + 1 });
+      for (const r of [sound, broken]) await store.create(r, 20);
+      await corruptRedis(store, broken.id, field, value);
+      expect(await store.get(broken.id)).toBeUndefined();
+      expect(ids(await store.listByUser(user, T0, FIRST))).toEqual([sound.id]);
+      expect(await store.get(sound.id)).toMatchObject({ id: sound.id });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fails with StoreUnavailableError, quickly, when Redis cannot be reached', async () => {
     const store = new RedisSessionStore('redis://127.0.0.1:1');
     const started = Date.now();

@@ -1,6 +1,6 @@
 import { createClient, type RedisClientType } from 'redis';
+import { parseSessionRecord } from './record-schema';
 import {
-  END_REASONS,
   KEEP_ENDED_MS,
   StoreUnavailableError,
   type AttemptCount,
@@ -12,7 +12,6 @@ import {
   type SessionStore,
   type StoreOptions,
 } from './types';
-import { ROLES, type Role } from '../../shared/session-policy';
 
 /** How long a request waits for a connection before it fails with 503 instead of hanging. */
 const CONNECT_WAIT_MS = 1_500;
@@ -127,24 +126,23 @@ async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void>
   }
 }
 
+// A hash field is a string; only digits make a time. Anything else is passed on as it is, for the schema to refuse
+// (Number() would read '' as 0 and '1e400' as Infinity).
+const integer = (text: string | undefined) => (text !== undefined && /^-?\d+$/.test(text) ? Number(text) : text);
+
+// Fields to the record's names and types; an absent endedAt is how the hash says "not ended". The schema judges the rest.
 function toRecord(hash: Record<string, string>): SessionRecord | undefined {
-  if (!hash.id || !hash.username) return undefined;
-  const record: SessionRecord = {
-    id: hash.id,
-    username: hash.username,
-    role: ROLES.includes(hash.role as Role) ? (hash.role as Role) : 'user',
-    createdAt: Number(hash.createdAt),
-    lastActivityAt: Number(hash.lastActivityAt),
-    expiresAt: Number(hash.expiresAt),
-    purgeAt: Number(hash.purgeAt),
-    remember: hash.remember === '1',
-    userAgent: hash.userAgent ?? '',
-  };
-  if (hash.endedAt !== undefined) {
-    record.endedAt = Number(hash.endedAt);
-    record.endReason = END_REASONS.includes(hash.endReason as EndReason) ? (hash.endReason as EndReason) : 'revoked';
-  }
-  return record;
+  // What hGetAll answers for a key that does not exist (never made, or expired by Redis): not a broken record.
+  if (Object.keys(hash).length === 0) return undefined;
+  return parseSessionRecord({
+    ...hash,
+    createdAt: integer(hash.createdAt),
+    lastActivityAt: integer(hash.lastActivityAt),
+    expiresAt: integer(hash.expiresAt),
+    purgeAt: integer(hash.purgeAt),
+    remember: hash.remember === '1' ? true : hash.remember === '0' ? false : hash.remember,
+    endedAt: integer(hash.endedAt),
+  });
 }
 
 /**

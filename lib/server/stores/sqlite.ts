@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { parseSessionRecord } from './record-schema';
 import {
-  END_REASONS,
   KEEP_ENDED_MS,
   type AttemptCount,
   type EndReason,
@@ -13,7 +13,6 @@ import {
   type SessionStore,
   type StoreOptions,
 } from './types';
-import { ROLES, type Role } from '../../shared/session-policy';
 
 // `process.getBuiltinModule` rather than an import: the bundler leaves it alone, and the module loads only when this store is used.
 function openDatabase(path: string): DatabaseSync {
@@ -102,25 +101,23 @@ function prepareStatements(db: DatabaseSync) {
 
 type Row = Record<string, unknown>;
 
+// Columns to the record's names, values as SQLite holds them (STRICT columns keep the times integers);
+// NULL is how SQLite says "not ended". Everything else is the schema's to judge.
 function toRecord(row: Row | undefined): SessionRecord | undefined {
   if (!row) return undefined;
-  const role = ROLES.includes(row.role as Role) ? (row.role as Role) : 'user';
-  const record: SessionRecord = {
-    id: String(row.id),
-    username: String(row.username),
-    role,
-    createdAt: Number(row.created_at),
-    lastActivityAt: Number(row.last_activity_at),
-    expiresAt: Number(row.expires_at),
-    purgeAt: Number(row.purge_at),
-    remember: row.remember === 1,
-    userAgent: String(row.user_agent),
-  };
-  if (row.ended_at !== null && row.ended_at !== undefined) {
-    record.endedAt = Number(row.ended_at);
-    record.endReason = END_REASONS.includes(row.end_reason as EndReason) ? (row.end_reason as EndReason) : 'revoked';
-  }
-  return record;
+  return parseSessionRecord({
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    createdAt: row.created_at,
+    lastActivityAt: row.last_activity_at,
+    expiresAt: row.expires_at,
+    purgeAt: row.purge_at,
+    remember: row.remember === 1 ? true : row.remember === 0 ? false : row.remember,
+    userAgent: row.user_agent,
+    endedAt: row.ended_at ?? undefined,
+    endReason: row.end_reason ?? undefined,
+  });
 }
 
 /** The embedded default: one SQLite file, no set-up, and what it holds survives a restart. */

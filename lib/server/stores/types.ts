@@ -45,7 +45,11 @@ export interface PageRequest {
 
 export interface SessionPage {
   records: SessionRecord[];
-  /** How many active records the whole listing holds. */
+  /**
+   * How many active records the whole listing holds, counted on the index alone. A record the store cannot
+   * read (see record-schema.ts) still counts there but is never listed: the total is then one too high per
+   * such record, and its page one short. Reading every row to count would undo the index.
+   */
   total: number;
 }
 

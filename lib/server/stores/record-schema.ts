@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { ROLES } from '../../shared/session-policy';
+import { END_REASONS, type SessionRecord } from './types';
+
+// Epoch milliseconds: whole and safe. NaN, Infinity, a fraction or a string is a broken record, never a time.
+const time = z.int();
+
+/**
+ * What a stored session record must hold to be believed. Both stores map their own shape (SQLite's
+ * snake_case columns, Redis's string fields) to these names and nothing more: no default, no coercion.
+ * A record that fails is no record, so its cookie reads as invalid: guessing 'user' for a role it does not
+ * know, or 'revoked' for an end it cannot read, would vouch for a session nobody issued.
+ */
+export const sessionRecordSchema = z
+  .object({
+    id: z.string().min(1),
+    username: z.string().min(1),
+    role: z.enum(ROLES),
+    createdAt: time,
+    lastActivityAt: time,
+    expiresAt: time,
+    purgeAt: time,
+    remember: z.boolean(),
+    userAgent: z.string(),
+    endedAt: time.optional(),
+    endReason: z.enum(END_REASONS).optional(),
+  })
+  .refine((record) => (record.endedAt === undefined) === (record.endReason === undefined), {
+    message: 'an ended record has both when and why',
+    path: ['endReason'],
+  });
+
+// `SessionRecord` stays written out in types.ts, where its fields are explained; this fails to compile if the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const schemaMatchesRecord: Same<z.infer<typeof sessionRecordSchema>, SessionRecord> = true;
+
+/** The record, or `undefined` when the fields do not make one (the log names which fields, never their values). */
+export function parseSessionRecord(fields: Record<string, unknown>): SessionRecord | undefined {
+  const parsed = sessionRecordSchema.safeParse(fields);
+  if (parsed.success) return parsed.data;
+  const broken = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+  console.warn(`A stored session record could not be read (${broken}); it counts as no record`);
+  return undefined;
+}
