@@ -1,3 +1,4 @@
+import 'server-only';
 /** "Firefox on Windows" from a User-Agent header: enough for a person to recognise their own device. */
 export function describeUserAgent(userAgent: string): string {
   const ua = userAgent.slice(0, 512);

@@ -1,3 +1,4 @@
+// No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { createClient, type RedisClientType } from 'redis';
 import { parseSessionRecord } from './record-schema';
 import {
