@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel';
+import { openTabChannel, type TabChannel } from './tab-channel';
+import type { TabMessage } from './timeout-controller';
 
 const warning: TabMessage = { type: 'warning', from: 'tab-a' };
 const signedOut: TabMessage = { type: 'signed-out', from: 'tab-a', reason: 'idle' };

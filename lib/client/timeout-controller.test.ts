@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import type { TabMessage } from './tab-channel';
-import { TimeoutController, type KeepAliveResult } from './timeout-controller';
+import { TimeoutController, type KeepAliveResult, type TabMessage } from './timeout-controller';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;

@@ -14,9 +14,28 @@
  * or opens the warning; the others hear the outcome.
  */
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import type { Deadlines, TabMessage } from './tab-channel';
 
 export type Phase = 'active' | 'warning' | 'absolute-warning' | 'signed-out';
+
+/**
+ * Times are epoch milliseconds of this browser's clock, which all its tabs share. (Only the server's
+ * clock belongs to another machine, so only what the server says travels as durations.)
+ */
+export type TabMessage =
+  /** At the warning point: when did you last see the user? */
+  | { type: 'query'; from: string; lastActivity: number }
+  /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
+  | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
+  /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
+  | { type: 'extended'; from: string; reportedActivity: number; deadlines: Deadlines }
+  | { type: 'warning'; from: string }
+  | { type: 'signed-out'; from: string; reason: SignedOutReason };
+
+export interface Deadlines {
+  idle: number;
+  absolute: number;
+  warningBeforeMs: number;
+}
 
 export interface TimeoutSnapshot {
   phase: Phase;
