@@ -18,36 +18,47 @@ import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
 export type Phase = 'active' | 'warning' | 'absolute-warning' | 'signed-out';
 
 /**
- * Times are epoch milliseconds of this browser's clock, which all its tabs share. (Only the server's
- * clock belongs to another machine, so only what the server says travels as durations.)
+ * Epoch milliseconds of this browser's clock, which all its tabs share. The server's clock belongs to
+ * another machine, so what it says arrives as durations and becomes these deadlines on receipt.
  */
+export interface LocalDeadlines {
+  idleAt: number;
+  absoluteAt: number;
+  /** How long before either deadline its warning opens. */
+  warningBeforeMs: number;
+}
+
+/** Messages between the tabs of one session; their times are epoch milliseconds of this browser's clock. */
 export type TabMessage =
   /** At the warning point: when did you last see the user? */
   | { type: 'query'; from: string; lastActivity: number }
   /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
   | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
   /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
-  | { type: 'extended'; from: string; reportedActivity: number; deadlines: Deadlines }
+  | { type: 'extended'; from: string; reportedActivity: number; deadlines: LocalDeadlines }
   | { type: 'warning'; from: string }
   | { type: 'signed-out'; from: string; reason: SignedOutReason };
 
-export interface Deadlines {
-  idle: number;
-  absolute: number;
-  warningBeforeMs: number;
-}
-
 export interface TimeoutSnapshot {
   phase: Phase;
-  /** Whole seconds left until `endsAt`, while a warning is open. */
+  /** Whole seconds left until `warningEndsAt`, while a warning is open. */
   secondsLeft: number;
   /** The deadline the open warning counts down to, on this browser's clock; 0 when none is open. */
-  endsAt: number;
+  warningEndsAt: number;
   /** A keep-alive is on its way (the dialog's button says so, and ignores presses meanwhile). */
   extending: boolean;
   /** The last keep-alive did not reach the server; it is retried with backoff. */
   keepAliveFailed: boolean;
 }
+
+/** Before the controller has run, and on the server, which renders no timer. */
+export const INITIAL_SNAPSHOT: TimeoutSnapshot = Object.freeze({
+  phase: 'active',
+  secondsLeft: 0,
+  warningEndsAt: 0,
+  extending: false,
+  keepAliveFailed: false,
+});
 
 export type KeepAliveResult =
   | { kind: 'extended'; status: ActiveStatus }
@@ -61,10 +72,10 @@ export interface TimeoutEnvironment {
   /** POST /api/session/keep-alive with `{ idleMs }`. Must resolve, never reject. */
   keepAlive(idleMs: number): Promise<KeepAliveResult>;
   /**
-   * Leaves for the login page; first ends the session on the server when `clearServer`. Called once,
+   * Leaves for the login page; first ends the session on the server when `endOnServer`. Called once,
    * after any keep-alive in flight has settled, so a late answer cannot revive the cookie.
    */
-  signOut(reason: SignedOutReason, clearServer: boolean): void;
+  signOut(reason: SignedOutReason, options: { endOnServer: boolean }): void;
   /**
    * The browser now holds another session (someone signed in again, in another tab): reloads, so the
    * server renders the page for that session. Called once; this tab's timer has stopped for good.
@@ -87,7 +98,7 @@ export class TimeoutController {
   /** The session this page was rendered for; an answer about any other is not this tab's to apply. */
   readonly #sessionTag: string;
   #broadcast: ((message: TabMessage) => void) | undefined;
-  #deadlines: Deadlines = { idle: 0, absolute: 0, warningBeforeMs: 0 };
+  #deadlines: LocalDeadlines = { idleAt: 0, absoluteAt: 0, warningBeforeMs: 0 };
   /** When a tab of this session last saw the user act, and the newest such moment the server has heard of. */
   #lastActivity = 0;
   #reportedActivity = 0;
@@ -102,7 +113,7 @@ export class TimeoutController {
   #failures = 0;
   #retryAt = 0;
   #stopped = true;
-  #snapshot: TimeoutSnapshot = { phase: 'active', secondsLeft: 0, endsAt: 0, extending: false, keepAliveFailed: false };
+  #snapshot: TimeoutSnapshot = INITIAL_SNAPSHOT;
   readonly #listeners = new Set<() => void>();
 
   constructor(status: ActiveStatus, env: TimeoutEnvironment) {
@@ -111,7 +122,7 @@ export class TimeoutController {
     this.#apply(status);
     // Roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
     // is never compared across tabs). Loading the page is not activity: #lastActivity stays 0 until someone acts.
-    this.#reportedActivity = this.#deadlines.idle - status.idleTimeoutMs;
+    this.#reportedActivity = this.#deadlines.idleAt - status.idleTimeoutMs;
   }
 
   /** `broadcast` reaches the other tabs of this session; without it this tab acts alone. */
@@ -162,14 +173,14 @@ export class TimeoutController {
   check = (): void => {
     if (this.#stopped || this.#phase === 'signed-out') return;
     const now = this.#env.now();
-    const { idle, absolute, warningBeforeMs } = this.#deadlines;
-    if (now >= absolute) return this.#end('absolute', true);
-    if (now >= idle) return this.#end('idle', true);
+    const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
+    if (now >= absoluteAt) return this.#end('absolute', true);
+    if (now >= idleAt) return this.#end('idle', true);
 
-    const absoluteFirst = absolute <= idle;
-    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absolute - warningBeforeMs) {
+    const absoluteFirst = absoluteAt <= idleAt;
+    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absoluteAt - warningBeforeMs) {
       this.#phase = 'absolute-warning';
-    } else if (this.#phase === 'active' && !absoluteFirst && now >= idle - warningBeforeMs) {
+    } else if (this.#phase === 'active' && !absoluteFirst && now >= idleAt - warningBeforeMs) {
       this.#decide(now);
     } else if (this.#failures > 0 && now >= this.#retryAt && !this.#inFlight) {
       this.#report();
@@ -243,7 +254,11 @@ export class TimeoutController {
   #apply(status: ActiveStatus): void {
     // Durations from the server become deadlines on this clock now, so a wrong client clock changes nothing.
     const now = this.#env.now();
-    this.#deadlines = { idle: now + status.idleExpiresInMs, absolute: now + status.absoluteExpiresInMs, warningBeforeMs: status.warningBeforeMs };
+    this.#deadlines = {
+      idleAt: now + status.idleExpiresInMs,
+      absoluteAt: now + status.absoluteExpiresInMs,
+      warningBeforeMs: status.warningBeforeMs,
+    };
   }
 
   #settle(): void {
@@ -286,7 +301,7 @@ export class TimeoutController {
     if (tellOthers) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
     // The tab that ended the session cleared it on the server; another tab must clear it again only if its own keep-alive could land later.
     const inFlight = this.#inFlight;
-    const leave = () => this.#env.signOut(reason, tellOthers || inFlight !== undefined);
+    const leave = () => this.#env.signOut(reason, { endOnServer: tellOthers || inFlight !== undefined });
     if (inFlight) void inFlight.then(leave);
     else leave();
   }
@@ -307,14 +322,14 @@ export class TimeoutController {
   #schedule(now: number): void {
     this.#env.clearTimer(this.#timer);
     if (this.#stopped || this.#phase === 'signed-out') return;
-    const { idle, absolute, warningBeforeMs } = this.#deadlines;
-    const candidates = [idle, absolute, this.#gatherUntil, this.#waitUntil];
-    if (this.#phase === 'active') candidates.push(absolute - warningBeforeMs, idle - warningBeforeMs);
+    const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
+    const candidates = [idleAt, absoluteAt, this.#gatherUntil, this.#waitUntil];
+    if (this.#phase === 'active') candidates.push(absoluteAt - warningBeforeMs, idleAt - warningBeforeMs);
     if (this.#failures > 0 && !this.#inFlight) candidates.push(this.#retryAt);
-    const endsAt = this.#endsAt();
-    if (endsAt) {
+    const warningEndsAt = this.#warningEndsAt();
+    if (warningEndsAt) {
       // Wake when the displayed second changes.
-      const remainder = (endsAt - now) % 1000;
+      const remainder = (warningEndsAt - now) % 1000;
       candidates.push(now + (remainder === 0 ? 1000 : remainder));
     }
     const next = Math.min(...candidates.filter((at) => at > now));
@@ -322,19 +337,19 @@ export class TimeoutController {
     this.#timer = this.#env.setTimer(this.check, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
   }
 
-  #endsAt(): number {
-    if (this.#phase === 'warning') return this.#deadlines.idle;
-    if (this.#phase === 'absolute-warning') return this.#deadlines.absolute;
+  #warningEndsAt(): number {
+    if (this.#phase === 'warning') return this.#deadlines.idleAt;
+    if (this.#phase === 'absolute-warning') return this.#deadlines.absoluteAt;
     return 0;
   }
 
   #publish(now: number): void {
     const previous = this.#snapshot;
-    const endsAt = this.#endsAt();
+    const warningEndsAt = this.#warningEndsAt();
     const next: TimeoutSnapshot = {
       phase: this.#phase,
-      secondsLeft: endsAt ? Math.max(0, Math.ceil((endsAt - now) / 1000)) : 0,
-      endsAt,
+      secondsLeft: warningEndsAt ? Math.max(0, Math.ceil((warningEndsAt - now) / 1000)) : 0,
+      warningEndsAt,
       extending: this.#inFlight !== undefined,
       keepAliveFailed: this.#failures > 0,
     };
