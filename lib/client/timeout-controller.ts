@@ -9,9 +9,11 @@
  *
  * It works from local deadlines, never from countdowns, so a throttled background timer or a sleeping
  * laptop only delays a check; `check()` runs again when the page wakes up. The tabs of one session
- * agree over a channel: at the warning point a tab asks the others how long ago they saw the user,
- * waits briefly for answers, and then one tab (ties go to the lowest id) reports the newest activity
- * or opens the warning; the others hear the outcome.
+ * agree over a channel: at the idle warning point a tab asks the others how long ago they saw the user
+ * and waits briefly for answers (its election is `gathering`); a tab that hears the question leaves
+ * the decision to the asker (`deferred`), unless it is gathering too and has the lower id. The one
+ * tab left reports the newest activity or opens the warning; the others hear the outcome. A keep-alive
+ * that did not reach the server leaves a retry `due`, with backoff.
  */
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
 
@@ -83,6 +85,25 @@ export interface TimeoutEnvironment {
   reload(): void;
 }
 
+/** Which tab decides at the idle warning point. */
+type Election =
+  | { kind: 'none' }
+  /** This tab decides: it collects the other tabs' answers until `until`. */
+  | { kind: 'gathering'; until: number }
+  /** Another tab decides: this one waits for its outcome until `until`, then decides after all. */
+  | { kind: 'deferred'; until: number };
+
+/** A keep-alive that did not reach the server, and when it is sent again. */
+type Retry = { kind: 'none' } | { kind: 'due'; at: number; failures: number };
+
+/** Who ended the session: the tab that did tells the others and ends it on the server. */
+interface EndedBy {
+  by: 'this-tab' | 'another-tab';
+}
+
+const NO_ELECTION: Election = { kind: 'none' };
+const NO_RETRY: Retry = { kind: 'none' };
+
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
 /** How long a tab at the warning point waits for the other tabs to say when they last saw the user. */
@@ -104,14 +125,10 @@ export class TimeoutController {
   #reportedActivity = 0;
   #phase: Phase = 'active';
   #absoluteAcknowledged = false;
-  /** Deciding at the warning point: answers are collected until then. */
-  #gatherUntil = 0;
-  /** Another tab is deciding: do not decide before then. */
-  #waitUntil = 0;
+  #election: Election = NO_ELECTION;
+  #retry: Retry = NO_RETRY;
   #timer: unknown;
-  #inFlight: Promise<void> | undefined;
-  #failures = 0;
-  #retryAt = 0;
+  #keepAliveInFlight: Promise<void> | undefined;
   #stopped = true;
   #snapshot: TimeoutSnapshot = INITIAL_SNAPSHOT;
   readonly #listeners = new Set<() => void>();
@@ -119,7 +136,7 @@ export class TimeoutController {
   constructor(status: ActiveStatus, env: TimeoutEnvironment) {
     this.#env = env;
     this.#sessionTag = status.sessionTag;
-    this.#apply(status);
+    this.#adoptServerDurations(status);
     // Roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
     // is never compared across tabs). Loading the page is not activity: #lastActivity stays 0 until someone acts.
     this.#reportedActivity = this.#deadlines.idleAt - status.idleTimeoutMs;
@@ -154,9 +171,9 @@ export class TimeoutController {
   };
 
   staySignedIn = (): void => {
-    if (this.#phase !== 'warning' || this.#inFlight) return;
+    if (this.#phase !== 'warning' || this.#keepAliveInFlight) return;
     this.#lastActivity = this.#env.now();
-    this.#report();
+    this.#sendKeepAlive();
   };
 
   /** Closes the absolute warning; nothing can move that deadline, so it does not reopen. */
@@ -167,26 +184,26 @@ export class TimeoutController {
     this.check();
   };
 
-  logOut = (): void => this.#end('signed-out', true);
+  logOut = (): void => this.#end('signed-out', { by: 'this-tab' });
 
   /** Re-reads the clock: on every timer and whenever the page may have been asleep or hidden. */
   check = (): void => {
     if (this.#stopped || this.#phase === 'signed-out') return;
     const now = this.#env.now();
     const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
-    if (now >= absoluteAt) return this.#end('absolute', true);
-    if (now >= idleAt) return this.#end('idle', true);
+    if (now >= absoluteAt) return this.#end('absolute', { by: 'this-tab' });
+    if (now >= idleAt) return this.#end('idle', { by: 'this-tab' });
 
     const absoluteFirst = absoluteAt <= idleAt;
     if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absoluteAt - warningBeforeMs) {
       this.#phase = 'absolute-warning';
     } else if (this.#phase === 'active' && !absoluteFirst && now >= idleAt - warningBeforeMs) {
-      this.#decide(now);
-    } else if (this.#failures > 0 && now >= this.#retryAt && !this.#inFlight) {
-      this.#report();
+      this.#decideAtIdleWarning(now);
+    } else if (this.#retry.kind === 'due' && now >= this.#retry.at && !this.#keepAliveInFlight) {
+      this.#sendKeepAlive();
     }
-    this.#publish(now);
-    this.#schedule(now);
+    this.#publishSnapshot(now);
+    this.#scheduleNextCheck(now);
   };
 
   /** A message from another tab of this session. */
@@ -197,61 +214,61 @@ export class TimeoutController {
       case 'query':
         // A tab whose warning is open keeps its activity to itself: moving the mouse over the dialog is not an answer.
         if (this.#phase !== 'active') return;
-        this.#heard(message.lastActivity);
-        if (this.#gatherUntil === 0 || message.from < this.#id) this.#yield(now);
+        this.#noteActivityElsewhere(message.lastActivity);
+        if (this.#election.kind !== 'gathering' || message.from < this.#id) this.#deferToOtherTab(now);
         this.#broadcast?.({
           type: 'activity',
           from: this.#id,
           to: message.from,
           lastActivity: this.#lastActivity,
-          busy: this.#gatherUntil > 0 || this.#inFlight !== undefined,
+          busy: this.#election.kind === 'gathering' || this.#keepAliveInFlight !== undefined,
         });
         break;
       case 'activity':
-        this.#heard(message.lastActivity);
-        if (message.busy && message.to === this.#id) this.#yield(now);
+        this.#noteActivityElsewhere(message.lastActivity);
+        if (message.busy && message.to === this.#id) this.#deferToOtherTab(now);
         break;
       case 'extended':
         this.#deadlines = message.deadlines;
         this.#reportedActivity = Math.max(this.#reportedActivity, message.reportedActivity);
-        this.#settle();
+        this.#resetAfterExtension();
         break;
       case 'warning':
         if (this.#phase === 'active') this.#phase = 'warning';
-        this.#waitUntil = 0;
+        if (this.#election.kind === 'deferred') this.#election = NO_ELECTION;
         break;
       case 'signed-out':
-        return this.#end(message.reason, false);
+        return this.#end(message.reason, { by: 'another-tab' });
     }
     this.check();
   };
 
   /** Another tab decides at this warning point: hear its outcome, or decide after all if none comes. */
-  #yield(now: number): void {
-    this.#gatherUntil = 0;
-    this.#waitUntil = now + OUTCOME_WAIT_MS;
+  #deferToOtherTab(now: number): void {
+    this.#election = { kind: 'deferred', until: now + OUTCOME_WAIT_MS };
   }
 
-  #heard(lastActivity: number): void {
+  #noteActivityElsewhere(lastActivity: number): void {
     this.#lastActivity = Math.max(this.#lastActivity, lastActivity);
   }
 
   /** At the idle warning point: ask the other tabs, then report activity if anyone saw some, else warn. */
-  #decide(now: number): void {
-    if (this.#inFlight || now < this.#waitUntil) return;
-    if (this.#broadcast && this.#gatherUntil === 0 && this.#failures === 0) {
-      this.#gatherUntil = now + GATHER_MS;
+  #decideAtIdleWarning(now: number): void {
+    const election = this.#election;
+    if (this.#keepAliveInFlight || (election.kind === 'deferred' && now < election.until)) return;
+    if (this.#broadcast && election.kind !== 'gathering' && this.#retry.kind === 'none') {
+      this.#election = { kind: 'gathering', until: now + GATHER_MS };
       this.#broadcast({ type: 'query', from: this.#id, lastActivity: this.#lastActivity });
       return;
     }
-    if (now < this.#gatherUntil) return;
-    this.#gatherUntil = 0;
-    if (this.#lastActivity > this.#reportedActivity && this.#failures === 0) return this.#report();
+    if (election.kind === 'gathering' && now < election.until) return;
+    this.#election = NO_ELECTION;
+    if (this.#lastActivity > this.#reportedActivity && this.#retry.kind === 'none') return this.#sendKeepAlive();
     this.#phase = 'warning';
     this.#broadcast?.({ type: 'warning', from: this.#id });
   }
 
-  #apply(status: ActiveStatus): void {
+  #adoptServerDurations(status: ActiveStatus): void {
     // Durations from the server become deadlines on this clock now, so a wrong client clock changes nothing.
     const now = this.#env.now();
     this.#deadlines = {
@@ -261,47 +278,49 @@ export class TimeoutController {
     };
   }
 
-  #settle(): void {
-    this.#failures = 0;
-    this.#gatherUntil = 0;
-    this.#waitUntil = 0;
+  /** The deadlines moved, here or in another tab: the warning point's business is over. */
+  #resetAfterExtension(): void {
+    this.#retry = NO_RETRY;
+    this.#election = NO_ELECTION;
     if (this.#phase === 'warning') this.#phase = 'active';
   }
 
-  #report(): void {
+  #sendKeepAlive(): void {
     const activity = this.#lastActivity;
     const idleMs = Math.max(0, this.#env.now() - activity);
     const request = this.#env.keepAlive(idleMs).then((result) => {
-      this.#inFlight = undefined;
+      this.#keepAliveInFlight = undefined;
       if (this.#phase === 'signed-out') return;
-      if (result.kind === 'ended') return this.#end(result.reason, true);
-      if (result.kind === 'extended' && result.status.sessionTag !== this.#sessionTag) return this.#superseded();
+      if (result.kind === 'ended') return this.#end(result.reason, { by: 'this-tab' });
+      if (result.kind === 'extended' && result.status.sessionTag !== this.#sessionTag) return this.#reloadIntoNewerSession();
       if (result.kind === 'extended') {
-        this.#apply(result.status);
+        this.#adoptServerDurations(result.status);
         this.#reportedActivity = activity;
-        this.#settle();
+        this.#resetAfterExtension();
         this.#broadcast?.({ type: 'extended', from: this.#id, reportedActivity: activity, deadlines: this.#deadlines });
       } else {
         // Retried with backoff; meanwhile `check` opens the warning in every tab (a failure skips the
         // report at the warning point), so a user whose activity could not be reported sees the risk.
-        this.#failures += 1;
-        this.#retryAt = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.#failures - 1));
+        const failures = (this.#retry.kind === 'due' ? this.#retry.failures : 0) + 1;
+        const at = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
+        this.#retry = { kind: 'due', at, failures };
       }
       this.check();
     });
-    this.#inFlight = request;
-    this.#publish(this.#env.now());
+    this.#keepAliveInFlight = request;
+    this.#publishSnapshot(this.#env.now());
   }
 
-  #end(reason: SignedOutReason, tellOthers: boolean): void {
+  #end(reason: SignedOutReason, { by }: EndedBy): void {
     if (this.#phase === 'signed-out') return;
     this.#phase = 'signed-out';
     this.#env.clearTimer(this.#timer);
-    this.#publish(this.#env.now());
-    if (tellOthers) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
-    // The tab that ended the session cleared it on the server; another tab must clear it again only if its own keep-alive could land later.
-    const inFlight = this.#inFlight;
-    const leave = () => this.#env.signOut(reason, { endOnServer: tellOthers || inFlight !== undefined });
+    this.#publishSnapshot(this.#env.now());
+    const endedHere = by === 'this-tab';
+    if (endedHere) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
+    // The tab that ended the session clears it on the server; another tab must clear it again only if its own keep-alive could land later.
+    const inFlight = this.#keepAliveInFlight;
+    const leave = () => this.#env.signOut(reason, { endOnServer: endedHere || inFlight !== undefined });
     if (inFlight) void inFlight.then(leave);
     else leave();
   }
@@ -312,20 +331,21 @@ export class TimeoutController {
    * render the page for the session the browser holds now. Other tabs of this session find out the
    * same way, at their own next request.
    */
-  #superseded(): void {
+  #reloadIntoNewerSession(): void {
     this.#phase = 'signed-out';
     this.#env.clearTimer(this.#timer);
-    this.#publish(this.#env.now());
+    this.#publishSnapshot(this.#env.now());
     this.#env.reload();
   }
 
-  #schedule(now: number): void {
+  #scheduleNextCheck(now: number): void {
     this.#env.clearTimer(this.#timer);
     if (this.#stopped || this.#phase === 'signed-out') return;
     const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
-    const candidates = [idleAt, absoluteAt, this.#gatherUntil, this.#waitUntil];
+    const candidates = [idleAt, absoluteAt];
+    if (this.#election.kind !== 'none') candidates.push(this.#election.until);
     if (this.#phase === 'active') candidates.push(absoluteAt - warningBeforeMs, idleAt - warningBeforeMs);
-    if (this.#failures > 0 && !this.#inFlight) candidates.push(this.#retryAt);
+    if (this.#retry.kind === 'due' && !this.#keepAliveInFlight) candidates.push(this.#retry.at);
     const warningEndsAt = this.#warningEndsAt();
     if (warningEndsAt) {
       // Wake when the displayed second changes.
@@ -343,15 +363,15 @@ export class TimeoutController {
     return 0;
   }
 
-  #publish(now: number): void {
+  #publishSnapshot(now: number): void {
     const previous = this.#snapshot;
     const warningEndsAt = this.#warningEndsAt();
     const next: TimeoutSnapshot = {
       phase: this.#phase,
       secondsLeft: warningEndsAt ? Math.max(0, Math.ceil((warningEndsAt - now) / 1000)) : 0,
       warningEndsAt,
-      extending: this.#inFlight !== undefined,
-      keepAliveFailed: this.#failures > 0,
+      extending: this.#keepAliveInFlight !== undefined,
+      keepAliveFailed: this.#retry.kind === 'due',
     };
     if ((Object.keys(next) as Array<keyof TimeoutSnapshot>).every((key) => next[key] === previous[key])) return;
     this.#snapshot = next;
