@@ -19,7 +19,7 @@ export function SessionTimeoutProvider({ status, copy, children }: { status: Act
         setTimer: (callback, ms) => window.setTimeout(callback, ms),
         clearTimer: (handle) => window.clearTimeout(handle as number | undefined),
         keepAlive: sendKeepAlive,
-        signOut: (reason, clearServer) => void signOutAndLeave(reason, clearServer, status.sessionTag),
+        signOut: (reason, { endOnServer }) => void signOutAndLeave(reason, { endOnServer, sessionTag: status.sessionTag }),
         reload: () => window.location.reload(),
       }),
   );

@@ -25,17 +25,17 @@ export interface TimeoutCopy {
  * or filled while hidden, is often not read.
  */
 export function SessionTimeoutDialog({ controller, copy }: { controller: TimeoutController; copy: TimeoutCopy }) {
-  const { phase, secondsLeft, endsAt, extending, keepAliveFailed } = useSessionTimeout(controller);
+  const { phase, secondsLeft, warningEndsAt, extending, keepAliveFailed } = useSessionTimeout(controller);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const primaryRef = useRef<HTMLButtonElement>(null);
   const absolute = phase === 'absolute-warning';
   const open = phase === 'warning' || absolute;
-  const title = absolute ? `Your session ends at ${formatClockTime(endsAt)}` : 'You will be logged out soon';
+  const title = absolute ? `Your session ends at ${formatClockTime(warningEndsAt)}` : 'You will be logged out soon';
   const countdown = formatCountdown(secondsLeft * 1000);
   const failed = keepAliveFailed && !absolute;
 
   // How much time was left when this warning opened: the live regions keep quiet just after that.
-  const warning = open ? `${phase}@${endsAt}` : '';
+  const warning = open ? `${phase}@${warningEndsAt}` : '';
   const [opened, setOpened] = useState({ warning, secondsLeft });
   if (opened.warning !== warning) setOpened({ warning, secondsLeft });
   const live = open ? liveAnnouncement(secondsLeft, opened.secondsLeft) : { polite: '', assertive: '' };

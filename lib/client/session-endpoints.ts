@@ -47,8 +47,11 @@ export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
  * when the cookie names another by now (someone signed in again in another tab) the server ends
  * nothing and answers 409; the page then reloads into the session the browser holds.
  */
-export async function signOutAndLeave(reason: SignedOutReason, clearServer: boolean, sessionTag: string): Promise<void> {
-  if (clearServer) {
+export async function signOutAndLeave(
+  reason: SignedOutReason,
+  { endOnServer, sessionTag }: { endOnServer: boolean; sessionTag: string },
+): Promise<void> {
+  if (endOnServer) {
     try {
       const response = await fetch('/api/session', {
         method: 'DELETE',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openTabChannel, type TabChannel, type TabMessage } from './tab-channel';
+import { openTabChannel, type TabChannel } from './tab-channel';
+import type { TabMessage } from './timeout-controller';
 
 const warning: TabMessage = { type: 'warning', from: 'tab-a' };
 const signedOut: TabMessage = { type: 'signed-out', from: 'tab-a', reason: 'idle' };
@@ -38,7 +39,7 @@ describe('openTabChannel over BroadcastChannel', () => {
     const a = tab('session-1');
     const b = tab('session-1');
     const c = tab('session-1');
-    const deadlines = { idle: 1_800_000, absolute: 43_200_000, warningBeforeMs: 300_000 };
+    const deadlines = { idleAt: 1_800_000, absoluteAt: 43_200_000, warningBeforeMs: 300_000 };
     const all: TabMessage[] = [
       { type: 'query', from: 'tab-a', lastActivity: 5 },
       { type: 'activity', from: 'tab-a', to: 'tab-b', lastActivity: 7, busy: true },

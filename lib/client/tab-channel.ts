@@ -7,27 +7,7 @@
  * otherwise `storage` events, which every browser with localStorage fires in the other tabs.
  */
 import 'client-only';
-import type { SignedOutReason } from '../shared/session-status';
-
-/**
- * Times are epoch milliseconds of this browser's clock, which all its tabs share. (Only the server's
- * clock belongs to another machine, so only what the server says travels as durations.)
- */
-export type TabMessage =
-  /** At the warning point: when did you last see the user? */
-  | { type: 'query'; from: string; lastActivity: number }
-  /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
-  | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
-  /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
-  | { type: 'extended'; from: string; reportedActivity: number; deadlines: Deadlines }
-  | { type: 'warning'; from: string }
-  | { type: 'signed-out'; from: string; reason: SignedOutReason };
-
-export interface Deadlines {
-  idle: number;
-  absolute: number;
-  warningBeforeMs: number;
-}
+import type { TabMessage } from './timeout-controller';
 
 export interface TabChannel {
   post(message: TabMessage): void;

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import type { TabMessage } from './tab-channel';
-import { TimeoutController, type KeepAliveResult } from './timeout-controller';
+import { TimeoutController, type KeepAliveResult, type TabMessage } from './timeout-controller';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;
@@ -35,7 +34,7 @@ function setup(
     if (options.answer) return options.answer(idleMs);
     return { kind: 'extended', status: status(30 * MIN - idleMs, absoluteAt - Date.now()) };
   });
-  const signOut = vi.fn<(reason: SignedOutReason, clearServer: boolean) => void>();
+  const signOut = vi.fn<(reason: SignedOutReason, options: { endOnServer: boolean }) => void>();
   const reload = vi.fn<() => void>();
   /** The delay of every timer the controller sets: how often a page wakes. */
   const delays: number[] = [];
@@ -112,7 +111,7 @@ describe('an idle user', () => {
     expect(signOut).not.toHaveBeenCalled();
     expect(controller.getSnapshot().secondsLeft).toBe(1);
     await advance(1);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', { endOnServer: true });
     expect(controller.getSnapshot().phase).toBe('signed-out');
     expect(keepAlive).not.toHaveBeenCalled();
   });
@@ -123,7 +122,7 @@ describe('an idle user', () => {
     controller.recordActivity();
     await advance(4 * MIN);
     expect(keepAlive).not.toHaveBeenCalled();
-    expect(signOut).toHaveBeenCalledWith('idle', true);
+    expect(signOut).toHaveBeenCalledWith('idle', { endOnServer: true });
   });
 
   it('costs a page at rest one wake-up until the warning point, then one a second', async () => {
@@ -181,7 +180,7 @@ describe('a working user', () => {
     }
     expect(signOut).not.toHaveBeenCalled();
     await advance(MIN);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', { endOnServer: true });
   });
 });
 
@@ -204,7 +203,7 @@ describe('the warning', () => {
     await advance(25 * MIN);
     controller.staySignedIn();
     await advance(0);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
   });
 
   it('keeps the user signed in until the real deadline when keep-alive fails, and retries with backoff', async () => {
@@ -268,7 +267,7 @@ describe('the warning', () => {
     const { controller, signOut } = setup();
     await advance(25 * MIN);
     controller.logOut();
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
   });
 });
 
@@ -277,7 +276,7 @@ describe('time that does not flow evenly', () => {
     const { controller, signOut, phases } = setup();
     vi.setSystemTime(Date.now() + 45 * MIN); // the laptop slept: no timer ran
     controller.check();
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', { endOnServer: true });
     expect(phases).toEqual(['signed-out']);
   });
 
@@ -322,7 +321,7 @@ describe('signing out', () => {
     expect(signOut).not.toHaveBeenCalled();
     answer({ kind: 'extended', status: status() });
     await advance(0);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
     expect(controller.getSnapshot().phase).toBe('signed-out');
   });
 
@@ -515,9 +514,9 @@ describe('many tabs of one session', () => {
     const { tabs, bus } = setupTabs(3);
     tabs[0]?.controller.logOut();
     await advance(0);
-    expect(tabs[0]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
-    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', false);
-    expect(tabs[2]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', false);
+    expect(tabs[0]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
+    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: false });
+    expect(tabs[2]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: false });
     // The tabs that heard it do not say it again.
     expect(bus.sent.filter((message) => message.type === 'signed-out')).toHaveLength(1);
   });
@@ -544,7 +543,7 @@ describe('many tabs of one session', () => {
     expect(tabs[1]?.signOut).not.toHaveBeenCalled();
     answer({ kind: 'extended', status: status() });
     await advance(0);
-    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', true);
+    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
   });
 
   it('a failed report opens the warning in every tab', async () => {
@@ -661,7 +660,7 @@ describe('the absolute limit', () => {
     await advance(15 * MIN - SEC);
     expect(controller.getSnapshot().phase).toBe('active');
     await advance(SEC);
-    expect(controller.getSnapshot()).toMatchObject({ phase: 'absolute-warning', secondsLeft: 300, endsAt: Date.now() + 5 * MIN });
+    expect(controller.getSnapshot()).toMatchObject({ phase: 'absolute-warning', secondsLeft: 300, warningEndsAt: Date.now() + 5 * MIN });
     // Nothing moves this deadline: the idle dialog's answer does nothing here.
     controller.staySignedIn();
     controller.recordActivity();
@@ -671,7 +670,7 @@ describe('the absolute limit', () => {
     expect(controller.getSnapshot().phase).toBe('active');
     expect(keepAlive).not.toHaveBeenCalled();
     await advance(SEC);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', true);
+    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', { endOnServer: true });
   });
 
   it('warns of the absolute limit, with no request, when the idle deadline falls at the same moment', async () => {

@@ -9,26 +9,58 @@
  *
  * It works from local deadlines, never from countdowns, so a throttled background timer or a sleeping
  * laptop only delays a check; `check()` runs again when the page wakes up. The tabs of one session
- * agree over a channel: at the warning point a tab asks the others how long ago they saw the user,
- * waits briefly for answers, and then one tab (ties go to the lowest id) reports the newest activity
- * or opens the warning; the others hear the outcome.
+ * agree over a channel: at the idle warning point a tab asks the others how long ago they saw the user
+ * and waits briefly for answers (its election is `gathering`); a tab that hears the question leaves
+ * the decision to the asker (`deferred`), unless it is gathering too and has the lower id. The one
+ * tab left reports the newest activity or opens the warning; the others hear the outcome. A keep-alive
+ * that did not reach the server leaves a retry `due`, with backoff.
  */
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import type { Deadlines, TabMessage } from './tab-channel';
 
 export type Phase = 'active' | 'warning' | 'absolute-warning' | 'signed-out';
 
+/**
+ * Epoch milliseconds of this browser's clock, which all its tabs share. The server's clock belongs to
+ * another machine, so what it says arrives as durations and becomes these deadlines on receipt.
+ */
+export interface LocalDeadlines {
+  idleAt: number;
+  absoluteAt: number;
+  /** How long before either deadline its warning opens. */
+  warningBeforeMs: number;
+}
+
+/** Messages between the tabs of one session; their times are epoch milliseconds of this browser's clock. */
+export type TabMessage =
+  /** At the warning point: when did you last see the user? */
+  | { type: 'query'; from: string; lastActivity: number }
+  /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
+  | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
+  /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
+  | { type: 'extended'; from: string; reportedActivity: number; deadlines: LocalDeadlines }
+  | { type: 'warning'; from: string }
+  | { type: 'signed-out'; from: string; reason: SignedOutReason };
+
 export interface TimeoutSnapshot {
   phase: Phase;
-  /** Whole seconds left until `endsAt`, while a warning is open. */
+  /** Whole seconds left until `warningEndsAt`, while a warning is open. */
   secondsLeft: number;
   /** The deadline the open warning counts down to, on this browser's clock; 0 when none is open. */
-  endsAt: number;
+  warningEndsAt: number;
   /** A keep-alive is on its way (the dialog's button says so, and ignores presses meanwhile). */
   extending: boolean;
   /** The last keep-alive did not reach the server; it is retried with backoff. */
   keepAliveFailed: boolean;
 }
+
+/** Before the controller has run, and on the server, which renders no timer. */
+export const INITIAL_SNAPSHOT: TimeoutSnapshot = Object.freeze({
+  phase: 'active',
+  secondsLeft: 0,
+  warningEndsAt: 0,
+  extending: false,
+  keepAliveFailed: false,
+});
 
 export type KeepAliveResult =
   | { kind: 'extended'; status: ActiveStatus }
@@ -42,16 +74,35 @@ export interface TimeoutEnvironment {
   /** POST /api/session/keep-alive with `{ idleMs }`. Must resolve, never reject. */
   keepAlive(idleMs: number): Promise<KeepAliveResult>;
   /**
-   * Leaves for the login page; first ends the session on the server when `clearServer`. Called once,
+   * Leaves for the login page; first ends the session on the server when `endOnServer`. Called once,
    * after any keep-alive in flight has settled, so a late answer cannot revive the cookie.
    */
-  signOut(reason: SignedOutReason, clearServer: boolean): void;
+  signOut(reason: SignedOutReason, options: { endOnServer: boolean }): void;
   /**
    * The browser now holds another session (someone signed in again, in another tab): reloads, so the
    * server renders the page for that session. Called once; this tab's timer has stopped for good.
    */
   reload(): void;
 }
+
+/** Which tab decides at the idle warning point. */
+type Election =
+  | { kind: 'none' }
+  /** This tab decides: it collects the other tabs' answers until `until`. */
+  | { kind: 'gathering'; until: number }
+  /** Another tab decides: this one waits for its outcome until `until`, then decides after all. */
+  | { kind: 'deferred'; until: number };
+
+/** A keep-alive that did not reach the server, and when it is sent again. */
+type Retry = { kind: 'none' } | { kind: 'due'; at: number; failures: number };
+
+/** Who ended the session: the tab that did tells the others and ends it on the server. */
+interface EndedBy {
+  by: 'this-tab' | 'another-tab';
+}
+
+const NO_ELECTION: Election = { kind: 'none' };
+const NO_RETRY: Retry = { kind: 'none' };
 
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
@@ -68,31 +119,27 @@ export class TimeoutController {
   /** The session this page was rendered for; an answer about any other is not this tab's to apply. */
   readonly #sessionTag: string;
   #broadcast: ((message: TabMessage) => void) | undefined;
-  #deadlines: Deadlines = { idle: 0, absolute: 0, warningBeforeMs: 0 };
+  #deadlines: LocalDeadlines = { idleAt: 0, absoluteAt: 0, warningBeforeMs: 0 };
   /** When a tab of this session last saw the user act, and the newest such moment the server has heard of. */
   #lastActivity = 0;
   #reportedActivity = 0;
   #phase: Phase = 'active';
   #absoluteAcknowledged = false;
-  /** Deciding at the warning point: answers are collected until then. */
-  #gatherUntil = 0;
-  /** Another tab is deciding: do not decide before then. */
-  #waitUntil = 0;
+  #election: Election = NO_ELECTION;
+  #retry: Retry = NO_RETRY;
   #timer: unknown;
-  #inFlight: Promise<void> | undefined;
-  #failures = 0;
-  #retryAt = 0;
+  #keepAliveInFlight: Promise<void> | undefined;
   #stopped = true;
-  #snapshot: TimeoutSnapshot = { phase: 'active', secondsLeft: 0, endsAt: 0, extending: false, keepAliveFailed: false };
+  #snapshot: TimeoutSnapshot = INITIAL_SNAPSHOT;
   readonly #listeners = new Set<() => void>();
 
   constructor(status: ActiveStatus, env: TimeoutEnvironment) {
     this.#env = env;
     this.#sessionTag = status.sessionTag;
-    this.#apply(status);
+    this.#adoptServerDurations(status);
     // Roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
     // is never compared across tabs). Loading the page is not activity: #lastActivity stays 0 until someone acts.
-    this.#reportedActivity = this.#deadlines.idle - status.idleTimeoutMs;
+    this.#reportedActivity = this.#deadlines.idleAt - status.idleTimeoutMs;
   }
 
   /** `broadcast` reaches the other tabs of this session; without it this tab acts alone. */
@@ -124,9 +171,9 @@ export class TimeoutController {
   };
 
   staySignedIn = (): void => {
-    if (this.#phase !== 'warning' || this.#inFlight) return;
+    if (this.#phase !== 'warning' || this.#keepAliveInFlight) return;
     this.#lastActivity = this.#env.now();
-    this.#report();
+    this.#sendKeepAlive();
   };
 
   /** Closes the absolute warning; nothing can move that deadline, so it does not reopen. */
@@ -137,26 +184,26 @@ export class TimeoutController {
     this.check();
   };
 
-  logOut = (): void => this.#end('signed-out', true);
+  logOut = (): void => this.#end('signed-out', { by: 'this-tab' });
 
   /** Re-reads the clock: on every timer and whenever the page may have been asleep or hidden. */
   check = (): void => {
     if (this.#stopped || this.#phase === 'signed-out') return;
     const now = this.#env.now();
-    const { idle, absolute, warningBeforeMs } = this.#deadlines;
-    if (now >= absolute) return this.#end('absolute', true);
-    if (now >= idle) return this.#end('idle', true);
+    const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
+    if (now >= absoluteAt) return this.#end('absolute', { by: 'this-tab' });
+    if (now >= idleAt) return this.#end('idle', { by: 'this-tab' });
 
-    const absoluteFirst = absolute <= idle;
-    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absolute - warningBeforeMs) {
+    const absoluteFirst = absoluteAt <= idleAt;
+    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absoluteAt - warningBeforeMs) {
       this.#phase = 'absolute-warning';
-    } else if (this.#phase === 'active' && !absoluteFirst && now >= idle - warningBeforeMs) {
-      this.#decide(now);
-    } else if (this.#failures > 0 && now >= this.#retryAt && !this.#inFlight) {
-      this.#report();
+    } else if (this.#phase === 'active' && !absoluteFirst && now >= idleAt - warningBeforeMs) {
+      this.#decideAtIdleWarning(now);
+    } else if (this.#retry.kind === 'due' && now >= this.#retry.at && !this.#keepAliveInFlight) {
+      this.#sendKeepAlive();
     }
-    this.#publish(now);
-    this.#schedule(now);
+    this.#publishSnapshot(now);
+    this.#scheduleNextCheck(now);
   };
 
   /** A message from another tab of this session. */
@@ -167,107 +214,113 @@ export class TimeoutController {
       case 'query':
         // A tab whose warning is open keeps its activity to itself: moving the mouse over the dialog is not an answer.
         if (this.#phase !== 'active') return;
-        this.#heard(message.lastActivity);
-        if (this.#gatherUntil === 0 || message.from < this.#id) this.#yield(now);
+        this.#noteActivityElsewhere(message.lastActivity);
+        if (this.#election.kind !== 'gathering' || message.from < this.#id) this.#deferToOtherTab(now);
         this.#broadcast?.({
           type: 'activity',
           from: this.#id,
           to: message.from,
           lastActivity: this.#lastActivity,
-          busy: this.#gatherUntil > 0 || this.#inFlight !== undefined,
+          busy: this.#election.kind === 'gathering' || this.#keepAliveInFlight !== undefined,
         });
         break;
       case 'activity':
-        this.#heard(message.lastActivity);
-        if (message.busy && message.to === this.#id) this.#yield(now);
+        this.#noteActivityElsewhere(message.lastActivity);
+        if (message.busy && message.to === this.#id) this.#deferToOtherTab(now);
         break;
       case 'extended':
         this.#deadlines = message.deadlines;
         this.#reportedActivity = Math.max(this.#reportedActivity, message.reportedActivity);
-        this.#settle();
+        this.#resetAfterExtension();
         break;
       case 'warning':
         if (this.#phase === 'active') this.#phase = 'warning';
-        this.#waitUntil = 0;
+        if (this.#election.kind === 'deferred') this.#election = NO_ELECTION;
         break;
       case 'signed-out':
-        return this.#end(message.reason, false);
+        return this.#end(message.reason, { by: 'another-tab' });
     }
     this.check();
   };
 
   /** Another tab decides at this warning point: hear its outcome, or decide after all if none comes. */
-  #yield(now: number): void {
-    this.#gatherUntil = 0;
-    this.#waitUntil = now + OUTCOME_WAIT_MS;
+  #deferToOtherTab(now: number): void {
+    this.#election = { kind: 'deferred', until: now + OUTCOME_WAIT_MS };
   }
 
-  #heard(lastActivity: number): void {
+  #noteActivityElsewhere(lastActivity: number): void {
     this.#lastActivity = Math.max(this.#lastActivity, lastActivity);
   }
 
   /** At the idle warning point: ask the other tabs, then report activity if anyone saw some, else warn. */
-  #decide(now: number): void {
-    if (this.#inFlight || now < this.#waitUntil) return;
-    if (this.#broadcast && this.#gatherUntil === 0 && this.#failures === 0) {
-      this.#gatherUntil = now + GATHER_MS;
+  #decideAtIdleWarning(now: number): void {
+    const election = this.#election;
+    if (this.#keepAliveInFlight || (election.kind === 'deferred' && now < election.until)) return;
+    if (this.#broadcast && election.kind !== 'gathering' && this.#retry.kind === 'none') {
+      this.#election = { kind: 'gathering', until: now + GATHER_MS };
       this.#broadcast({ type: 'query', from: this.#id, lastActivity: this.#lastActivity });
       return;
     }
-    if (now < this.#gatherUntil) return;
-    this.#gatherUntil = 0;
-    if (this.#lastActivity > this.#reportedActivity && this.#failures === 0) return this.#report();
+    if (election.kind === 'gathering' && now < election.until) return;
+    this.#election = NO_ELECTION;
+    if (this.#lastActivity > this.#reportedActivity && this.#retry.kind === 'none') return this.#sendKeepAlive();
     this.#phase = 'warning';
     this.#broadcast?.({ type: 'warning', from: this.#id });
   }
 
-  #apply(status: ActiveStatus): void {
+  #adoptServerDurations(status: ActiveStatus): void {
     // Durations from the server become deadlines on this clock now, so a wrong client clock changes nothing.
     const now = this.#env.now();
-    this.#deadlines = { idle: now + status.idleExpiresInMs, absolute: now + status.absoluteExpiresInMs, warningBeforeMs: status.warningBeforeMs };
+    this.#deadlines = {
+      idleAt: now + status.idleExpiresInMs,
+      absoluteAt: now + status.absoluteExpiresInMs,
+      warningBeforeMs: status.warningBeforeMs,
+    };
   }
 
-  #settle(): void {
-    this.#failures = 0;
-    this.#gatherUntil = 0;
-    this.#waitUntil = 0;
+  /** The deadlines moved, here or in another tab: the warning point's business is over. */
+  #resetAfterExtension(): void {
+    this.#retry = NO_RETRY;
+    this.#election = NO_ELECTION;
     if (this.#phase === 'warning') this.#phase = 'active';
   }
 
-  #report(): void {
+  #sendKeepAlive(): void {
     const activity = this.#lastActivity;
     const idleMs = Math.max(0, this.#env.now() - activity);
     const request = this.#env.keepAlive(idleMs).then((result) => {
-      this.#inFlight = undefined;
+      this.#keepAliveInFlight = undefined;
       if (this.#phase === 'signed-out') return;
-      if (result.kind === 'ended') return this.#end(result.reason, true);
-      if (result.kind === 'extended' && result.status.sessionTag !== this.#sessionTag) return this.#superseded();
+      if (result.kind === 'ended') return this.#end(result.reason, { by: 'this-tab' });
+      if (result.kind === 'extended' && result.status.sessionTag !== this.#sessionTag) return this.#reloadIntoNewerSession();
       if (result.kind === 'extended') {
-        this.#apply(result.status);
+        this.#adoptServerDurations(result.status);
         this.#reportedActivity = activity;
-        this.#settle();
+        this.#resetAfterExtension();
         this.#broadcast?.({ type: 'extended', from: this.#id, reportedActivity: activity, deadlines: this.#deadlines });
       } else {
         // Retried with backoff; meanwhile `check` opens the warning in every tab (a failure skips the
         // report at the warning point), so a user whose activity could not be reported sees the risk.
-        this.#failures += 1;
-        this.#retryAt = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.#failures - 1));
+        const failures = (this.#retry.kind === 'due' ? this.#retry.failures : 0) + 1;
+        const at = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
+        this.#retry = { kind: 'due', at, failures };
       }
       this.check();
     });
-    this.#inFlight = request;
-    this.#publish(this.#env.now());
+    this.#keepAliveInFlight = request;
+    this.#publishSnapshot(this.#env.now());
   }
 
-  #end(reason: SignedOutReason, tellOthers: boolean): void {
+  #end(reason: SignedOutReason, { by }: EndedBy): void {
     if (this.#phase === 'signed-out') return;
     this.#phase = 'signed-out';
     this.#env.clearTimer(this.#timer);
-    this.#publish(this.#env.now());
-    if (tellOthers) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
-    // The tab that ended the session cleared it on the server; another tab must clear it again only if its own keep-alive could land later.
-    const inFlight = this.#inFlight;
-    const leave = () => this.#env.signOut(reason, tellOthers || inFlight !== undefined);
+    this.#publishSnapshot(this.#env.now());
+    const endedHere = by === 'this-tab';
+    if (endedHere) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
+    // The tab that ended the session clears it on the server; another tab must clear it again only if its own keep-alive could land later.
+    const inFlight = this.#keepAliveInFlight;
+    const leave = () => this.#env.signOut(reason, { endOnServer: endedHere || inFlight !== undefined });
     if (inFlight) void inFlight.then(leave);
     else leave();
   }
@@ -278,24 +331,25 @@ export class TimeoutController {
    * render the page for the session the browser holds now. Other tabs of this session find out the
    * same way, at their own next request.
    */
-  #superseded(): void {
+  #reloadIntoNewerSession(): void {
     this.#phase = 'signed-out';
     this.#env.clearTimer(this.#timer);
-    this.#publish(this.#env.now());
+    this.#publishSnapshot(this.#env.now());
     this.#env.reload();
   }
 
-  #schedule(now: number): void {
+  #scheduleNextCheck(now: number): void {
     this.#env.clearTimer(this.#timer);
     if (this.#stopped || this.#phase === 'signed-out') return;
-    const { idle, absolute, warningBeforeMs } = this.#deadlines;
-    const candidates = [idle, absolute, this.#gatherUntil, this.#waitUntil];
-    if (this.#phase === 'active') candidates.push(absolute - warningBeforeMs, idle - warningBeforeMs);
-    if (this.#failures > 0 && !this.#inFlight) candidates.push(this.#retryAt);
-    const endsAt = this.#endsAt();
-    if (endsAt) {
+    const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
+    const candidates = [idleAt, absoluteAt];
+    if (this.#election.kind !== 'none') candidates.push(this.#election.until);
+    if (this.#phase === 'active') candidates.push(absoluteAt - warningBeforeMs, idleAt - warningBeforeMs);
+    if (this.#retry.kind === 'due' && !this.#keepAliveInFlight) candidates.push(this.#retry.at);
+    const warningEndsAt = this.#warningEndsAt();
+    if (warningEndsAt) {
       // Wake when the displayed second changes.
-      const remainder = (endsAt - now) % 1000;
+      const remainder = (warningEndsAt - now) % 1000;
       candidates.push(now + (remainder === 0 ? 1000 : remainder));
     }
     const next = Math.min(...candidates.filter((at) => at > now));
@@ -303,21 +357,21 @@ export class TimeoutController {
     this.#timer = this.#env.setTimer(this.check, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
   }
 
-  #endsAt(): number {
-    if (this.#phase === 'warning') return this.#deadlines.idle;
-    if (this.#phase === 'absolute-warning') return this.#deadlines.absolute;
+  #warningEndsAt(): number {
+    if (this.#phase === 'warning') return this.#deadlines.idleAt;
+    if (this.#phase === 'absolute-warning') return this.#deadlines.absoluteAt;
     return 0;
   }
 
-  #publish(now: number): void {
+  #publishSnapshot(now: number): void {
     const previous = this.#snapshot;
-    const endsAt = this.#endsAt();
+    const warningEndsAt = this.#warningEndsAt();
     const next: TimeoutSnapshot = {
       phase: this.#phase,
-      secondsLeft: endsAt ? Math.max(0, Math.ceil((endsAt - now) / 1000)) : 0,
-      endsAt,
-      extending: this.#inFlight !== undefined,
-      keepAliveFailed: this.#failures > 0,
+      secondsLeft: warningEndsAt ? Math.max(0, Math.ceil((warningEndsAt - now) / 1000)) : 0,
+      warningEndsAt,
+      extending: this.#keepAliveInFlight !== undefined,
+      keepAliveFailed: this.#retry.kind === 'due',
     };
     if ((Object.keys(next) as Array<keyof TimeoutSnapshot>).every((key) => next[key] === previous[key])) return;
     this.#snapshot = next;
