@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test-support/vitest-global-setup.ts'],
     setupFiles: ['test-support/vitest-setup.ts'],

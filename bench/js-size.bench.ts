@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import { expect, test } from '@playwright/test';
 import { startApp } from '../test-support/app-server';
-import { signInOverHttp } from '../e2e/fixtures';
+import { sessionCookie } from '../e2e/fixtures';
 import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
 import { record } from './results';
 
@@ -34,7 +34,7 @@ const PORT = 3457;
 async function renderedScripts(): Promise<string[]> {
   const app = await startApp(PORT, { SESSION_DB_PATH: '.data/bench/js-size.db' });
   try {
-    const cookie = await signInOverHttp(app.url);
+    const cookie = await sessionCookie(app.url);
     const html = await (await fetch(`${app.url}/dashboard`, { headers: { cookie }, redirect: 'manual' })).text();
     return [...html.matchAll(/<script\b[^>]*>/g)]
       .map(([tag]) => tag)

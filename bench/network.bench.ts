@@ -1,4 +1,6 @@
 import { expect, test, type Browser, type Page, type Request } from '@playwright/test';
+import { DEMO } from '../test-support/demo-accounts';
+import { signInRequest } from '../test-support/sign-in';
 import { record } from './results';
 import { startBenchApp, type BenchApp } from './support';
 
@@ -74,7 +76,7 @@ async function openDashboard(browser: Browser, app: BenchApp, naive: boolean) {
   await page.clock.install();
   if (naive) await page.addInitScript(naiveKeepAlive);
   await page.addInitScript(recordSignOut);
-  const signIn = await page.request.post('/api/session', { data: { username: 'demo', password: 'demo-password' } });
+  const signIn = await page.request.post('/api/session', signInRequest(DEMO));
   expect(signIn.status()).toBe(200);
   const traffic = watch(page);
   await page.goto('/dashboard');
@@ -112,7 +114,7 @@ async function signOutTiming(browser: Browser, app: BenchApp) {
   const context = await browser.newContext({ baseURL: app.url });
   const page = await context.newPage();
   await page.addInitScript(recordSignOut);
-  expect((await page.request.post('/api/session', { data: { username: 'demo', password: 'demo-password' } })).status()).toBe(200);
+  expect((await page.request.post('/api/session', signInRequest(DEMO))).status()).toBe(200);
   await page.goto('/dashboard');
   await expect(page.getByTestId('absolute-end').locator('time')).toHaveAttribute('datetime', /.+/);
   await page.mouse.move(200, 200);

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { RedisSessionStore } from '../lib/server/stores/redis';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
+import { DEMO } from '../test-support/demo-accounts';
 import { startRedis } from '../test-support/redis-server';
+import { signInRequest } from '../test-support/sign-in';
 import { alternate, median, record, type Figure } from './results';
 import { seedAdmin, seedSessions } from './seed-sessions';
 import type { SessionStore } from '../lib/server/stores/types';
@@ -94,8 +96,8 @@ function endpoints(sessions: SignedIn[]): Record<'signIn' | 'status' | 'keepAliv
     signIn: {
       method: 'POST',
       path: '/api/session',
-      body: JSON.stringify({ username: 'demo', password: 'demo-password' }),
-      identify: (body) => (identifyOurs(body)?.startsWith('demo:') ? 'ok' : undefined),
+      body: JSON.stringify(signInRequest(DEMO).data),
+      identify: (body) => (identifyOurs(body)?.startsWith(`${DEMO.username}:`) ? 'ok' : undefined),
     },
     status: statusOf(sessions),
     keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', sessions, identify: identifyOurs },

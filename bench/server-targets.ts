@@ -1,7 +1,9 @@
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
+import { DEMO } from '../test-support/demo-accounts';
+import { signInOverHttp } from '../test-support/sign-in';
 import { PEERS, startPeer } from './peer-apps';
 import { seedSessions } from './seed-sessions';
-import { identifyOurs, inParallel, signInOverHttp, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
+import { asSignedIn, identifyOurs, inParallel, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
 /** One app under load: its bare route, its session checks, and how a benchmark user signs in to it. */
 export interface Target {
@@ -34,7 +36,7 @@ export async function startTargets(dataDir: string, started: BenchApp[]): Promis
       },
       // One signs in over HTTP; many are written straight into the store, as bench/scale.bench.ts does,
       // since 1,000 sign-ins cost 1,000 scrypts (about 100 s on this machine under load).
-      signIn: async (count) => (count === 1 ? [await signInOverHttp(ours.url)] : seedSessions(new SqliteSessionStore(oursDb), count)),
+      signIn: async (count) => (count === 1 ? [asSignedIn(await signInOverHttp(ours.url, DEMO))] : seedSessions(new SqliteSessionStore(oursDb), count)),
     },
   ];
   for (const [index, peer] of PEERS.entries()) {

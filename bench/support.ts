@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startApp, type AppOptions, type RunningApp } from '../test-support/app-server';
+import type { SignInAnswer } from '../test-support/sign-in';
 
 /** Bench servers listen on 3300..3349, apart from the test suite's ports. */
 export const BENCH_PORT = Number(process.env.BENCH_PORT_BASE ?? 3300);
@@ -56,16 +57,11 @@ export const identifyOurs: Identify = (body) => {
   return parsed.authenticated === true ? `${parsed.user?.username}:${parsed.sessionTag}` : undefined;
 };
 
-export async function signInOverHttp(base: string, username = 'demo', password = 'demo-password'): Promise<SignedIn> {
-  const response = await fetch(`${base}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
-  const identity = identifyOurs(await response.json());
-  if (response.status !== 200 || !cookie || !identity) throw new Error(`sign-in answered ${response.status}`);
-  return { cookie, identity };
+/** A sign-in's answer as a bench session; anything but a 200 with a cookie naming someone stops the bench. */
+export function asSignedIn(answer: SignInAnswer): SignedIn {
+  const identity = identifyOurs(answer.body);
+  if (answer.status !== 200 || !answer.cookie || !identity) throw new Error(`sign-in answered ${answer.status}`);
+  return { cookie: answer.cookie, identity };
 }
 
 /** Runs `count` calls of `make`, `concurrency` at a time, and returns their results in order. */

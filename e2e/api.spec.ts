@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { sealData } from 'iron-session';
 import { passwordId } from '../lib/server/seal';
 import { expect, test } from '@playwright/test';
-import { signInOverHttp } from './fixtures';
+import { sessionCookie } from './fixtures';
 import { TEST_SECRET, urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 const COOKIE = '__Host-session';
 
 async function validSeal(): Promise<string> {
-  return (await signInOverHttp(BASE)).slice(`${COOKIE}=`.length);
+  return (await sessionCookie(BASE)).slice(`${COOKIE}=`.length);
 }
 
 async function statusWith(seal: string) {

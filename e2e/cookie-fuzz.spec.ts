@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { NextRequest } from 'next/server';
-import { signInOverHttp } from './fixtures';
+import { sessionCookie } from './fixtures';
 import { urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
@@ -60,7 +60,7 @@ const asRead = (value: string) => new NextRequest(BASE, { headers: { cookie: `__
 
 test(`${MUTATIONS} random mutations of a valid cookie are all refused with 401 at status and keep-alive, unless the server reads the same bytes`, async () => {
   test.setTimeout(120_000);
-  const seal = (await signInOverHttp(BASE)).split('=').slice(1).join('=');
+  const seal = (await sessionCookie(BASE)).split('=').slice(1).join('=');
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
   const rand = random(seed);
   const codes = new Map<number, number>();

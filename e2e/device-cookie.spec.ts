@@ -4,8 +4,9 @@ import { signDeviceToken } from '../lib/server/device-token';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, test } from './fixtures';
 import { LoginPage } from './pages/login-page';
-import { postJson } from './post-json';
+import type { Account } from '../test-support/demo-accounts';
 import { dbPath, TEST_SECRET } from '../test-support/servers';
+import { signInOverHttp, signInRequest } from '../test-support/sign-in';
 
 // OWASP's device cookie: anyone can lock a username by guessing at it, but a browser that signed in as
 // that user before keeps signing in. These tests lock usernames, so they get a server of their own.
@@ -20,20 +21,20 @@ let addresses = 0;
 /** A client address no other request of this run used: the per-address limit stays out of the way. */
 const freshAddress = () => `198.51.100.${(addresses += 1)}`;
 
-async function signIn(account: { username: string; password: string }, { cookie, address = freshAddress() }: { cookie?: string; address?: string } = {}) {
-  const headers = { 'X-Forwarded-For': address, ...(cookie === undefined ? {} : { Cookie: `${DEVICE}=${cookie}` }) };
-  return (await postJson(`${BASE}/api/session`, account, headers)).status;
+/** The status of a sign-in over HTTP with `cookie` as its device cookie, from a fresh address unless told otherwise. */
+async function signInStatus(account: Account, { cookie, address = freshAddress() }: { cookie?: string; address?: string } = {}) {
+  return (await signInOverHttp(BASE, account, { address, ...(cookie === undefined ? {} : { cookie: `${DEVICE}=${cookie}` }) })).status;
 }
 
 /** An attacker who knows the username: wrong passwords from many addresses at once, until it is locked. */
 async function lock(username: string) {
-  const codes = await Promise.all(Array.from({ length: 8 }, (_, i) => signIn({ username, password: `guess-${i}` })));
+  const codes = await Promise.all(Array.from({ length: 8 }, (_, i) => signInStatus({ username, password: `guess-${i}` })));
   expect(codes.filter((code) => code === 401)).toHaveLength(3);
-  expect(await signIn({ username, password: username === DEMO.username ? DEMO.password : ADMIN.password })).toBe(429);
+  expect(await signInStatus({ username, password: username === DEMO.username ? DEMO.password : ADMIN.password })).toBe(429);
 }
 
 /** A browser of its own, on its own address, that signs in through the login form (the server action). */
-async function browserSignedIn(browser: Browser, account: { username: string; password: string }, address = freshAddress()): Promise<BrowserContext> {
+async function browserSignedIn(browser: Browser, account: Account, address = freshAddress()): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: BASE, extraHTTPHeaders: { 'X-Forwarded-For': address } });
   const page = await context.newPage();
   const login = new LoginPage(page);
@@ -65,7 +66,7 @@ test.describe('the device cookie', () => {
   test('a sign-in sets it, signed, HttpOnly, Secure, SameSite=Strict, for a year: by the form and by the JSON endpoint', async ({ browser }) => {
     const form = await browserSignedIn(browser, DEMO);
     const json = await browser.newContext({ baseURL: BASE, extraHTTPHeaders: { 'X-Forwarded-For': freshAddress() } });
-    expect((await json.request.post('/api/session', { data: ADMIN })).status()).toBe(200);
+    expect((await json.request.post('/api/session', signInRequest(ADMIN))).status()).toBe(200);
     for (const context of [form, json]) {
       const cookie = (await context.cookies()).find((c) => c.name === DEVICE);
       expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
@@ -80,8 +81,8 @@ test.describe('the device cookie', () => {
   test('the per-address limit holds for a browser with the device cookie too', async ({ browser }) => {
     const address = freshAddress();
     const context = await browserSignedIn(browser, ADMIN, address);
-    for (let i = 0; i < 10; i += 1) expect(await signIn({ username: `stranger-${i}`, password: 'x' }, { address })).toBe(401);
-    expect((await context.request.post('/api/session', { data: ADMIN })).status()).toBe(429);
+    for (let i = 0; i < 10; i += 1) expect(await signInStatus({ username: `stranger-${i}`, password: 'x' }, { address })).toBe(401);
+    expect((await context.request.post('/api/session', signInRequest(ADMIN))).status()).toBe(429);
     await context.close();
   });
 
@@ -96,11 +97,11 @@ test.describe('the device cookie', () => {
     await login.goto();
     await login.signIn(DEMO.username, DEMO.password);
     await expect(page).toHaveURL('/dashboard');
-    expect((await user.request.post('/api/session', { data: DEMO })).status()).toBe(200);
+    expect((await user.request.post('/api/session', signInRequest(DEMO))).status()).toBe(200);
 
     // The user's sign-ins did not unlock the username for everyone else.
-    expect(await signIn(DEMO)).toBe(429);
-    expect(await signIn({ username: DEMO.username, password: 'another-guess' })).toBe(429);
+    expect(await signInStatus(DEMO)).toBe(429);
+    expect(await signInStatus({ username: DEMO.username, password: 'another-guess' })).toBe(429);
     await user.close();
   });
 
@@ -108,9 +109,9 @@ test.describe('the device cookie', () => {
     const careless = await browserSignedIn(browser, ADMIN);
     const other = await browserSignedIn(browser, ADMIN);
     await lock(ADMIN.username);
-    for (let i = 0; i < 3; i += 1) expect((await careless.request.post('/api/session', { data: { ...ADMIN, password: `typo-${i}` } })).status()).toBe(401);
-    expect((await careless.request.post('/api/session', { data: ADMIN })).status()).toBe(429);
-    expect((await other.request.post('/api/session', { data: ADMIN })).status()).toBe(200);
+    for (let i = 0; i < 3; i += 1) expect((await careless.request.post('/api/session', signInRequest({ ...ADMIN, password: `typo-${i}` }))).status()).toBe(401);
+    expect((await careless.request.post('/api/session', signInRequest(ADMIN))).status()).toBe(429);
+    expect((await other.request.post('/api/session', signInRequest(ADMIN))).status()).toBe(200);
     await Promise.all([careless.close(), other.close()]);
   });
 
@@ -135,17 +136,17 @@ test.describe('the device cookie', () => {
       'of 4 KiB': 'd1.'.padEnd(4096, 'A'),
     };
     for (const [what, cookie] of Object.entries(hostile)) {
-      expect(await signIn(DEMO, cookie === undefined ? {} : { cookie }), `a device cookie: ${what}`).toBe(429);
+      expect(await signInStatus(DEMO, cookie === undefined ? {} : { cookie }), `a device cookie: ${what}`).toBe(429);
     }
     // The same request with the genuine cookie gets through: the refusals above are the cookie's doing.
-    expect(await signIn(DEMO, { cookie: genuine })).toBe(200);
+    expect(await signInStatus(DEMO, { cookie: genuine })).toBe(200);
   });
 
   test('a cookie signed before the secret was rotated still counts', async () => {
     await app.stop();
     app = await startApp(PORT, { SESSION_DB_PATH: DB, ...LIMITS, SESSION_SECRET: 'rotated-secret-that-is-long-enough-0123456789', SESSION_SECRET_PREVIOUS: TEST_SECRET });
     // demo is still locked: the counters are in the database.
-    expect(await signIn(DEMO)).toBe(429);
-    expect(await signIn(DEMO, { cookie: demoCookie })).toBe(200);
+    expect(await signInStatus(DEMO)).toBe(429);
+    expect(await signInStatus(DEMO, { cookie: demoCookie })).toBe(200);
   });
 });

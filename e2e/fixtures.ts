@@ -1,9 +1,10 @@
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { DashboardPage } from './pages/dashboard-page';
 import { LoginPage } from './pages/login-page';
+import { DEMO, type Account } from '../test-support/demo-accounts';
+import { signInOverHttp, signInRequest, type SignInOptions } from '../test-support/sign-in';
 
-export const DEMO = { username: 'demo', password: 'demo-password' } as const;
-export const ADMIN = { username: 'admin', password: 'admin-password' } as const;
+export { ADMIN, DEMO } from '../test-support/demo-accounts';
 
 export interface Status {
   authenticated: boolean;
@@ -13,22 +14,17 @@ export interface Status {
 }
 
 /** Signs in over HTTP, sharing the cookie with whatever owns `request` (a page's context, or a bare API context). */
-export async function signIn(request: APIRequestContext, account: { username: string; password: string } = DEMO, remember = false) {
-  const response = await request.post('/api/session', { data: { ...account, remember } });
+export async function signIn(request: APIRequestContext, account: Account = DEMO, options: SignInOptions = {}) {
+  const response = await request.post('/api/session', signInRequest(account, { remember: false, ...options }));
   expect(response.status(), await response.text()).toBe(200);
 }
 
 /** Signs in with plain HTTP, no browser: returns the `name=value` pair to send back as the Cookie header. */
-export async function signInOverHttp(baseUrl: string, account: { username: string; password: string } = DEMO): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(account),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
-  if (!cookie) throw new Error('sign-in set no cookie');
-  return cookie;
+export async function sessionCookie(baseUrl: string, account: Account = DEMO): Promise<string> {
+  const answer = await signInOverHttp(baseUrl, account);
+  expect(answer.status, answer.text).toBe(200);
+  if (!answer.cookie) throw new Error('sign-in set no cookie');
+  return answer.cookie;
 }
 
 export async function sessionStatus(request: APIRequestContext): Promise<{ code: number; body: Status }> {

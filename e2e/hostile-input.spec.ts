@@ -1,7 +1,7 @@
 import { sealData } from 'iron-session';
 import { expect, test } from '@playwright/test';
 import { HOSTILE_USERNAMES } from '../test-support/hostile-usernames';
-import { signInOverHttp } from './fixtures';
+import { sessionCookie } from './fixtures';
 import { urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
@@ -106,7 +106,7 @@ let FOREIGN = '';
 let seal = '';
 
 test.beforeAll(async () => {
-  seal = (await signInOverHttp(BASE)).split('=').slice(1).join('=');
+  seal = (await sessionCookie(BASE)).split('=').slice(1).join('=');
   FOREIGN = await sealData({ v: 2, sid: crypto.randomUUID(), sub: 'admin', role: 'admin', createdAt: Date.now(), remember: false }, {
     password: { 1: 'another-secret-that-is-long-enough-for-iron-session' },
     ttl: 3600,

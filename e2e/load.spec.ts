@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { expect, test } from '@playwright/test';
 import { redisTestPort, startRedis } from '../test-support/redis-server';
 import { appPort, startApp } from '../test-support/app-server';
-import { signInOverHttp } from './fixtures';
+import { sessionCookie } from './fixtures';
 import { urlOf } from '../test-support/servers';
 
 // Run on their own (`npm run test:load`, after the e2e suite): 50 connections for 30 s each would
@@ -14,7 +14,7 @@ const SESSIONS = 10;
 test.describe.configure({ mode: 'serial', timeout: (DURATION_S + 90) * 1000 });
 
 async function hold(base: string, store: string) {
-  const cookies = await Promise.all(Array.from({ length: SESSIONS }, () => signInOverHttp(base)));
+  const cookies = await Promise.all(Array.from({ length: SESSIONS }, () => sessionCookie(base)));
   const pick = () => cookies[Math.floor(Math.random() * cookies.length)] ?? '';
   // Each connection alternates status and keep-alive, on one of several sessions.
   const withCookie = (request: { headers?: Record<string, string> }, context: Record<string, unknown>) => {

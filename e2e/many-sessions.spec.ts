@@ -5,7 +5,7 @@ import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import type { SessionStore } from '../lib/server/stores/types';
 import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { ADMIN, DEMO, expect, signIn, signInOverHttp, test } from './fixtures';
+import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
 import { dbPath } from '../test-support/servers';
 
 // One user signed in in many places, and administrators paging through many sessions, on each store.
@@ -76,7 +76,7 @@ for (const kind of STORES) {
     });
 
     test(`50 sign-ins of one user at once leave exactly ${CAP} active; the other 30 read 401 session-limit`, async () => {
-      const cookies = await Promise.all(Array.from({ length: 50 }, () => signInOverHttp(base, DEMO)));
+      const cookies = await Promise.all(Array.from({ length: 50 }, () => sessionCookie(base, DEMO)));
       const answers = await Promise.all(cookies.map((cookie) => status(base, cookie)));
       expect(answers.filter((answer) => answer.code === 200)).toHaveLength(CAP);
       expect(answers.filter((answer) => answer.code === 401 && answer.body.reason === 'session-limit')).toHaveLength(50 - CAP);
@@ -87,7 +87,7 @@ for (const kind of STORES) {
       await signIn(page.request, DEMO);
       await dashboard.open();
       // Twenty sign-ins elsewhere: this browser's session is now the least recently used of 21.
-      for (let i = 0; i < CAP; i += 1) await signInOverHttp(base, DEMO);
+      for (let i = 0; i < CAP; i += 1) await sessionCookie(base, DEMO);
       await page.reload();
       await expect(page).toHaveURL(/\/login\?returnTo=%2Fdashboard&reason=session-limit$/);
       await expect(loginPage.reason).toContainText(`signed in in more than ${CAP} places at once`);

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { signInOverHttp } from './fixtures';
+import { signInRequest } from '../test-support/sign-in';
+import { DEMO, sessionCookie } from './fixtures';
 
 async function call(base: string, cookie: string, path = '/api/session', method = 'GET') {
   const response = await fetch(`${base}${path}`, { method, headers: { cookie } });
@@ -26,7 +27,7 @@ test.describe('two app instances sharing Redis', () => {
   });
 
   test('sign in on A, keep alive on B, sign out on B: A answers 401', async () => {
-    const cookie = await signInOverHttp(a.url);
+    const cookie = await sessionCookie(a.url);
     expect((await call(b.url, cookie)).code).toBe(200);
     expect((await call(b.url, cookie, '/api/session/keep-alive', 'POST')).code).toBe(200);
     expect((await call(a.url, cookie)).code).toBe(200);
@@ -36,8 +37,8 @@ test.describe('two app instances sharing Redis', () => {
   });
 
   test('a session ended on one instance is refused by the other; the user\'s other sessions live on', async () => {
-    const mine = await signInOverHttp(a.url);
-    const other = await signInOverHttp(b.url);
+    const mine = await sessionCookie(a.url);
+    const other = await sessionCookie(b.url);
     expect((await call(a.url, other, '/api/session', 'DELETE')).code).toBe(200);
     expect((await call(b.url, other)).body.reason).toBe('signed-out');
     expect((await call(b.url, mine)).code).toBe(200);
@@ -62,7 +63,7 @@ test.describe('Redis going away and coming back', () => {
   });
 
   test('every endpoint answers 503 with a JSON error while Redis is down, and works again once it is back', async ({ page }) => {
-    const cookie = await signInOverHttp(app.url);
+    const cookie = await sessionCookie(app.url);
     await redis.stop();
 
     const json = { 'Content-Type': 'application/json' };
@@ -70,7 +71,7 @@ test.describe('Redis going away and coming back', () => {
       ['GET', '/api/session', undefined],
       ['POST', '/api/session/keep-alive', '{}'],
       ['DELETE', '/api/session', undefined],
-      ['POST', '/api/session', JSON.stringify({ username: 'demo', password: 'demo-password' })],
+      ['POST', '/api/session', JSON.stringify(signInRequest(DEMO).data)],
     ] as const) {
       const started = Date.now();
       const response = await fetch(`${app.url}${path}`, { method, headers: { cookie, ...json }, ...(body ? { body } : {}) });
@@ -91,7 +92,7 @@ test.describe('Redis going away and coming back', () => {
     redis = await startRedis(port);
     // The client reconnects by itself; this Redis kept nothing, so the old session is gone and a new sign-in works.
     await expect.poll(async () => (await call(app.url, cookie)).code, { timeout: 10_000 }).toBe(401);
-    const fresh = await signInOverHttp(app.url);
+    const fresh = await sessionCookie(app.url);
     expect((await call(app.url, fresh)).code).toBe(200);
     expect((await call(app.url, fresh, '/api/session/keep-alive', 'POST')).code).toBe(200);
   });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { appPort, startApp } from '../test-support/app-server';
-import { signInOverHttp } from './fixtures';
+import { sessionCookie } from './fixtures';
 import { dbPath, TEST_SECRET } from '../test-support/servers';
 
 const NEW_SECRET = 'the-next-secret-after-rotation-0123456789abcdef';
@@ -16,8 +16,8 @@ test.describe.configure({ mode: 'serial', timeout: 120_000 });
 test('after a restart, signed-in users stay signed in and ended sessions stay ended', async () => {
   const env = { SESSION_DB_PATH: dbPath('restart') };
   let app = await startApp(appPort(5), env);
-  const alive = await signInOverHttp(app.url);
-  const signedOut = await signInOverHttp(app.url);
+  const alive = await sessionCookie(app.url);
+  const signedOut = await sessionCookie(app.url);
   expect((await call(app.url, signedOut, '/api/session', 'DELETE')).code).toBe(200);
   await app.stop();
 
@@ -34,7 +34,7 @@ test('after a restart, signed-in users stay signed in and ended sessions stay en
 test('rotating the secret: old cookies keep working and are resealed with the new secret at the next keep-alive', async () => {
   const db = { SESSION_DB_PATH: dbPath('rotation') };
   let app = await startApp(appPort(6), db);
-  const old = await signInOverHttp(app.url);
+  const old = await sessionCookie(app.url);
   await app.stop();
 
   // New secret, old one kept as SESSION_SECRET_PREVIOUS.

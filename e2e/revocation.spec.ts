@@ -1,5 +1,5 @@
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { ADMIN, DEMO, expect, sessionStatus, signIn, signInOverHttp, test } from './fixtures';
+import { ADMIN, DEMO, expect, sessionCookie, sessionStatus, signIn, test } from './fixtures';
 import { dbPath, urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
@@ -10,7 +10,7 @@ async function call(cookie: string, path = '/api/session', method = 'GET') {
 }
 
 test('a copy of the cookie replayed after sign-out gets 401 signed-out, on status and keep-alive', async () => {
-  const cookie = await signInOverHttp(BASE);
+  const cookie = await sessionCookie(BASE);
   expect((await call(cookie)).code).toBe(200);
   expect((await call(cookie, '/api/session', 'DELETE')).code).toBe(200);
   expect(await call(cookie)).toEqual({ code: 401, body: { authenticated: false, reason: 'signed-out' } });
@@ -19,7 +19,7 @@ test('a copy of the cookie replayed after sign-out gets 401 signed-out, on statu
 
 test('a keep-alive racing a sign-out cannot bring the session back', async () => {
   for (let round = 0; round < 10; round += 1) {
-    const cookie = await signInOverHttp(BASE);
+    const cookie = await sessionCookie(BASE);
     await Promise.all([
       call(cookie, '/api/session/keep-alive', 'POST'),
       call(cookie, '/api/session', 'DELETE'),
@@ -31,8 +31,8 @@ test('a keep-alive racing a sign-out cannot bring the session back', async () =>
 });
 
 test('every sign-in starts a new session with its own id', async () => {
-  const first = await signInOverHttp(BASE);
-  const second = await signInOverHttp(BASE);
+  const first = await sessionCookie(BASE);
+  const second = await sessionCookie(BASE);
   expect(first).not.toBe(second);
   await call(first, '/api/session', 'DELETE');
   expect((await call(first)).code).toBe(401);

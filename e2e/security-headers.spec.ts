@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ADMIN, expect, signIn, test } from './fixtures';
+import { ADMIN, DEMO, expect, signIn, test } from './fixtures';
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 
@@ -76,7 +76,7 @@ test.describe('without JavaScript', () => {
 test('the login page hydrates under the CSP with no violation and signs in', async ({ page, loginPage }) => {
   const problems = await watchForViolations(page);
   await loginPage.goto();
-  await loginPage.signIn('demo', 'demo-password');
+  await loginPage.signIn(DEMO.username, DEMO.password);
   await expect(page).toHaveURL('/dashboard');
   await expect(page.getByTestId('absolute-end').locator('time')).toHaveAttribute('datetime', /.+/);
   expect(problems).toEqual([]);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { ADMIN, DEMO, signInOverHttp } from './fixtures';
+import { ADMIN, DEMO, sessionCookie } from './fixtures';
 import { dbPath } from '../test-support/servers';
 
 // The forms' server actions take the same cross-site rule as the route handlers. Next itself refuses
@@ -73,7 +73,7 @@ test.describe('server actions refuse cross-site requests', () => {
   });
 
   test('a cross-site post of the Sign out form (a route handler) ends no session', async () => {
-    const cookie = await signInOverHttp(BASE);
+    const cookie = await sessionCookie(BASE);
     expect(await formWith('/dashboard', cookie, '>Sign out<')).toEqual([]);
     for (const c of HOSTILE) {
       expect((await post('/sign-out', [], c.headers, cookie)).status, c.name).toBe(403);
@@ -84,8 +84,8 @@ test.describe('server actions refuse cross-site requests', () => {
   });
 
   test('a cross-site "Sign out other sessions" ends no session', async () => {
-    const mine = await signInOverHttp(BASE);
-    const other = await signInOverHttp(BASE);
+    const mine = await sessionCookie(BASE);
+    const other = await sessionCookie(BASE);
     const fields = await formWith('/dashboard', mine, 'Sign out other sessions');
     for (const c of HOSTILE) {
       expectRefused((await post('/dashboard', fields, c.headers, mine)).status, c.refusedByNext);
@@ -96,8 +96,8 @@ test.describe('server actions refuse cross-site requests', () => {
   });
 
   test('a cross-site form post of the admin page ends no session', async () => {
-    const admin = await signInOverHttp(BASE, ADMIN);
-    const victim = await signInOverHttp(BASE, DEMO);
+    const admin = await sessionCookie(BASE, ADMIN);
+    const victim = await sessionCookie(BASE, DEMO);
     const tag = await tagOf(victim);
     // The form whose session id is the victim's: the status names a session by a hash of its id.
     const form = (await forms('/admin/sessions', admin)).find((candidate) =>

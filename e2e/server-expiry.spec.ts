@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { signInOverHttp } from './fixtures';
+import { DEMO, sessionCookie } from './fixtures';
+import { signInOverHttp } from '../test-support/sign-in';
 import { urlOf } from '../test-support/servers';
 
 // These run against the `short` server (25 s idle, 40 s absolute) with plain HTTP and a cookie kept by
@@ -10,10 +11,6 @@ const IDLE_MS = 25_000;
 const ABSOLUTE_MS = 40_000;
 // Real waits of up to 41 s.
 test.describe.configure({ timeout: 60_000 });
-
-async function signIn(): Promise<{ cookie: string; at: number }> {
-  return { cookie: await signInOverHttp(BASE), at: Date.now() };
-}
 
 async function call(cookie: string, path = '/api/session', method = 'GET') {
   const response = await fetch(`${BASE}${path}`, { method, headers: { cookie } });
@@ -30,14 +27,10 @@ const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, 
 
 test('the server rejects an idle cookie at its idle deadline, to within 0.5 s, and reading the status never moves it', async () => {
   const sentAt = Date.now();
-  const response = await fetch(`${BASE}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'demo', password: 'demo-password' }),
-  });
+  const answer = await signInOverHttp(BASE, DEMO);
   const receivedAt = Date.now();
-  const cookie = response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-  expect(((await response.json()) as { idleExpiresInMs: number }).idleExpiresInMs).toBe(IDLE_MS);
+  const cookie = answer.cookie ?? '';
+  expect((answer.body as { idleExpiresInMs: number }).idleExpiresInMs).toBe(IDLE_MS);
   // The deadline lies within [sent + left, received + left] of every answer: the fastest answers pin it down,
   // and answers that disagree (a read that moved it) leave no such moment.
   let earliest = sentAt + IDLE_MS;
@@ -62,7 +55,7 @@ test('the server rejects an idle cookie at its idle deadline, to within 0.5 s, a
 });
 
 test('keep-alive slides the idle deadline but never past the absolute one', async () => {
-  const session = await signIn();
+  const session = { cookie: await sessionCookie(BASE), at: Date.now() };
   await sleepUntil(session.at + 15_000);
   const first = await call(session.cookie, '/api/session/keep-alive', 'POST');
   expect(first.code).toBe(200);
@@ -81,7 +74,7 @@ test('keep-alive slides the idle deadline but never past the absolute one', asyn
 });
 
 test('an ended session answers 401 and clears the cookie', async () => {
-  const session = await signIn();
+  const session = { cookie: await sessionCookie(BASE), at: Date.now() };
   await sleepUntil(session.at + IDLE_MS + 200);
   const response = await fetch(`${BASE}/api/session`, { headers: { cookie: session.cookie } });
   expect(response.status).toBe(401);

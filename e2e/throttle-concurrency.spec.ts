@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { postJson } from './post-json';
+import { ADMIN, DEMO, type Account } from '../test-support/demo-accounts';
 import { dbPath } from '../test-support/servers';
+import { signInOverHttp } from '../test-support/sign-in';
 
 // Guesses sent all at once, as a script would: every one of them arrives while earlier ones are still
 // hashing. The throttle must hold anyway, on both stores.
@@ -10,8 +11,9 @@ const GUESSES = 60;
 const PER_USER = 5;
 const PER_ADDRESS = 20;
 
-async function signIn(base: string, username: string, password: string, address: string): Promise<number> {
-  return (await postJson(`${base}/api/session`, { username, password }, { 'X-Forwarded-For': address })).status;
+/** The status a sign-in from `address` gets. */
+async function statusFrom(base: string, account: Account, address: string): Promise<number> {
+  return (await signInOverHttp(base, account, { address })).status;
 }
 
 /** How many answers had each status, e.g. `{ 401: 5, 429: 55 }`. */
@@ -54,36 +56,36 @@ for (const store of STORES) {
     });
 
     test('the right password sent many times at once from one address signs in every time', async () => {
-      const codes = await Promise.all(Array.from({ length: 2 * PER_USER + 2 }, () => signIn(app.url, 'demo', 'demo-password', '192.0.2.1')));
+      const codes = await Promise.all(Array.from({ length: 2 * PER_USER + 2 }, () => statusFrom(app.url, DEMO, '192.0.2.1')));
       expect(tally(codes)).toEqual({ 200: 2 * PER_USER + 2 });
     });
 
     test(`${GUESSES} wrong passwords at once for one username, from as many addresses: exactly ${PER_USER} are checked, and then the right password is refused too`, async () => {
-      const codes = await Promise.all(Array.from({ length: GUESSES }, (_, i) => signIn(app.url, 'admin', `wrong-${i}`, `198.51.100.${i}`)));
+      const codes = await Promise.all(Array.from({ length: GUESSES }, (_, i) => statusFrom(app.url, { ...ADMIN, password: `wrong-${i}` }, `198.51.100.${i}`)));
       report(`${store.name}: ${GUESSES} concurrent wrong passwords for one username, limit ${PER_USER}: ${JSON.stringify(tally(codes))}`);
       expect(tally(codes)).toEqual({ 401: PER_USER, 429: GUESSES - PER_USER });
       // A browser without a device cookie, from an address that never failed.
-      expect(await signIn(app.url, 'admin', 'admin-password', '198.51.100.250')).toBe(429);
+      expect(await statusFrom(app.url, ADMIN, '198.51.100.250')).toBe(429);
     });
 
     test(`${GUESSES} guesses at once for different usernames from one address: exactly ${PER_ADDRESS} are checked`, async () => {
-      const codes = await Promise.all(Array.from({ length: GUESSES }, (_, i) => signIn(app.url, `someone-${i}`, 'x', '203.0.113.7')));
+      const codes = await Promise.all(Array.from({ length: GUESSES }, (_, i) => statusFrom(app.url, { username: `someone-${i}`, password: 'x' }, '203.0.113.7')));
       report(`${store.name}: ${GUESSES} concurrent guesses from one address, limit ${PER_ADDRESS}: ${JSON.stringify(tally(codes))}`);
       expect(tally(codes)).toEqual({ 401: PER_ADDRESS, 429: GUESSES - PER_ADDRESS });
-      expect(await signIn(app.url, 'demo', 'demo-password', '203.0.113.7')).toBe(429);
-      expect(await signIn(app.url, 'demo', 'demo-password', '203.0.113.8')).toBe(200);
+      expect(await statusFrom(app.url, DEMO, '203.0.113.7')).toBe(429);
+      expect(await statusFrom(app.url, DEMO, '203.0.113.8')).toBe(200);
     });
 
     test('attempts refused for one key do not use up the budget of the other', async () => {
       // The address is locked above: attempts it refuses must leave the username its whole budget.
-      const refusedForAddress = await Promise.all(Array.from({ length: 2 * PER_USER }, () => signIn(app.url, 'fresh-name', 'x', '203.0.113.7')));
+      const refusedForAddress = await Promise.all(Array.from({ length: 2 * PER_USER }, () => statusFrom(app.url, { username: 'fresh-name', password: 'x' }, '203.0.113.7')));
       expect(tally(refusedForAddress)).toEqual({ 429: 2 * PER_USER });
-      const sameName = await Promise.all(Array.from({ length: PER_USER }, (_, i) => signIn(app.url, 'fresh-name', `again-${i}`, `192.0.2.${100 + i}`)));
+      const sameName = await Promise.all(Array.from({ length: PER_USER }, (_, i) => statusFrom(app.url, { username: 'fresh-name', password: `again-${i}` }, `192.0.2.${100 + i}`)));
       expect(tally(sameName)).toEqual({ 401: PER_USER });
       // The username refused these (admin is locked above): the address must still have its whole budget.
-      const refusedForUser = await Promise.all(Array.from({ length: 2 * PER_ADDRESS }, () => signIn(app.url, 'admin', 'x', '192.0.2.200')));
+      const refusedForUser = await Promise.all(Array.from({ length: 2 * PER_ADDRESS }, () => statusFrom(app.url, { ...ADMIN, password: 'x' }, '192.0.2.200')));
       expect(tally(refusedForUser)).toEqual({ 429: 2 * PER_ADDRESS });
-      const fresh = await Promise.all(Array.from({ length: PER_ADDRESS }, (_, i) => signIn(app.url, `newcomer-${i}`, 'x', '192.0.2.200')));
+      const fresh = await Promise.all(Array.from({ length: PER_ADDRESS }, (_, i) => statusFrom(app.url, { username: `newcomer-${i}`, password: 'x' }, '192.0.2.200')));
       expect(tally(fresh)).toEqual({ 401: PER_ADDRESS });
     });
   });

@@ -1,16 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { ADMIN, DEMO, type Account } from '../test-support/demo-accounts';
 import { dbPath } from '../test-support/servers';
+import { signInOverHttp } from '../test-support/sign-in';
 
-async function signIn(base: string, username: string, password: string) {
+/** A sign-in and how long its answer took. */
+async function timedSignIn(base: string, account: Account) {
   const started = performance.now();
-  const response = await fetch(`${base}/api/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await response.json()) as { error?: string };
-  return { code: response.status, body, retryAfter: response.headers.get('retry-after'), ms: performance.now() - started };
+  const answer = await signInOverHttp(base, account);
+  return { code: answer.status, body: answer.body as { error?: string }, retryAfter: answer.headers.get('retry-after'), ms: performance.now() - started };
 }
 
 test.describe('sign-in throttling', () => {
@@ -34,8 +32,8 @@ test.describe('sign-in throttling', () => {
     const unknown: number[] = [];
     const wrong: number[] = [];
     for (let i = 0; i < 4; i += 1) {
-      const a = await signIn(app.url, `nobody-${i}`, 'x');
-      const b = await signIn(app.url, i % 2 ? 'admin' : 'demo', `wrong-${i}`);
+      const a = await timedSignIn(app.url, { username: `nobody-${i}`, password: 'x' });
+      const b = await timedSignIn(app.url, { ...(i % 2 ? ADMIN : DEMO), password: `wrong-${i}` });
       expect(a.code).toBe(401);
       expect(b.code).toBe(401);
       expect(a.body).toEqual(b.body);
@@ -49,25 +47,25 @@ test.describe('sign-in throttling', () => {
 
   test('after repeated failures for one username: 429 with Retry-After, even with the right password, for known and unknown names alike', async () => {
     // demo failed twice above; one more reaches the limit of 3.
-    expect((await signIn(app.url, 'demo', 'wrong')).code).toBe(401);
-    const blocked = await signIn(app.url, 'demo', 'demo-password');
+    expect((await timedSignIn(app.url, { ...DEMO, password: 'wrong' })).code).toBe(401);
+    const blocked = await timedSignIn(app.url, DEMO);
     expect(blocked.code).toBe(429);
     expect(Number(blocked.retryAfter)).toBeGreaterThan(500);
     expect(blocked.body.error).toMatch(/Too many failed sign-in attempts/);
     // Case and surrounding spaces do not make a new name.
-    expect((await signIn(app.url, ' DEMO ', 'demo-password')).code).toBe(429);
+    expect((await timedSignIn(app.url, { ...DEMO, username: ' DEMO ' })).code).toBe(429);
 
-    for (let i = 0; i < 3; i += 1) expect((await signIn(app.url, 'ghost', 'x')).code).toBe(401);
-    const ghost = await signIn(app.url, 'ghost', 'x');
+    for (let i = 0; i < 3; i += 1) expect((await timedSignIn(app.url, { username: 'ghost', password: 'x' })).code).toBe(401);
+    const ghost = await timedSignIn(app.url, { username: 'ghost', password: 'x' });
     expect(ghost.code).toBe(429);
     expect(Object.keys(ghost.body)).toEqual(Object.keys(blocked.body));
   });
 
   test('after repeated failures from one address: 429 for every name', async () => {
     // 8 + 1 + 3 = 12 failures so far from this address: the limit.
-    const blocked = await signIn(app.url, 'someone-new', 'x');
+    const blocked = await timedSignIn(app.url, { username: 'someone-new', password: 'x' });
     expect(blocked.code).toBe(429);
     expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
-    expect((await signIn(app.url, 'admin', 'admin-password')).code).toBe(429);
+    expect((await timedSignIn(app.url, ADMIN)).code).toBe(429);
   });
 });

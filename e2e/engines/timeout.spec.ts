@@ -1,4 +1,5 @@
 import { SERVERS } from '../../test-support/servers';
+import { DEMO } from '../../test-support/demo-accounts';
 import { expect, test } from './fixtures';
 import { DashboardScreen } from './pages/dashboard-screen';
 import { LoginScreen } from './pages/login-screen';
@@ -6,7 +7,6 @@ import { LoginScreen } from './pages/login-screen';
 // The timeout in Firefox and WebKit, in real time against the `engines` server: 25 s idle, the warning
 // 20 s before. No page clock here (only Playwright's Chromium has one), so every wait is a real one,
 // as short as the behaviour allows, and the tests run side by side.
-const DEMO = { username: 'demo', password: 'demo-password' };
 const IDLE_MS = 25_000;
 const WARNING_MS = 20_000;
 // Times are taken inside the pages, so they owe nothing to the drivers' round trips. A timer may fire

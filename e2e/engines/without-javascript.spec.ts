@@ -1,9 +1,9 @@
 import type { EngineTab } from './engine';
+import { DEMO } from '../../test-support/demo-accounts';
 import { expect, test } from './fixtures';
 import { DashboardScreen } from './pages/dashboard-screen';
 import { LoginScreen } from './pages/login-screen';
 
-const DEMO = { username: 'demo', password: 'demo-password' };
 const text = (tab: EngineTab, css: string) => tab.evaluate(`document.querySelector(${JSON.stringify(css)})?.textContent ?? ''`);
 
 // Firefox turns scripts off for a whole browser: this test starts one of its own.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ADMIN, DEMO } from '../../test-support/demo-accounts';
 import { verifyDeviceToken } from './device-token';
 
 // A cookie jar standing in for Next's request and response cookies: one browser, emptied before each test.
@@ -36,14 +37,14 @@ describe('attemptSignIn', () => {
   });
 
   it('starts a new session with a record and a cookie, and forgets the user\'s failures', async () => {
-    const result = await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.2'));
+    const result = await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.0.0.2'));
     expect(result).toMatchObject({ ok: true, status: { authenticated: true, user: { username: 'demo', role: 'user' } } });
     expect(jar.has('session')).toBe(true);
     const [record] = (await sessionStore().listByUser('demo', Date.now(), { offset: 0, limit: 1 })).records;
     expect(record).toMatchObject({ username: 'demo', role: 'user', remember: false, userAgent: expect.stringContaining('Firefox') });
     // demo failed once above: had that been kept, these two would reach the limit of 3.
     for (const address of ['10.0.0.3', '10.0.0.4']) await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address));
-    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.0.0.5'))).ok).toBe(true);
+    expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.0.0.5'))).ok).toBe(true);
   });
 
   it('checks exactly as many wrong passwords as the limit when they arrive all at once', async () => {
@@ -55,7 +56,7 @@ describe('attemptSignIn', () => {
   });
 
   it('signs in every time when the right password arrives many times at once', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => attemptSignIn({ username: 'admin', password: 'admin-password', remember: false }, client('10.4.0.1'))));
+    const results = await Promise.all(Array.from({ length: 10 }, () => attemptSignIn({ username: ADMIN.username, password: ADMIN.password, remember: false }, client('10.4.0.1'))));
     expect(results.map((result) => result.ok)).toEqual(Array.from({ length: 10 }, () => true));
   });
 
@@ -64,14 +65,14 @@ describe('attemptSignIn', () => {
     for (let i = 0; i < 5; i += 1) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.5.0.1'))).toMatchObject({ kind: 'throttled' });
     // Had the refused attempts counted for demo, it would be far past its limit of 3.
     for (const address of ['10.5.0.2', '10.5.0.3']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
-    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.5.0.4'))).ok).toBe(true);
+    expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.5.0.4'))).ok).toBe(true);
   });
 
   it('throttles a username after repeated failures, known or not, whatever its case, even with the right password', async () => {
     for (const name of ['admin', 'ghost']) {
       for (let i = 0; i < 3; i += 1) expect((await attemptSignIn({ username: name, password: 'x', remember: false }, client(`10.1.0.${i}`))).ok).toBe(false);
     }
-    const blocked = await attemptSignIn({ username: ' ADMIN ', password: 'admin-password', remember: false }, client('10.1.9.9'));
+    const blocked = await attemptSignIn({ username: ' ADMIN ', password: ADMIN.password, remember: false }, client('10.1.9.9'));
     expect(blocked).toMatchObject({ ok: false, kind: 'throttled' });
     expect(blocked.ok === false && blocked.kind === 'throttled' && blocked.retryAfterS).toBeGreaterThan(800);
     expect(await attemptSignIn({ username: 'ghost', password: 'x', remember: false }, client('10.1.9.9'))).toMatchObject({ kind: 'throttled' });
@@ -79,13 +80,13 @@ describe('attemptSignIn', () => {
 
   it('throttles an address after repeated failures, for every name', async () => {
     for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `someone-${i}`, password: 'x', remember: false }, client('10.2.0.1'));
-    expect(await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.2.0.1'))).toMatchObject({ kind: 'throttled' });
-    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.2.0.2'))).ok).toBe(true);
+    expect(await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.2.0.1'))).toMatchObject({ kind: 'throttled' });
+    expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.2.0.2'))).ok).toBe(true);
   });
 });
 
 describe('attemptSignIn with a device cookie', () => {
-  const right = { username: 'admin', password: 'admin-password', remember: false };
+  const right = { username: ADMIN.username, password: ADMIN.password, remember: false };
   const wrong = (i: number) => ({ ...right, password: `wrong-${i}` });
   // The tests above locked admin: start where every window they opened has closed.
   beforeAll(() => {
@@ -95,7 +96,7 @@ describe('attemptSignIn with a device cookie', () => {
   afterAll(() => vi.useRealTimers());
 
   it('sets a signed device cookie naming the user who signed in', async () => {
-    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.6.0.1'))).ok).toBe(true);
+    expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.6.0.1'))).ok).toBe(true);
     expect(verifyDeviceToken(jar.get('device') ?? '', { current: SECRET }, Date.now())).toMatchObject({ username: 'demo' });
     expect((await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.6.0.1'))).ok).toBe(false);
     expect(verifyDeviceToken(jar.get('device') ?? '', { current: SECRET }, Date.now())).toMatchObject({ username: 'demo' });
@@ -120,7 +121,7 @@ describe('attemptSignIn with a device cookie', () => {
   });
 
   it('gives no way around the lock with another user\'s device cookie', async () => {
-    expect((await attemptSignIn({ username: 'demo', password: 'demo-password', remember: false }, client('10.8.0.1'))).ok).toBe(true);
+    expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.8.0.1'))).ok).toBe(true);
     // admin is locked for browsers it does not know (above); this one knows demo.
     expect(await attemptSignIn(right, client('10.8.0.1'))).toMatchObject({ kind: 'throttled' });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorList } from './sign-in-errors';
 import { SIGN_IN_MESSAGES, SignInBody, SignInForm } from './sign-in-input';
+import { DEMO } from '../../test-support/demo-accounts';
 import { HOSTILE_USERNAMES } from '../../test-support/hostile-usernames';
 
 /** The first message for `field`, or undefined when the input passes. */
@@ -29,8 +30,8 @@ describe('the sign-in schema', () => {
   });
 
   it('reads the form as the browser posts it: a ticked box is "on", anything else is not ticked', () => {
-    const base = { username: ' demo ', password: 'demo-password', returnTo: '/dashboard' };
-    expect(SignInForm.parse({ ...base, remember: 'on' })).toEqual({ username: 'demo', password: 'demo-password', remember: true, returnTo: '/dashboard' });
+    const base = { username: ` ${DEMO.username} `, password: DEMO.password, returnTo: '/dashboard' };
+    expect(SignInForm.parse({ ...base, remember: 'on' })).toEqual({ username: DEMO.username, password: DEMO.password, remember: true, returnTo: '/dashboard' });
     expect(SignInForm.parse({ ...base, remember: null }).remember).toBe(false);
     expect(SignInForm.parse({ ...base, remember: 'yes' }).remember).toBe(false);
     expect(SignInForm.parse({ ...base, returnTo: null }).returnTo).toBeNull();
