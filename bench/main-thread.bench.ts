@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { alternate, median, record, RESULTS_DIR } from './results';
 import { BENCH_PORT } from './support';
 
-// Item 3: main-thread cost per activity event, and React commits caused by events, in Chromium.
+// Main-thread cost per activity event, and React commits caused by events, in Chromium.
 // Every variant is the same React root (bench/pages/root.tsx) in a profiling build; only the
 // listeners differ. Single events are too fast to time (Chromium rounds performance.now() to 100 us
 // without cross-origin isolation), so a loop of EVENTS is timed, and the control page's time subtracted.

@@ -4,7 +4,7 @@ import { signInRequest } from '../test-support/sign-in';
 import { record } from './results';
 import { startBenchApp, type BenchApp } from './support';
 
-// Item 2: requests to the session endpoints while a person works for two hours, and while they do not,
+// Requests to the session endpoints while a person works for two hours, and while they do not,
 // with the page's clock (Playwright's) instead of waiting. The server's clock is real: deadlines travel
 // as durations, so the page's jumps change nothing the page relies on.
 
