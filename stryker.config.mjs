@@ -7,6 +7,12 @@
 // store, the duration pattern, the tab message types) are kept. They cost one full run of the related
 // tests each (32 of 799 mutants), and 20 of them are killed: bugs worth catching.
 //
+// Line numbers and private names below are those of the run README quotes, made before the timing core
+// took explicit states (#gatherUntil/#waitUntil are now its election, #failures/#retryAt its retry,
+// #settle is #resetAfterExtension, #schedule #scheduleNextCheck) and before the stores read their rows
+// through one record schema (which removed the role and end-reason fallbacks listed for them).
+// lib/shared/sign-in-input.ts: its four survivors of that run are killed by sign-in-input.test.ts.
+//
 // Mutants that survive, and why. Each would need a test that cannot exist (the mutant behaves the
 // same) or one that pins an accident; they stay counted as survivors rather than hidden.
 //

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorList } from './sign-in-errors';
-import { SIGN_IN_MESSAGES, SignInBody, SignInForm } from './sign-in-input';
+import { SIGN_IN_MESSAGES, SignInBody, SignInForm, throttledMessage } from './sign-in-input';
 import { DEMO } from '../../test-support/demo-accounts';
 import { HOSTILE_USERNAMES } from '../../test-support/hostile-usernames';
 
@@ -45,5 +45,21 @@ describe('errorList', () => {
       { field: 'password', message: 'Enter your password' },
     ]);
     expect(errorList({ formErrors: [SIGN_IN_MESSAGES.wrongCredentials], fieldErrors: {} })).toEqual([{ field: 'username', message: 'Wrong username or password.' }]);
+  });
+
+  it('reads fields the form did not post (FormData.get gives null) as missing, not as the wrong type', () => {
+    const result = SignInForm.safeParse({ username: null, password: null, remember: null, returnTo: null });
+    expect(messageOf(result, 'username')).toBe(SIGN_IN_MESSAGES.usernameMissing);
+    expect(messageOf(result, 'password')).toBe(SIGN_IN_MESSAGES.passwordMissing);
+  });
+
+  it('leaves "Keep me signed in" off unless the JSON says true, and a returnTo that is not text (a file) is none', () => {
+    expect(SignInBody.parse({ username: 'ghost', password: 'x' }).remember).toBe(false);
+    expect(SignInForm.parse({ username: 'ghost', password: 'x', remember: null, returnTo: new File(['/admin'], 'f') }).returnTo).toBeNull();
+  });
+
+  it('says how long to wait when throttled, rounded up to what is left', () => {
+    expect(throttledMessage(90)).toBe('Too many failed sign-in attempts. Try again in 2 minutes.');
+    expect(throttledMessage(1)).toBe('Too many failed sign-in attempts. Try again in 1 second.');
   });
 });
