@@ -97,13 +97,13 @@ export async function readSession(jar: CookieReader): Promise<SessionRead> {
   if (cookie.createdAt + policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
 
   const store = sessionStore();
-  const record = await store.get(cookie.sessionId);
+  const record = await store.get(cookie.sessionId, cookie.username);
   const user = findUser(cookie.username);
   if (!record || record.username !== cookie.username || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (ended) {
-    await store.end(record.id, ended, now);
+    await store.end(record.id, ended, now, record.username);
     return { active: false, reason: ended };
   }
   return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
@@ -172,7 +172,7 @@ export async function startSession(user: User, remember: boolean, userAgent: str
   const store = sessionStore();
   const previous = await readSession(await cookies());
   const now = Date.now();
-  if (previous.active) await store.end(previous.session.sessionId, 'replaced', now);
+  if (previous.active) await store.end(previous.session.sessionId, 'replaced', now, previous.session.username);
   const session: SessionData = { sessionId: randomUUID(), username: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
   const record = {
     id: session.sessionId,
@@ -204,12 +204,12 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
   const moved = { ...read.session, lastActivityAt };
   // The time of the write, not of the read: a deadline that passed in between is not moved.
   const now = Date.now();
-  const record = await sessionStore().touch(read.session.sessionId, lastActivityAt, deadlines(moved, policy).endsAt, now);
+  const record = await sessionStore().touch(read.session.sessionId, lastActivityAt, deadlines(moved, policy).endsAt, now, read.session.username);
   if (!record) return { ok: false, reason: 'invalid' };
   if (record.endReason) return { ok: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (ended) {
-    await sessionStore().end(record.id, ended, now);
+    await sessionStore().end(record.id, ended, now, record.username);
     return { ok: false, reason: ended };
   }
   const session = { ...read.session, lastActivityAt: record.lastActivityAt };
@@ -225,7 +225,7 @@ export const CLEAR_CACHE = { 'Clear-Site-Data': '"cache"' } as const;
 export async function endSession(): Promise<void> {
   const value = (await cookies()).get(cookieName())?.value;
   const read = value ? await readCookie(value) : undefined;
-  if (read && read !== 'expired') await sessionStore().end(read.session.sessionId, 'signed-out', Date.now());
+  if (read && read !== 'expired') await sessionStore().end(read.session.sessionId, 'signed-out', Date.now(), read.session.username);
   await clearSessionCookie();
 }
 
