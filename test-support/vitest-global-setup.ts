@@ -1,9 +1,12 @@
 import type { TestProject } from 'vitest/node';
+import { clusterTestPorts, startRedisCluster } from './redis-cluster';
 import { mutationRedisPort, redisTestPort, startRedis } from './redis-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** The seeds of the suite's Redis Cluster (`REDIS_CLUSTER_NODES`), or '' under Stryker, which runs without one. */
+    redisClusterNodes: string;
     /** Each test file starts from an empty Redis: see `vitest-setup.ts`. */
     emptyRedisPerFile: boolean;
   }
@@ -21,5 +24,11 @@ export default async function setup(project: TestProject) {
   const redis = await startRedis(worker === undefined ? redisTestPort(0) : mutationRedisPort(Number(worker)));
   project.provide('redisUrl', redis.url);
   project.provide('emptyRedisPerFile', worker !== undefined);
-  return () => redis.stop();
+  // Mutation testing runs the suite hundreds of times in several workers: six more servers each would be too
+  // many, so there the contract suite runs on SQLite and one Redis only (and says so).
+  const cluster = worker === undefined ? await startRedisCluster(clusterTestPorts(0)) : undefined;
+  project.provide('redisClusterNodes', cluster?.seeds ?? '');
+  return async () => {
+    await Promise.all([redis.stop(), cluster?.stop()]);
+  };
 }

@@ -46,7 +46,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
 export async function signOutOtherSessions(): Promise<void> {
   await refuseCrossSiteAction();
   const ended = await endMyOtherSessions();
-  if (!ended.ok) redirect('/login?returnTo=%2Fdashboard');
+  if (!ended.ok && ended.reason === 'signed-out') redirect('/login?returnTo=%2Fdashboard');
   revalidatePath('/dashboard');
 }
 
@@ -58,6 +58,6 @@ export async function endSessionAsAdmin(form: FormData): Promise<void> {
   const parsed = RevokeForm.safeParse({ sessionId: form.get('sessionId') });
   if (!parsed.success) return;
   const revoked = await revokeSession(parsed.data.sessionId);
-  if (!revoked.ok) redirect(revoked.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
+  if (!revoked.ok && revoked.reason !== 'no-records') redirect(revoked.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
   revalidatePath('/admin/sessions');
 }

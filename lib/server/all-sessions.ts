@@ -2,17 +2,19 @@ import 'server-only';
 import type { Result } from '../shared/result';
 import { getSession } from './session';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
-import { sessionStore } from './stores';
+import { keepsRecords, sessionStore } from './stores';
 
 /** Everyone's sessions, for administrators only: the admin page's list, and ending any one session. */
 
-export type AdminRefusal = 'signed-out' | 'forbidden';
+/** `no-records`: with `SESSION_STORE=cookie` there is no list of everyone's sessions, and nothing to revoke. */
+export type AdminRefusal = 'signed-out' | 'forbidden' | 'no-records';
 
 /** The administrator's own session id, or why this request is not an administrator's. */
 async function adminSession(): Promise<Result<string, AdminRefusal>> {
   const read = await getSession();
   if (!read.active) return { ok: false, reason: 'signed-out' };
-  return read.user.role === 'admin' ? { ok: true, value: read.session.sessionId } : { ok: false, reason: 'forbidden' };
+  if (read.user.role !== 'admin') return { ok: false, reason: 'forbidden' };
+  return keepsRecords() ? { ok: true, value: read.session.sessionId } : { ok: false, reason: 'no-records' };
 }
 
 /** One page of everyone's active sessions. */

@@ -56,9 +56,39 @@ describe('parseConfig', () => {
   it('chooses Redis when REDIS_URL is set, and keeps the previous secret for rotation', () => {
     const other = 'y'.repeat(32);
     const parsed = parseConfig({ SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: other, REDIS_URL: 'redis://127.0.0.1:6390' });
-    expect(parsed.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6390' });
+    expect(parsed.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6390', prefix: 'sessions:' });
     expect(parsed.previousSecret).toBe(other);
     expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_DB_PATH: '/tmp/x.db' }).store).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
+  });
+
+  it.each([
+    [{ SESSION_STORE: 'cookie' }, { kind: 'cookie' }],
+    [{ SESSION_STORE: 'sqlite' }, { kind: 'sqlite', path: '.data/sessions.db' }],
+    [{ SESSION_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6390' }, { kind: 'redis', url: 'redis://127.0.0.1:6390', prefix: 'sessions:' }],
+    [
+      { REDIS_CLUSTER_NODES: '127.0.0.1:7000, redis-b.internal:7001', REDIS_KEY_PREFIX: 'staging:' },
+      { kind: 'redis', clusterNodes: [{ host: '127.0.0.1', port: 7000 }, { host: 'redis-b.internal', port: 7001 }], prefix: 'staging:' },
+    ],
+    [{ SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: '[::1]:7000' }, { kind: 'redis', clusterNodes: [{ host: '::1', port: 7000 }], prefix: 'sessions:' }],
+    // Empty means unset, as for every variable in .env.example.
+    [{ SESSION_STORE: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', REDIS_KEY_PREFIX: '' }, { kind: 'sqlite', path: '.data/sessions.db' }],
+  ])('SESSION_STORE with %j keeps sessions in %j', (env, store) => {
+    expect(parseConfig({ SESSION_SECRET: SECRET, ...env }).store).toEqual(store);
+  });
+
+  it.each([
+    [{ SESSION_STORE: 'postgres' }, /SESSION_STORE must be one of cookie, sqlite, redis/],
+    [{ SESSION_STORE: 'redis' }, /SESSION_STORE=redis needs REDIS_URL \(one Redis\) or REDIS_CLUSTER_NODES \(a cluster\)/],
+    [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }, /REDIS_URL and REDIS_CLUSTER_NODES are both set/],
+    [{ SESSION_STORE: 'cookie', REDIS_URL: 'redis://a:1' }, /REDIS_URL is set, but SESSION_STORE=cookie does not use Redis/],
+    [{ SESSION_STORE: 'sqlite', REDIS_CLUSTER_NODES: 'b:2' }, /REDIS_CLUSTER_NODES is set, but SESSION_STORE=sqlite does not use Redis/],
+    [{ SESSION_STORE: 'cookie', REDIS_KEY_PREFIX: 'x:' }, /REDIS_KEY_PREFIX is set, but SESSION_STORE=cookie does not use Redis/],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1' }, /REDIS_CLUSTER_NODES expected host:port seeds separated by commas, got "127.0.0.1"/],
+    [{ REDIS_CLUSTER_NODES: 'a:1,,b:2' }, /REDIS_CLUSTER_NODES expected host:port/],
+    [{ REDIS_CLUSTER_NODES: 'a:70000' }, /REDIS_CLUSTER_NODES expected host:port/],
+    [{ REDIS_URL: 'redis://a:1', REDIS_KEY_PREFIX: 'a{b}' }, /REDIS_KEY_PREFIX may hold letters, digits and . _ : - only/],
+  ])('stops on the store settings %j, naming the variables', (env, message) => {
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, ...env })).toThrow(message);
   });
 
   it('names every wrong variable at once', () => {

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration';
 import type { TimeoutPolicy } from '../shared/session-policy';
+import { DEFAULT_KEY_PREFIX } from './stores/redis-keys';
 
 const MIN_SECRET_LENGTH = 32;
 /** WCAG 2.2.1 Timing Adjustable: people get at least 20 seconds to answer a timeout warning. */
@@ -36,6 +37,39 @@ function count(fallback: number) {
     });
 }
 
+/** Where sessions live: `cookie` keeps none on the server (the seal carries the last activity), `sqlite` a local file, `redis` a shared Redis or Redis Cluster. */
+export const STORE_KINDS = ['cookie', 'sqlite', 'redis'] as const;
+
+
+const blankIsUnset = z
+  .string()
+  .optional()
+  .transform((text) => (text === '' ? undefined : text));
+
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
+// `host:port` or `[v6 address]:port`, each seed once: the client discovers the rest of the cluster from them.
+const SEED = /^(?:\[([0-9a-fA-F:.]+)\]|([\w.-]+)):(\d{1,5})$/;
+
+const clusterNodes = blankIsUnset.transform((text, ctx) => {
+  if (text === undefined) return undefined;
+  const nodes: ClusterNode[] = [];
+  for (const seed of text.split(',').map((part) => part.trim())) {
+    const match = SEED.exec(seed);
+    const port = Number(match?.[3]);
+    const host = match?.[1] ?? match?.[2];
+    if (!host || !(port >= 1 && port <= 65_535)) {
+      ctx.addIssue({ code: 'custom', message: `expected host:port seeds separated by commas, got "${text}"` });
+      return z.NEVER;
+    }
+    nodes.push({ host, port });
+  }
+  return nodes;
+});
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,11 +86,11 @@ const EnvSchema = z
       .optional()
       .transform((text) => (text === '' ? undefined : text))
       .pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters long when set`).optional()),
-    REDIS_URL: z
-      .string()
-      .optional()
-      .transform((text) => (text === '' ? undefined : text))
-      .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+    SESSION_STORE: blankIsUnset.pipe(z.enum(STORE_KINDS, { error: `must be one of ${STORE_KINDS.join(', ')}` }).optional()),
+    REDIS_URL: blankIsUnset.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+    REDIS_CLUSTER_NODES: clusterNodes,
+    // No braces: the store's hash tags are its own, and a brace in the prefix would move every key into one slot.
+    REDIS_KEY_PREFIX: blankIsUnset.pipe(z.string().regex(/^[\w.:-]{1,64}$/, 'may hold letters, digits and . _ : - only, at most 64').optional()),
     SESSION_DB_PATH: z.string().optional().transform((text) => (text === '' || text === undefined ? '.data/sessions.db' : text)),
     SIGN_IN_THROTTLE_WINDOW: duration('15m'),
     SIGN_IN_MAX_FAILURES_PER_USER: count(5),
@@ -76,6 +110,7 @@ const EnvSchema = z
     if (env.SESSION_SECRET_PREVIOUS !== undefined && env.SESSION_SECRET_PREVIOUS === env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET_PREVIOUS'], message: 'must differ from SESSION_SECRET' });
     }
+    storeIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     const shortestIdle = Math.min(env.SESSION_IDLE_TIMEOUT_USER, env.SESSION_IDLE_TIMEOUT_ADMIN);
     if (env.SESSION_WARNING_BEFORE < MIN_WARNING_MS) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_WARNING_BEFORE'], message: 'must be at least 20 seconds, so people have time to answer the warning (WCAG 2.2.1)' });
@@ -84,13 +119,40 @@ const EnvSchema = z
     }
   });
 
+/** A store setting that does not fit the chosen store: a deployment that would not do what its settings say. */
+function storeIssues(env: { SESSION_STORE?: StoreKind; REDIS_URL?: string; REDIS_CLUSTER_NODES?: ClusterNode[]; REDIS_KEY_PREFIX?: string }) {
+  const kind = storeKind(env);
+  const issues: Array<{ path: string[]; message: string }> = [];
+  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    issues.push({ path: ['REDIS_URL'], message: 'and REDIS_CLUSTER_NODES are both set: give one Redis or one cluster, not both' });
+  }
+  if (kind === 'redis' && env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined) {
+    issues.push({ path: [], message: 'SESSION_STORE=redis needs REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a cluster)' });
+  }
+  if (kind !== 'redis') {
+    for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_KEY_PREFIX'] as const) {
+      if (env[name] !== undefined) issues.push({ path: [name], message: `is set, but SESSION_STORE=${kind} does not use Redis: unset one of them` });
+    }
+  }
+  return issues;
+}
+
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+// Without SESSION_STORE, a Redis setting alone still means Redis, as before SESSION_STORE existed.
+function storeKind(env: { SESSION_STORE?: StoreKind; REDIS_URL?: string; REDIS_CLUSTER_NODES?: ClusterNode[] }): StoreKind {
+  return env.SESSION_STORE ?? (env.REDIS_URL !== undefined || env.REDIS_CLUSTER_NODES !== undefined ? 'redis' : 'sqlite');
+}
+
 export interface ThrottlePolicy {
   windowMs: number;
   maxFailuresPerUser: number;
   maxFailuresPerAddress: number;
 }
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'redis'; url: string };
+export type RedisTarget = { url: string } | { clusterNodes: ClusterNode[] };
+
+export type StoreConfig = { kind: 'cookie' } | { kind: 'sqlite'; path: string } | ({ kind: 'redis'; prefix: string } & RedisTarget);
 
 export interface AppConfig {
   production: boolean;
@@ -122,13 +184,22 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       warningBeforeMs: env.SESSION_WARNING_BEFORE,
     },
     maxSessionsPerUser: env.SESSION_MAX_PER_USER,
-    store: env.REDIS_URL === undefined ? { kind: 'sqlite', path: env.SESSION_DB_PATH } : { kind: 'redis', url: env.REDIS_URL },
+    store: storeConfig(env),
     throttle: {
       windowMs: env.SIGN_IN_THROTTLE_WINDOW,
       maxFailuresPerUser: env.SIGN_IN_MAX_FAILURES_PER_USER,
       maxFailuresPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
     },
   };
+}
+
+function storeConfig(env: z.infer<typeof EnvSchema>): StoreConfig {
+  const kind = storeKind(env);
+  if (kind === 'cookie') return { kind };
+  if (kind === 'sqlite') return { kind, path: env.SESSION_DB_PATH };
+  const prefix = env.REDIS_KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
+  // The schema has made sure that exactly one of the two is set.
+  return env.REDIS_CLUSTER_NODES ? { kind, prefix, clusterNodes: env.REDIS_CLUSTER_NODES } : { kind, prefix, url: env.REDIS_URL ?? '' };
 }
 
 let cached: AppConfig | undefined;

@@ -2,21 +2,26 @@ import 'server-only';
 import type { Result } from '../shared/result';
 import { getSession } from './session';
 import { listPage, MY_SESSIONS_PAGE_SIZE, type SessionListing } from './session-listing';
-import { sessionStore } from './stores';
+import { keepsRecords, sessionStore } from './stores';
 
 /** The signed-in user's own sessions: the dashboard's list and "Sign out other sessions". */
 
+/** `no-records`: with `SESSION_STORE=cookie` the server keeps no list of sessions to show or end. */
+export type MySessionsRefusal = 'signed-out' | 'no-records';
+
 /** One page of the signed-in user's active sessions, this one first on its page. */
-export async function listMySessions(page: number): Promise<Result<SessionListing, 'signed-out'>> {
+export async function listMySessions(page: number): Promise<Result<SessionListing, MySessionsRefusal>> {
   const read = await getSession();
   if (!read.active) return { ok: false, reason: 'signed-out' };
+  if (!keepsRecords()) return { ok: false, reason: 'no-records' };
   const listing = await listPage((request) => sessionStore().listByUser(read.user.username, read.now, request), page, MY_SESSIONS_PAGE_SIZE, read.session.sessionId);
   return { ok: true, value: { ...listing, sessions: listing.sessions.sort((a, b) => Number(b.current) - Number(a.current)) } };
 }
 
 /** Ends every other session of the signed-in user; their tabs learn `revoked` at their next request. Returns how many ended. */
-export async function endMyOtherSessions(): Promise<Result<number, 'signed-out'>> {
+export async function endMyOtherSessions(): Promise<Result<number, MySessionsRefusal>> {
   const read = await getSession();
   if (!read.active) return { ok: false, reason: 'signed-out' };
+  if (!keepsRecords()) return { ok: false, reason: 'no-records' };
   return { ok: true, value: await sessionStore().endOthers(read.user.username, read.session.sessionId, 'revoked', read.now) };
 }

@@ -78,8 +78,10 @@ export async function unseal(value: string, secrets: Secrets, ttlS: number): Pro
 /**
  * What the session cookie carries, in its short wire names (`sid`, `sub`: small cookies, and the names
  * iron-session's examples use). Only this module spells them; everyone else sees `CookieSession`.
+ * Version 2 names a record in the store; version 3 (`SESSION_STORE=cookie`) is the whole session, with the
+ * last activity (`last`) that a record would otherwise hold. A server reads only its own mode's version.
  */
-const CookiePayload = z.object({
+const RecordCookie = z.object({
   v: z.literal(2),
   /** Fresh for every sign-in (no fixation); the key of the server-side record. */
   sid: z.uuid(),
@@ -89,6 +91,8 @@ const CookiePayload = z.object({
   /** "Keep me signed in": a persistent cookie rather than a browser-session one. */
   remember: z.boolean(),
 });
+const StatelessCookie = RecordCookie.extend({ v: z.literal(3), last: z.number().int().nonnegative() });
+const CookiePayload = z.discriminatedUnion('v', [RecordCookie, StatelessCookie]);
 
 export interface CookieSession {
   sessionId: string;
@@ -96,11 +100,14 @@ export interface CookieSession {
   role: (typeof ROLES)[number];
   createdAt: number;
   remember: boolean;
+  /** Only in a stateless cookie (`SESSION_STORE=cookie`): the last activity, resealed at every keep-alive. */
+  lastActivityAt?: number;
 }
 
 export function sealSession(session: CookieSession, secrets: Secrets, ttlS: number): Promise<string> {
-  const { sessionId, username, role, createdAt, remember } = session;
-  return seal({ v: 2, sid: sessionId, sub: username, role, createdAt, remember }, secrets, ttlS);
+  const { sessionId, username, role, createdAt, remember, lastActivityAt } = session;
+  const payload = { sid: sessionId, sub: username, role, createdAt, remember };
+  return seal(lastActivityAt === undefined ? { v: 2, ...payload } : { v: 3, ...payload, last: lastActivityAt }, secrets, ttlS);
 }
 
 /** The session a cookie names, `'expired'` past the seal's ttl, or `undefined` for anything else. */
@@ -110,5 +117,7 @@ export async function unsealSession(value: string, secrets: Secrets, ttlS: numbe
   const parsed = CookiePayload.safeParse(unsealed.data);
   if (!parsed.success) return undefined;
   const { sid, sub, role, createdAt, remember } = parsed.data;
-  return { session: { sessionId: sid, username: sub, role, createdAt, remember }, stale: unsealed.stale };
+  const session: CookieSession = { sessionId: sid, username: sub, role, createdAt, remember };
+  if (parsed.data.v === 3) session.lastActivityAt = parsed.data.last;
+  return { session, stale: unsealed.stale };
 }

@@ -8,7 +8,7 @@ import { deadlines, deadlinePassed, reportActivity } from '../shared/session-pol
 import { sealSession, unsealSession, type CookieSession } from './seal';
 import type { Result } from '../shared/result';
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import { purgeNowAndThen, sessionStore, type SessionRecord } from './stores';
+import { keepsRecords, purgeNowAndThen, sessionStore, type SessionRecord } from './stores';
 import { findUser, type User } from './users';
 
 /**
@@ -21,6 +21,10 @@ import { findUser, type User } from './users';
  * Why not `getIronSession`: it ties the cookie's Max-Age to the seal's ttl, and a browser-session
  * cookie (`maxAge: undefined`) silently gets a ttl of 0, a seal that never expires. Here the seal's
  * ttl covers the absolute lifetime and the real deadlines are checked from the record on every request.
+ *
+ * With `SESSION_STORE=cookie` there is no record: the seal carries the last activity too, the deadlines are
+ * checked from it on every request all the same, and a keep-alive reseals it. What that cannot do is make a
+ * sign-out final: a copy of the cookie taken before works until its own idle deadline (README, Known limits).
  */
 
 /** The session a request carries: what its cookie says, and the last activity its record holds. */
@@ -96,17 +100,30 @@ export async function readSession(jar: CookieReader): Promise<SessionRead> {
   // Past the absolute deadline nothing can revive the session: answer without asking the store.
   if (cookie.createdAt + policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
 
+  if (!keepsRecords()) return readStateless(cookie, value, stale, now);
+  // A stateless cookie (another mode's) names no record here.
+  if (cookie.lastActivityAt !== undefined) return { active: false, reason: 'invalid' };
   const store = sessionStore();
-  const record = await store.get(cookie.sessionId);
+  const record = await store.get(cookie.sessionId, cookie.username);
   const user = findUser(cookie.username);
   if (!record || record.username !== cookie.username || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (ended) {
-    await store.end(record.id, ended, now);
+    await store.end(record.id, ended, now, record.username);
     return { active: false, reason: ended };
   }
   return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
+}
+
+/** `SESSION_STORE=cookie`: the session is what the seal says, checked against both deadlines like a record. */
+function readStateless(cookie: CookieSession, seal: string, stale: boolean, now: number): SessionRead {
+  const user = findUser(cookie.username);
+  if (cookie.lastActivityAt === undefined || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
+  const session = { ...cookie, lastActivityAt: cookie.lastActivityAt };
+  const ended = deadlinePassed(session, now, config().policy);
+  if (ended) return { active: false, reason: ended };
+  return { active: true, session, user, now, seal, stale };
 }
 
 /**
@@ -151,7 +168,9 @@ export function toStatus(session: SessionData, now: number): ActiveStatus {
 async function writeCookie(session: SessionData, now: number, value?: string): Promise<void> {
   const { policy } = config();
   // The seal's ttl spans the absolute lifetime from now; the record's deadlines are what end the session.
-  const sealed = value ?? (await sealSession(session, secrets(), policy.absoluteMs / 1000));
+  // Only a stateless cookie carries the last activity; a record's cookie never changes after sign-in.
+  const { lastActivityAt, ...named } = session;
+  const sealed = value ?? (await sealSession(keepsRecords() ? named : { ...named, lastActivityAt }, secrets(), policy.absoluteMs / 1000));
   const maxAge = session.remember ? Math.ceil((deadlines(session, policy).endsAt - now) / 1000) : undefined;
   (await cookies()).set(cookieName(), sealed, { ...cookieAttributes(), ...(maxAge === undefined ? {} : { maxAge }) });
 }
@@ -169,11 +188,16 @@ export async function clearSessionCookie(): Promise<void> {
  */
 export async function startSession(user: User, remember: boolean, userAgent: string): Promise<ActiveStatus> {
   const { policy, maxSessionsPerUser } = config();
+  const now = Date.now();
+  const session: SessionData = { sessionId: randomUUID(), username: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
+  // Without records the new cookie simply replaces the old one in this browser; a copy of it is not ended.
+  if (!keepsRecords()) {
+    await writeCookie(session, now);
+    return toStatus(session, now);
+  }
   const store = sessionStore();
   const previous = await readSession(await cookies());
-  const now = Date.now();
-  if (previous.active) await store.end(previous.session.sessionId, 'replaced', now);
-  const session: SessionData = { sessionId: randomUUID(), username: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
+  if (previous.active) await store.end(previous.session.sessionId, 'replaced', now, previous.session.username);
   const record = {
     id: session.sessionId,
     username: user.username,
@@ -202,14 +226,19 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
   const { policy } = config();
   const lastActivityAt = reportActivity(read.session, read.now, idleMs);
   const moved = { ...read.session, lastActivityAt };
+  // Stateless: the moved last activity lives in the cookie only, so every keep-alive reseals it.
+  if (!keepsRecords()) {
+    await writeCookie(moved, read.now);
+    return { ok: true, value: toStatus(moved, read.now) };
+  }
   // The time of the write, not of the read: a deadline that passed in between is not moved.
   const now = Date.now();
-  const record = await sessionStore().touch(read.session.sessionId, lastActivityAt, deadlines(moved, policy).endsAt, now);
+  const record = await sessionStore().touch(read.session.sessionId, lastActivityAt, deadlines(moved, policy).endsAt, now, read.session.username);
   if (!record) return { ok: false, reason: 'invalid' };
   if (record.endReason) return { ok: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (ended) {
-    await sessionStore().end(record.id, ended, now);
+    await sessionStore().end(record.id, ended, now, record.username);
     return { ok: false, reason: ended };
   }
   const session = { ...read.session, lastActivityAt: record.lastActivityAt };
@@ -224,8 +253,8 @@ export const CLEAR_CACHE = { 'Clear-Site-Data': '"cache"' } as const;
 /** Signs out: ends the record behind the cookie, whatever state it is in, then clears the cookie. */
 export async function endSession(): Promise<void> {
   const value = (await cookies()).get(cookieName())?.value;
-  const read = value ? await readCookie(value) : undefined;
-  if (read && read !== 'expired') await sessionStore().end(read.session.sessionId, 'signed-out', Date.now());
+  const read = value && keepsRecords() ? await readCookie(value) : undefined;
+  if (read && read !== 'expired') await sessionStore().end(read.session.sessionId, 'signed-out', Date.now(), read.session.username);
   await clearSessionCookie();
 }
 

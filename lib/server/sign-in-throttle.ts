@@ -1,5 +1,5 @@
 import 'server-only';
-import type { SessionStore } from './stores';
+import type { AttemptStore } from './stores';
 
 /** A throttle key and how many failures it may have in one window. */
 export interface Limit {
@@ -38,7 +38,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 20 + Math.rando
  * ones sent at once get exactly `max` checks. A refused or waiting attempt releases every reservation it
  * made, so it uses up the budget of no key, neither the one that refused nor the others.
  */
-export async function admitAttempt(store: SessionStore, limits: readonly Limit[], windowMs: number): Promise<Admission> {
+export async function admitAttempt(store: AttemptStore, limits: readonly Limit[], windowMs: number): Promise<Admission> {
   const giveUpAt = Date.now() + WAIT_MS;
   for (;;) {
     const now = Date.now();

@@ -3,7 +3,7 @@ import { config } from './config';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from './session';
 import type { ActiveStatus } from '../shared/session-status';
-import { sessionStore } from './stores';
+import { attemptStore } from './stores';
 import { admitAttempt } from './sign-in-throttle';
 import { verifyCredentials } from './users';
 
@@ -57,7 +57,7 @@ const deviceKey = (id: string) => `device:${id}`;
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const { throttle } = config();
-  const store = sessionStore();
+  const store = attemptStore();
   const device = await readDeviceCookie(Date.now());
   const trusted = device !== undefined && userKey(device.username) === userKey(input.username);
   const attempt = await admitAttempt(

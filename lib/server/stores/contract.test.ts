@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { MemoryAttemptStore } from './memory-attempts';
 import { RedisSessionStore } from './redis';
+import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys';
 import { SqliteSessionStore } from './sqlite';
-import { KEEP_ENDED_MS, type NewSessionRecord, type SessionStore, type StoreOptions } from './types';
+import { KEEP_ENDED_MS, type AttemptStore, type NewSessionRecord, type SessionStore, type StoreOptions } from './types';
 
 const HOUR = 3_600_000;
 const T0 = Date.now();
@@ -61,13 +63,44 @@ const corruptSqlite: Corrupt = async (store, id, field, value) => {
   }
 };
 
+// The record's key, found as the store finds it from an id alone: through the owner key.
+async function corruptWith(client: Pick<ReturnType<typeof createClient>, 'get' | 'hDel' | 'hSet'>, prefix: string, id: string, field: string, value: string | number | null) {
+  const keys = redisKeys(prefix);
+  const owner = (await client.get(keys.owner(id))) ?? '';
+  const key = keys.session(owner, id);
+  await (value === null ? client.hDel(key, field) : client.hSet(key, field, String(value)));
+}
+
 const corruptRedis: Corrupt = async (_store, id, field, value) => {
   const client = createClient({ url: redisUrl() });
   await client.connect();
   try {
-    await (value === null ? client.hDel(`s:${id}`, field) : client.hSet(`s:${id}`, field, String(value)));
+    await corruptWith(client, DEFAULT_KEY_PREFIX, id, field, value);
   } finally {
     client.destroy();
+  }
+};
+
+// On the cluster every store gets a key prefix of its own instead of an emptied database (a cluster has only
+// database 0): counts over everyone are exact all the same, and it proves that prefixes keep apps apart.
+const clusterSeeds = inject('redisClusterNodes');
+const clusterNodes = clusterSeeds.split(',').map((seed) => ({ host: seed.split(':')[0] ?? '', port: Number(seed.split(':')[1]) }));
+const clusterPrefixes = new WeakMap<SessionStore, string>();
+
+function openCluster(options?: StoreOptions): SessionStore {
+  const prefix = `contract-${Math.random().toString(36).slice(2)}:`;
+  const store = new RedisSessionStore({ clusterNodes }, { ...options, prefix });
+  clusterPrefixes.set(store, prefix);
+  return store;
+}
+
+const corruptCluster: Corrupt = async (store, id, field, value) => {
+  const cluster = createCluster({ rootNodes: clusterNodes.map((socket) => ({ socket })) });
+  await cluster.connect();
+  try {
+    await corruptWith(cluster as unknown as Pick<ReturnType<typeof createClient>, 'get' | 'hDel' | 'hSet'>, clusterPrefixes.get(store) ?? '', id, field, value);
+  } finally {
+    cluster.destroy();
   }
 };
 
@@ -86,6 +119,8 @@ const stores: Array<[string, Open, () => Promise<void>, Corrupt]> = [
     },
     corruptRedis,
   ],
+  // Not under Stryker (see vitest-global-setup.ts): there the suite has no cluster, and these tests do not run.
+  ...(clusterSeeds ? [['redis cluster', openCluster, async () => {}, corruptCluster] as [string, Open, () => Promise<void>, Corrupt]] : []),
 ];
 
 const ids = (page: { records: Array<{ id: string }> }) => page.records.map((r) => r.id);
@@ -340,6 +375,23 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     expect(await store.get(sound.id)).toMatchObject({ id: sound.id, role: 'user' });
   });
 
+});
+
+// The sign-in throttle's counters: every session store's, and the process's own for SESSION_STORE=cookie.
+const attemptStores: Array<[string, () => AttemptStore & { close?: () => Promise<void> }]> = [
+  ...stores.map(([name, open]) => [name, () => open()] as [string, () => SessionStore]),
+  ['in-process (SESSION_STORE=cookie)', () => new MemoryAttemptStore()],
+];
+
+describe.each(attemptStores)('%s attempt counter', (_name, open) => {
+  let store: AttemptStore & { close?: () => Promise<void> };
+  let user: string;
+  beforeEach(() => {
+    store = open();
+    user = `user-${Math.random().toString(36).slice(2)}`;
+    return () => store.close?.();
+  });
+
   it('reserves attempts one at a time in a window that opens with the first', async () => {
     const key = `user:${user}`;
     const now = Date.now();
@@ -416,6 +468,44 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
   });
 });
 
+describe.runIf(clusterSeeds)('redis cluster session store', () => {
+  it('puts every key of one user in one hash slot, and spreads everyone\'s index over slots of its own', async () => {
+    const store = openCluster();
+    const prefix = clusterPrefixes.get(store) ?? '';
+    const users = Array.from({ length: 40 }, (_, i) => `slot-user-${i}-{odd}`);
+    try {
+      for (const username of users) await store.create(record({ username }), 20);
+      // Every key the store wrote, read from each master (a test may look at every node; the store never does).
+      const keys: string[] = [];
+      for (const node of clusterNodes) {
+        const client = await createClient({ socket: node }).connect();
+        if ((await client.sendCommand(['ROLE']))?.toString().startsWith('master')) keys.push(...(await client.keys(`${prefix}*`)));
+        client.destroy();
+      }
+      const slotOf = async (key: string) => {
+        const client = await createClient({ socket: clusterNodes[0] }).connect();
+        try {
+          return Number(await client.sendCommand(['CLUSTER', 'KEYSLOT', key]));
+        } finally {
+          client.destroy();
+        }
+      };
+      for (const username of users.slice(0, 5)) {
+        const own = keys.filter((key) => key.includes(`{${encodeURIComponent(username)}}`));
+        expect(own).toHaveLength(2);
+        expect(new Set(await Promise.all(own.map(slotOf))).size).toBe(1);
+      }
+      const shards = keys.filter((key) => key.startsWith(`${prefix}all:`));
+      expect(shards.length).toBeGreaterThan(4);
+      expect(new Set(await Promise.all(shards.map(slotOf))).size).toBe(shards.length);
+      expect(keys.every((key) => key.startsWith(prefix))).toBe(true);
+      expect((await store.listAll(T0, FIRST)).total).toBe(40);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite session store', () => {
   it('keeps records across a reopen of the same file', async () => {
     const path = join(dir, 'durable.db');
@@ -461,6 +551,30 @@ describe('redis session store', () => {
       expect(await store.get(sound.id)).toMatchObject({ id: sound.id });
     } finally {
       await store.close();
+    }
+  });
+
+  it('keeps two apps apart on one Redis by their key prefixes, and writes no key outside its own', async () => {
+    const url = `${inject('redisUrl')}/4`;
+    const raw = await createClient({ url }).connect();
+    await raw.flushDb();
+    const [a, b] = ['app-a:', 'app-b:'].map((prefix) => new RedisSessionStore(url, { prefix })) as [RedisSessionStore, RedisSessionStore];
+    try {
+      const mine = record({ username: 'shared-name' });
+      await a.create(mine, 20);
+      await a.reserveAttempt('user:shared-name', 60_000, Date.now());
+      expect(await b.get(mine.id)).toBeUndefined();
+      expect(await b.listAll(T0, FIRST)).toEqual({ records: [], total: 0 });
+      expect(await b.listByUser('shared-name', T0, FIRST)).toEqual({ records: [], total: 0 });
+      expect(await b.reserveAttempt('user:shared-name', 60_000, Date.now())).toMatchObject({ count: 1 });
+      expect(await b.endOthers('shared-name', 'none', 'revoked', T0)).toBe(0);
+      expect(await a.get(mine.id)).toMatchObject({ id: mine.id });
+      const keys = await raw.keys('*');
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.filter((key) => !key.startsWith('app-a:') && !key.startsWith('app-b:'))).toEqual([]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      raw.destroy();
     }
   });
 

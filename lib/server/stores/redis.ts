@@ -1,6 +1,8 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { parseSessionRecord } from './record-schema';
+import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
+import { CREATE, END, END_OTHERS, FAIL, RELEASE, RESERVE, TOUCH } from './redis-scripts';
 import {
   KEEP_ENDED_MS,
   StoreUnavailableError,
@@ -16,104 +18,6 @@ import {
 
 /** How long a request waits for a connection before it fails with 503 instead of hanging. */
 const CONNECT_WAIT_MS = 1_500;
-
-// Keys: `s:<id>` a hash per session, expired by Redis at its purge time; `u:<username>` and `active`,
-// sorted sets of the ids of active sessions scored by expiry, so listing, paging and counting never scan
-// the keyspace; `a:<key>` a hash per sign-in throttle key (count, failures, resetAt), expired by Redis when
-// its window closes.
-const SESSION = (id: string) => `s:${id}`;
-const BY_USER = (username: string) => `u:${username}`;
-const ACTIVE = 'active';
-const ATTEMPTS = (key: string) => `a:${key}`;
-
-// Ends one record and drops it from both indexes; Redis forgets it `keep` ms after it ended, or after its expiry if that came first.
-const FINISH = `
-local function finish(key, id, at, reason, keep, byUser, active)
-  local purge = math.min(at, tonumber(redis.call('HGET', key, 'expiresAt'))) + keep
-  redis.call('HSET', key, 'endedAt', at, 'endReason', reason, 'purgeAt', purge)
-  redis.call('PEXPIREAT', key, purge)
-  redis.call('ZREM', byUser, id)
-  redis.call('ZREM', active, id)
-end
-`;
-
-// The new record, and the end of the user's least recently active sessions beyond the cap, in one atomic step.
-// The other sessions' keys are built from ARGV[6]: they are all the same user's, so once keys carry the user
-// as a hash tag (Redis Cluster) they share the slot of KEYS[2].
-const CREATE = `${FINISH}
-local id, at, expires, keep, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-redis.call('PEXPIREAT', KEYS[1], expires + keep)
-redis.call('ZADD', KEYS[2], expires, id)
-redis.call('ZADD', KEYS[3], expires, id)
-if redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[2], '+inf') <= max then return 0 end
-local others = {}
-for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')) do
-  if other ~= id then
-    local last = redis.call('HGET', ARGV[6] .. other, 'lastActivityAt')
-    if last then
-      others[#others + 1] = { other, tonumber(last) }
-    else
-      redis.call('ZREM', KEYS[2], other)
-      redis.call('ZREM', KEYS[3], other)
-    end
-  end
-end
-local excess = #others - (max - 1)
-if excess <= 0 then return 0 end
-table.sort(others, function(a, b)
-  if a[2] ~= b[2] then return a[2] < b[2] end
-  return a[1] < b[1]
-end)
-for i = 1, excess do finish(ARGV[6] .. others[i][1], others[i][1], at, 'session-limit', keep, KEYS[2], KEYS[3]) end
-return excess`;
-
-// Atomic in Redis: a touch never changes an ended or missing record, nor one whose expiry is not after
-// ARGV[4] (now), so a keep-alive cannot revive a signed-out or lapsed session.
-const TOUCH = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 1 end
-local current = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
-if current <= tonumber(ARGV[4]) then return 1 end
-local last = math.max(tonumber(redis.call('HGET', KEYS[1], 'lastActivityAt')), tonumber(ARGV[1]))
-local expires = math.max(current, tonumber(ARGV[2]))
-local purge = expires + tonumber(ARGV[5])
-redis.call('HSET', KEYS[1], 'lastActivityAt', last, 'expiresAt', expires, 'purgeAt', purge)
-redis.call('PEXPIREAT', KEYS[1], purge)
-redis.call('ZADD', KEYS[2], expires, ARGV[3])
-redis.call('ZADD', KEYS[3], expires, ARGV[3])
-return 1`;
-
-const END = `${FINISH}
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 0 end
-finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2], KEYS[3])
-return 1`;
-
-// The sign-in throttle's counters, each one script. The window is the app's clock, as in SQLite (ARGV now
-// and resetAt); Redis's expiry only forgets the key. resetAt is kept as the string the app sent, so the
-// outcome of an attempt applies only to the window it was reserved in.
-const RESERVE = `
-local resetAt = redis.call('HGET', KEYS[1], 'resetAt')
-if not resetAt or tonumber(resetAt) <= tonumber(ARGV[1]) then
-  resetAt = ARGV[2]
-  redis.call('HSET', KEYS[1], 'count', 0, 'failures', 0, 'resetAt', resetAt)
-  redis.call('PEXPIREAT', KEYS[1], resetAt)
-end
-local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
-return {count, tonumber(redis.call('HGET', KEYS[1], 'failures')), tonumber(resetAt)}`;
-
-const FAIL = `
-if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
-return redis.call('HINCRBY', KEYS[1], 'failures', 1)`;
-
-const RELEASE = `
-if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
-local failures = tonumber(redis.call('HGET', KEYS[1], 'failures'))
-local forgotten = 0
-if ARGV[2] == '1' then forgotten = failures end
-local count = math.max(0, tonumber(redis.call('HGET', KEYS[1], 'count')) - 1 - forgotten)
-redis.call('HSET', KEYS[1], 'count', count, 'failures', failures - forgotten)
-return count`;
 
 async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -146,28 +50,68 @@ function toRecord(hash: Record<string, string>): SessionRecord | undefined {
   });
 }
 
+// A script's reply of HGETALL: field, value, field, value…
+function fromPairs(reply: unknown): Record<string, string> {
+  const flat = Array.isArray(reply) ? reply.map(String) : [];
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+  return hash;
+}
+
+const strings = (reply: unknown): string[] => (Array.isArray(reply) ? reply.map(String) : []);
+
+/** One Redis (`REDIS_URL`) or the seeds of a Redis Cluster (`REDIS_CLUSTER_NODES`), as config.ts reads them. */
+export type RedisTarget = string | { url: string } | { clusterNodes: Array<{ host: string; port: number }> };
+
+export interface RedisStoreOptions extends StoreOptions {
+  /** `REDIS_KEY_PREFIX`: every key starts with it. */
+  prefix?: string;
+}
+
+// The commands this store sends, which one Redis and a cluster both take; a cluster routes each by its first key.
+type Redis = Pick<RedisClientType, 'eval' | 'get' | 'set' | 'hGetAll' | 'pExpireAt' | 'zAdd' | 'zRem' | 'zRange' | 'zRangeWithScores' | 'zCount' | 'zRemRangeByScore'>;
+type Connection = (RedisClientType | RedisClusterType) & { isReady: boolean; isOpen: boolean };
+
+// Commands fail at once while a node is down (no offline queue): the request answers 503 rather than waiting.
+const SOCKET = { connectTimeout: CONNECT_WAIT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) };
+
+function connect(target: RedisTarget): Connection {
+  if (typeof target === 'string' || 'url' in target) {
+    return createClient({ url: typeof target === 'string' ? target : target.url, disableOfflineQueue: true, socket: SOCKET });
+  }
+  return createCluster({
+    rootNodes: target.clusterNodes.map(({ host, port }) => ({ socket: { host, port } })),
+    defaults: { disableOfflineQueue: true, socket: SOCKET },
+  }) as unknown as Connection;
+}
+
 /**
- * Sessions shared by every app instance. Commands fail at once while Redis is down (no offline queue),
- * so a request answers 503 rather than waiting or deciding anything; the client reconnects by itself.
+ * Sessions shared by every app instance, on one Redis or a Redis Cluster, under one key prefix (see
+ * redis-keys.ts for the layout). Commands fail at once while Redis is down, so a request answers 503 rather
+ * than waiting or deciding anything; the client reconnects by itself, and on a cluster follows a failover.
+ *
+ * What is atomic: everything about one user's sessions (create with the cap, touch, end, end the others,
+ * the user's list), each one script on the user's slot. The index of everyone's sessions is written after
+ * that script, in the shard's own slot: if that second write is lost (a node failing between the two), the
+ * administrator's list holds an entry too many or too few until the next write of that session or the next
+ * time a page reads it (`heal`). Who is signed in or out never depends on it.
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis';
-  private readonly client: RedisClientType;
+  private readonly client: Connection;
+  private readonly keys: RedisKeys;
   private readonly keep: number;
   private connecting: Promise<unknown> | undefined;
 
-  constructor(url: string, { keepEndedMs = KEEP_ENDED_MS }: StoreOptions = {}) {
+  constructor(target: RedisTarget, { keepEndedMs = KEEP_ENDED_MS, prefix = DEFAULT_KEY_PREFIX }: RedisStoreOptions = {}) {
     this.keep = keepEndedMs;
-    this.client = createClient({
-      url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: CONNECT_WAIT_MS, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
-    });
+    this.keys = redisKeys(prefix);
+    this.client = connect(target);
     // Without a listener an 'error' event would crash the process; the failing request reports it as 503.
     this.client.on('error', () => {});
   }
 
-  private async run<T>(work: (client: RedisClientType) => Promise<T>): Promise<T> {
+  private async run<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
     try {
       if (!this.client.isReady) {
         if (!this.client.isOpen) {
@@ -179,58 +123,100 @@ export class RedisSessionStore implements SessionStore {
         if (this.connecting) await withTimeout(this.connecting, CONNECT_WAIT_MS);
       }
       if (!this.client.isReady) throw new Error('not connected');
-      return await work(this.client);
+      return await work(this.client as unknown as Redis);
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
   }
 
-  create(record: NewSessionRecord, maxActive: number): Promise<number> {
-    const fields = { ...record, remember: record.remember ? '1' : '0', purgeAt: record.expiresAt + this.keep };
+  /** The user a session id belongs to, unless the caller knows it already (the cookie names it). */
+  private async ownerOf(id: string, username: string | undefined): Promise<string | undefined> {
+    if (username !== undefined) return username;
+    return (await this.run((redis) => redis.get(this.keys.owner(id)))) ?? undefined;
+  }
+
+  async create(record: NewSessionRecord, maxActive: number): Promise<number> {
+    const { keys } = this;
+    const purgeAt = record.expiresAt + this.keep;
+    const fields = { ...record, remember: record.remember ? '1' : '0', purgeAt };
     const numbers = [record.createdAt, record.expiresAt, this.keep, maxActive].map(String);
-    return this.run(async (redis) => {
-      const ended = await redis.eval(CREATE, {
-        keys: [SESSION(record.id), BY_USER(record.username), ACTIVE],
-        arguments: [record.id, ...numbers, SESSION(''), ...Object.entries(fields).flatMap(([field, value]) => [field, String(value)])],
-      });
-      return Number(ended);
-    });
+    // The owner and the shard's entry first: should the script then fail, they name no record and are harmless.
+    await this.run((redis) =>
+      Promise.all([
+        redis.set(keys.owner(record.id), record.username, { expiration: { type: 'PXAT', value: purgeAt } }),
+        redis.zAdd(keys.shardOf(record.username), { score: record.expiresAt, value: keys.shardMember(record.username, record.id) }),
+      ]),
+    );
+    const ended = await this.run(async (redis) =>
+      strings(
+        await redis.eval(CREATE, {
+          keys: [keys.session(record.username, record.id), keys.userIndex(record.username)],
+          arguments: [record.id, ...numbers, keys.sessionOf(record.username), ...Object.entries(fields).flatMap(([field, value]) => [field, String(value)])],
+        }),
+      ),
+    );
+    await this.unlist(record.username, ended);
+    return ended.length;
   }
 
-  get(id: string): Promise<SessionRecord | undefined> {
-    return this.run(async (redis) => toRecord(await redis.hGetAll(SESSION(id))));
+  private async unlist(username: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.run((redis) => redis.zRem(this.keys.shardOf(username), ids.map((id) => this.keys.shardMember(username, id))));
   }
 
-  async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
-    const record = await this.get(id);
-    if (!record) return undefined;
+  /** `username`, when the caller knows it (the cookie names it), saves a round trip to the owner's key. */
+  async get(id: string, username?: string): Promise<SessionRecord | undefined> {
+    const owner = await this.ownerOf(id, username);
+    if (owner === undefined) return undefined;
+    return this.run(async (redis) => toRecord(await redis.hGetAll(this.keys.session(owner, id))));
+  }
+
+  async touch(id: string, lastActivityAt: number, expiresAt: number, now: number, username?: string): Promise<SessionRecord | undefined> {
+    const owner = await this.ownerOf(id, username);
+    if (owner === undefined) return undefined;
+    const { keys } = this;
     const args = [String(lastActivityAt), String(expiresAt), id, String(now), String(this.keep)];
-    await this.run((redis) => redis.eval(TOUCH, { keys: [SESSION(id), BY_USER(record.username), ACTIVE], arguments: args }));
-    return this.get(id);
+    const reply = await this.run((redis) => redis.eval(TOUCH, { keys: [keys.session(owner, id), keys.userIndex(owner)], arguments: args }));
+    const record = toRecord(fromPairs(reply));
+    if (record && record.endedAt === undefined && record.expiresAt > now) {
+      // GT: a late write never lowers an entry, and re-adds one a lost write had left out.
+      await this.run((redis) =>
+        Promise.all([
+          redis.zAdd(keys.shardOf(owner), { score: record.expiresAt, value: keys.shardMember(owner, id) }, { GT: true }),
+          redis.pExpireAt(keys.owner(id), record.purgeAt, 'GT'),
+        ]),
+      );
+    }
+    return record;
   }
 
-  private finish(redis: RedisClientType, id: string, username: string, reason: EndReason, at: number): Promise<unknown> {
-    return redis.eval(END, { keys: [SESSION(id), BY_USER(username), ACTIVE], arguments: [String(at), reason, id, String(this.keep)] });
-  }
-
-  async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
-    const record = await this.get(id);
-    if (!record) return undefined;
-    await this.run((redis) => this.finish(redis, id, record.username, reason, at));
-    return this.get(id);
+  async end(id: string, reason: EndReason, at: number, username?: string): Promise<SessionRecord | undefined> {
+    const owner = await this.ownerOf(id, username);
+    if (owner === undefined) return undefined;
+    const { keys } = this;
+    const reply = await this.run((redis) =>
+      redis.eval(END, { keys: [keys.session(owner, id), keys.userIndex(owner)], arguments: [String(at), reason, id, String(this.keep)] }),
+    );
+    const record = toRecord(fromPairs(reply));
+    if (record) await this.unlist(owner, [id]);
+    return record;
   }
 
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number> {
-    const ids = await this.run((redis) => redis.zRangeByScore(BY_USER(username), `(${at}`, '+inf'));
-    let ended = 0;
-    for (const id of ids) {
-      if (id === keepId) continue;
-      if ((await this.run((redis) => this.finish(redis, id, username, reason, at))) === 1) ended += 1;
-    }
-    return ended;
+    const { keys } = this;
+    const ended = await this.run(async (redis) =>
+      strings(await redis.eval(END_OTHERS, { keys: [keys.userIndex(username)], arguments: [keepId, reason, String(at), String(this.keep), keys.sessionOf(username)] })),
+    );
+    await this.unlist(username, ended);
+    return ended.length;
   }
 
-  private async page(index: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+  private async records(entries: Array<{ id: string; username: string }>): Promise<Array<SessionRecord | undefined>> {
+    return this.run((redis) => Promise.all(entries.map(async ({ id, username }) => toRecord(await redis.hGetAll(this.keys.session(username, id))))));
+  }
+
+  async listByUser(username: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    const index = this.keys.userIndex(username);
     // One round trip: commands sent together on one connection run in order.
     const [, ids, total] = await this.run((redis) =>
       Promise.all([
@@ -239,28 +225,62 @@ export class RedisSessionStore implements SessionStore {
         redis.zCount(index, `(${now}`, '+inf'),
       ]),
     );
-    const hashes = await this.run((redis) => Promise.all(ids.map((id) => redis.hGetAll(SESSION(id)))));
+    const found = await this.records(ids.map((id) => ({ id, username })));
     // A record may have ended between the two round trips: it is left out rather than shown as active.
-    const records = hashes.flatMap((hash) => toRecord(hash) ?? []).filter((record) => record.endedAt === undefined && record.expiresAt > now);
-    return { records, total };
+    return { records: found.filter((record): record is SessionRecord => record !== undefined && record.endedAt === undefined && record.expiresAt > now), total };
   }
 
-  listByUser(username: string, now: number, page: PageRequest): Promise<SessionPage> {
-    return this.page(BY_USER(username), now, page);
+  /**
+   * Everyone's sessions, a page at a time, from the shards of the index: each gives its first `offset + limit`
+   * entries, and the merge of them in the listing's order holds the page. Costs grow with the page number,
+   * not with the number of sessions.
+   */
+  async listAll(now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    const { keys } = this;
+    const shards = Array.from({ length: INDEX_SHARDS }, (_, i) => keys.shard(i));
+    const read = await this.run((redis) =>
+      Promise.all(
+        shards.map(async (shard) => {
+          const [, entries, count] = await Promise.all([
+            redis.zRemRangeByScore(shard, '-inf', now),
+            offset + limit > 0 ? redis.zRangeWithScores(shard, '+inf', `(${now}`, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: offset + limit } }) : [],
+            redis.zCount(shard, `(${now}`, '+inf'),
+          ]);
+          return { shard, entries, count };
+        }),
+      ),
+    );
+    const total = read.reduce((sum, { count }) => sum + count, 0);
+    const page = read
+      .flatMap(({ shard, entries }) => entries.map((entry) => ({ shard, ...entry })))
+      // The user's own list's order: the latest expiry first, equal expiries by id, the last first.
+      .sort((a, b) => b.score - a.score || (a.value < b.value ? 1 : a.value > b.value ? -1 : 0))
+      .slice(offset, offset + limit)
+      .flatMap((entry) => {
+        const named = parseShardMember(entry.value);
+        return named ? [{ ...entry, ...named }] : [];
+      });
+    const found = await this.records(page);
+    await this.heal(page.map((entry, i) => ({ ...entry, record: found[i] })), now);
+    return { records: found.filter((record): record is SessionRecord => record !== undefined && record.endedAt === undefined && record.expiresAt > now), total };
   }
 
-  listAll(now: number, page: PageRequest): Promise<SessionPage> {
-    return this.page(ACTIVE, now, page);
+  /** Puts right what a lost second write left in the shards (see the class's comment): entries of ended or missing records go. */
+  private async heal(entries: Array<{ shard: string; value: string; record: SessionRecord | undefined }>, now: number): Promise<void> {
+    const gone = entries.filter(({ record }) => record === undefined || record.endedAt !== undefined || record.expiresAt <= now);
+    if (gone.length === 0) return;
+    await this.run((redis) => Promise.all(gone.map(({ shard, value }) => redis.zRem(shard, value))));
   }
 
-  /** Redis forgets records and counters by their TTLs; only the index of active sessions needs trimming. */
-  purgeExpired(now: number): Promise<number> {
-    return this.run((redis) => redis.zRemRangeByScore(ACTIVE, '-inf', now));
+  /** Redis forgets records, owners, users' indexes and counters by their TTLs; only the shards of everyone's index need trimming. */
+  async purgeExpired(now: number): Promise<number> {
+    const removed = await this.run((redis) => Promise.all(Array.from({ length: INDEX_SHARDS }, (_, i) => redis.zRemRangeByScore(this.keys.shard(i), '-inf', now))));
+    return removed.reduce((sum, n) => sum + n, 0);
   }
 
   reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
     return this.run(async (redis) => {
-      const reply = await redis.eval(RESERVE, { keys: [ATTEMPTS(key)], arguments: [String(now), String(now + windowMs)] });
+      const reply = await redis.eval(RESERVE, { keys: [this.keys.attempts(key)], arguments: [String(now), String(now + windowMs)] });
       const [count, failures, resetAt] = reply as [number, number, number];
       return { count, failures, resetAt };
     });
@@ -268,13 +288,13 @@ export class RedisSessionStore implements SessionStore {
 
   failAttempt(key: string, resetAt: number): Promise<void> {
     return this.run(async (redis) => {
-      await redis.eval(FAIL, { keys: [ATTEMPTS(key)], arguments: [String(resetAt)] });
+      await redis.eval(FAIL, { keys: [this.keys.attempts(key)], arguments: [String(resetAt)] });
     });
   }
 
   releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {
     return this.run(async (redis) => {
-      await redis.eval(RELEASE, { keys: [ATTEMPTS(key)], arguments: [String(resetAt), forgetFailures ? '1' : '0'] });
+      await redis.eval(RELEASE, { keys: [this.keys.attempts(key)], arguments: [String(resetAt), forgetFailures ? '1' : '0'] });
     });
   }
 

@@ -151,8 +151,9 @@ export class SqliteSessionStore implements SessionStore {
     }
   }
 
-  async get(id: string): Promise<SessionRecord | undefined> {
-    return toRecord(this.sql.get.get(id) as Row | undefined);
+  async get(id: string, username?: string): Promise<SessionRecord | undefined> {
+    const record = toRecord(this.sql.get.get(id) as Row | undefined);
+    return username === undefined || record?.username === username ? record : undefined;
   }
 
   async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {

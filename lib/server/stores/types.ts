@@ -63,27 +63,45 @@ export interface AttemptCount {
   resetAt: number;
 }
 
+/** Where sign-in attempts are counted: the session store, or the process itself when there is none (`SESSION_STORE=cookie`). */
+export interface AttemptStore {
+  /**
+   * Counts a sign-in attempt under `key` before its password is checked, in one atomic step, so that
+   * attempts arriving together each see the ones before them. The window opens with the first attempt.
+   */
+  reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount>;
+  /** The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure. */
+  failAttempt(key: string, resetAt: number): Promise<void>;
+  /** The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures too. */
+  releaseAttempt(key: string, resetAt: number, forgetFailures?: boolean): Promise<void>;
+}
+
 /**
  * Where session records and sign-in failures live: SQLite in a local file by default, Redis when
  * several app instances must share them. Every method is atomic on its own, so a keep-alive racing a
  * sign-out cannot revive the record: `touch` never changes an ended record.
  */
-export interface SessionStore {
+export interface SessionStore extends AttemptStore {
   readonly kind: 'sqlite' | 'redis';
   /**
    * Creates the record and, in the same atomic step, ends the user's least recently active sessions so that
    * at most `maxActive` stay active, this one included (reason `session-limit`). Returns how many it ended.
    */
   create(record: NewSessionRecord, maxActive: number): Promise<number>;
-  get(id: string): Promise<SessionRecord | undefined>;
+  /**
+   * `username`, where the caller knows it (the cookie names it), lets a store find the record without a
+   * lookup by id alone (Redis keeps one user's keys in one hash slot); a record of another user is then none.
+   * For `touch` and `end` it is the user the caller read the record with.
+   */
+  get(id: string, username?: string): Promise<SessionRecord | undefined>;
   /**
    * Moves last activity forward (never back) and the expiry with it, unless the record has ended or its
    * expiry is not after `now`: a keep-alive that read the record just before its deadline and arrives just
    * after cannot revive it. Returns the record as it now is, changed or not, or `undefined` when there is none.
    */
-  touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined>;
-  /** Ends the record; the first reason wins. Returns the record as it now is. */
-  end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined>;
+  touch(id: string, lastActivityAt: number, expiresAt: number, now: number, username?: string): Promise<SessionRecord | undefined>;
+  /** Ends the record; the first reason wins. Returns the record as it now is. `username` as for `get`. */
+  end(id: string, reason: EndReason, at: number, username?: string): Promise<SessionRecord | undefined>;
   /** Ends every active record of `username` except `keepId`; returns how many ended. */
   endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number>;
   /**
@@ -94,15 +112,6 @@ export interface SessionStore {
   listAll(now: number, page: PageRequest): Promise<SessionPage>;
   /** Forgets what is past its purge time; returns how many records went. */
   purgeExpired(now: number): Promise<number>;
-  /**
-   * Counts a sign-in attempt under `key` before its password is checked, in one atomic step, so that
-   * attempts arriving together each see the ones before them. The window opens with the first attempt.
-   */
-  reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount>;
-  /** The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure. */
-  failAttempt(key: string, resetAt: number): Promise<void>;
-  /** The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures too. */
-  releaseAttempt(key: string, resetAt: number, forgetFailures?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 

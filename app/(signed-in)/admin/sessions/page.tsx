@@ -10,10 +10,31 @@ import { pageNumber } from '@/lib/server/session-listing';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 
+/** `SESSION_STORE=cookie`: the page says why it has no list rather than showing an empty one. */
+function NoRecords() {
+  return (
+    <main className="page">
+      <h1>Active sessions</h1>
+      <p>
+        <Link href="/dashboard">Back to the dashboard</Link>
+      </p>
+      <section className="card" aria-labelledby="all-sessions-heading">
+        <h2 id="all-sessions-heading">No list in this mode</h2>
+        <p data-testid="no-session-list">
+          This server keeps no sessions of its own (SESSION_STORE=cookie): each session lives only in its browser&apos;s sealed
+          cookie. So there is no list of who is signed in, and no session can be ended from here; each one ends at its own idle
+          or absolute deadline. Run with SESSION_STORE=sqlite or redis to list and revoke sessions.
+        </p>
+      </section>
+    </main>
+  );
+}
+
 /** One page of everyone's sessions (`?page=`), so the page costs the same with ten sessions or ten thousand. */
 export default async function AdminSessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { now } = await requireSession('/admin/sessions');
   const all = await listAllSessions(pageNumber((await searchParams).page));
+  if (!all.ok && all.reason === 'no-records') return <NoRecords />;
   // Only administrators: anyone else goes back to their dashboard.
   if (!all.ok) redirect('/dashboard');
   const listing = all.value;

@@ -1,0 +1,113 @@
+// No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
+
+// Every session script's keys are one user's (see redis-keys.ts): KEYS[1] the session's hash, KEYS[2] the
+// user's index, and the other sessions of the user built from ARGV inside the same hash tag, so each script
+// runs on one slot of a cluster. The index of everyone's sessions lives in other slots and is written by the
+// store after the script (see redis.ts).
+
+// Ends one record and drops it from the user's index; Redis forgets it `keep` ms after it ended, or after its
+// expiry if that came first.
+const FINISH = `
+local function finish(key, id, at, reason, keep, byUser)
+  local purge = math.min(at, tonumber(redis.call('HGET', key, 'expiresAt'))) + keep
+  redis.call('HSET', key, 'endedAt', at, 'endReason', reason, 'purgeAt', purge)
+  redis.call('PEXPIREAT', key, purge)
+  redis.call('ZREM', byUser, id)
+end
+local function keepIndexUntil(index, at)
+  if redis.call('PTTL', index) < 0 then redis.call('PEXPIREAT', index, at) else redis.call('PEXPIREAT', index, at, 'GT') end
+end
+`;
+
+// The new record, and the end of the user's least recently active sessions beyond the cap, in one atomic step.
+// ARGV: id, now, expiresAt, keep, max, the prefix of the user's session keys, then the record's fields.
+// Returns the ids it ended.
+export const CREATE = `${FINISH}
+local id, at, expires, keep, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], unpack(ARGV, 7))
+redis.call('PEXPIREAT', KEYS[1], expires + keep)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', at)
+redis.call('ZADD', KEYS[2], expires, id)
+keepIndexUntil(KEYS[2], expires + keep)
+local ended = {}
+if redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[2], '+inf') <= max then return ended end
+local others = {}
+for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')) do
+  if other ~= id then
+    local last = redis.call('HGET', ARGV[6] .. other, 'lastActivityAt')
+    if last then others[#others + 1] = { other, tonumber(last) } else redis.call('ZREM', KEYS[2], other) end
+  end
+end
+local excess = #others - (max - 1)
+if excess <= 0 then return ended end
+table.sort(others, function(a, b)
+  if a[2] ~= b[2] then return a[2] < b[2] end
+  return a[1] < b[1]
+end)
+for i = 1, excess do
+  finish(ARGV[6] .. others[i][1], others[i][1], at, 'session-limit', keep, KEYS[2])
+  ended[#ended + 1] = others[i][1]
+end
+return ended`;
+
+// A touch never changes an ended or missing record, nor one whose expiry is not after ARGV[4] (now), so a
+// keep-alive cannot revive a signed-out or lapsed session. ARGV: lastActivityAt, expiresAt, id, now, keep.
+// Returns the record's fields as they now are (none when there is no record).
+export const TOUCH = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+if redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return redis.call('HGETALL', KEYS[1]) end
+local current = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
+if current <= tonumber(ARGV[4]) then return redis.call('HGETALL', KEYS[1]) end
+local last = math.max(tonumber(redis.call('HGET', KEYS[1], 'lastActivityAt')), tonumber(ARGV[1]))
+local expires = math.max(current, tonumber(ARGV[2]))
+local purge = expires + tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], 'lastActivityAt', last, 'expiresAt', expires, 'purgeAt', purge)
+redis.call('PEXPIREAT', KEYS[1], purge)
+redis.call('ZADD', KEYS[2], expires, ARGV[3])
+redis.call('PEXPIREAT', KEYS[2], purge, 'GT')
+return redis.call('HGETALL', KEYS[1])`;
+
+// ARGV: at, reason, id, keep. The first reason wins. Returns the record's fields as they now are.
+export const END = `${FINISH}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+if redis.call('HEXISTS', KEYS[1], 'endedAt') == 0 then finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2]) end
+return redis.call('HGETALL', KEYS[1])`;
+
+// "Sign out other sessions" in one step: KEYS[1] the user's index. ARGV: the id to keep, reason, at, keep, the
+// prefix of the user's session keys. Returns the ids it ended.
+export const END_OTHERS = `${FINISH}
+local ended = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[3], '+inf')) do
+  local key = ARGV[5] .. id
+  if id ~= ARGV[1] and redis.call('EXISTS', key) == 1 and redis.call('HEXISTS', key, 'endedAt') == 0 then
+    finish(key, id, tonumber(ARGV[3]), ARGV[2], tonumber(ARGV[4]), KEYS[1])
+    ended[#ended + 1] = id
+  end
+end
+return ended`;
+
+// The sign-in throttle's counters, each one script on one key. The window is the app's clock, as in SQLite
+// (ARGV now and resetAt); Redis's expiry only forgets the key. resetAt is kept as the string the app sent, so
+// the outcome of an attempt applies only to the window it was reserved in.
+export const RESERVE = `
+local resetAt = redis.call('HGET', KEYS[1], 'resetAt')
+if not resetAt or tonumber(resetAt) <= tonumber(ARGV[1]) then
+  resetAt = ARGV[2]
+  redis.call('HSET', KEYS[1], 'count', 0, 'failures', 0, 'resetAt', resetAt)
+  redis.call('PEXPIREAT', KEYS[1], resetAt)
+end
+local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+return {count, tonumber(redis.call('HGET', KEYS[1], 'failures')), tonumber(resetAt)}`;
+
+export const FAIL = `
+if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
+return redis.call('HINCRBY', KEYS[1], 'failures', 1)`;
+
+export const RELEASE = `
+if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures'))
+local forgotten = 0
+if ARGV[2] == '1' then forgotten = failures end
+local count = math.max(0, tonumber(redis.call('HGET', KEYS[1], 'count')) - 1 - forgotten)
+redis.call('HSET', KEYS[1], 'count', count, 'failures', failures - forgotten)
+return count`;
