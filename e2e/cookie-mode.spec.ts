@@ -1,0 +1,62 @@
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
+
+// SESSION_STORE=cookie: the sealed cookie is the whole session. The same client and warning; the parts that
+// need a list of sessions say why they are absent; and a copy of the cookie outlives a sign-out, the mode's
+// known property, pinned here so nobody takes it for a bug.
+const PORT = appPort(49);
+const BASE = `http://localhost:${PORT}`;
+
+async function status(cookie: string) {
+  const response = await fetch(`${BASE}/api/session`, { headers: { cookie } });
+  return { code: response.status, body: (await response.json()) as { authenticated: boolean; reason?: string } };
+}
+
+test.describe('with SESSION_STORE=cookie', () => {
+  test.describe.configure({ mode: 'serial', timeout: 90_000 });
+  test.use({ baseURL: BASE });
+  let app: RunningApp;
+
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    app = await startApp(PORT, { SESSION_STORE: 'cookie' });
+  });
+  test.afterAll(async () => app?.stop());
+
+  test('the dashboard says why it lists no sessions, and offers no "Sign out other sessions"', async ({ page, dashboard }) => {
+    await signIn(page.request, DEMO);
+    await dashboard.open();
+    await expect(page.getByTestId('no-session-list')).toContainText('keeps no sessions of its own');
+    await expect(page.getByRole('button', { name: /Sign out other sessions/ })).toHaveCount(0);
+    await expect(page.getByRole('table', { name: 'Your active sessions' })).toHaveCount(0);
+  });
+
+  test('the admin page says there is no list in this mode, and has no "End session" buttons', async ({ page }) => {
+    await signIn(page.request, ADMIN);
+    await page.goto('/admin/sessions');
+    await expect(page.getByRole('heading', { name: 'No list in this mode' })).toBeVisible();
+    await expect(page.getByRole('button', { name: /End (the )?session/ })).toHaveCount(0);
+  });
+
+  test('the warning opens at 25:00, and "Stay signed in" reseals the cookie with the moved deadline', async ({ page, dashboard }) => {
+    await page.clock.install();
+    await signIn(page.request, DEMO);
+    await dashboard.open();
+    const before = (await page.context().cookies()).find((cookie) => cookie.name === '__Host-session')?.value;
+    await page.clock.fastForward('25:00');
+    await expect(dashboard.dialog).toBeVisible();
+    await dashboard.stay.click();
+    await expect(dashboard.dialog).toBeHidden();
+    const after = (await page.context().cookies()).find((cookie) => cookie.name === '__Host-session')?.value;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+  });
+
+  test('known property: a copy of the cookie taken before sign-out still reads as signed in afterwards', async () => {
+    const copy = await sessionCookie(BASE);
+    const signOut = await fetch(`${BASE}/api/session`, { method: 'DELETE', headers: { cookie: copy, Origin: BASE } });
+    expect(signOut.status).toBe(200);
+    // Nothing on the server remembers the sign-out: the copy lives until its idle deadline (unit-tested to the millisecond).
+    expect(await status(copy)).toMatchObject({ code: 200, body: { authenticated: true } });
+  });
+});
