@@ -7,7 +7,7 @@ import { signInRequest } from '../test-support/sign-in';
 import { alternate, median, record, type Figure } from './results';
 import { seedAdmin, seedSessions } from './seed-sessions';
 import type { SessionStore } from '../lib/server/stores/types';
-import { identifyBare, identifyOurs, load, rssMiB, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
+import { identifyBare, identifyOurs, inParallel, load, rssMiB, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
 // Does the session's cost grow with the number of active sessions? Sign-in, status and keep-alive
 // against a store holding 100 and one holding 10,000, side by side, for each store kind; and the
@@ -183,7 +183,7 @@ const LIVE = { few: 500, many: 20_000 } as const;
 const LIVE_ROUNDS = 5;
 const LIVE_RUN_S = 5;
 
-test('status over bare with 500 and with 20,000 live sessions cycled by the load, more than the seal cache holds', async () => {
+test('status over bare with 500 and with 20,000 live sessions cycled by the load, more than the old 10,000-seal cache held', async () => {
   test.setTimeout(600_000);
   const stamp = Date.now();
   const started: BenchApp[] = [];
@@ -199,6 +199,12 @@ test('status over bare with 500 and with 20,000 live sessions cycled by the load
     const bare: Endpoint = { method: 'GET', path: '/api/health', identify: identifyBare };
     const sides = { fewBare: [fewApp, bare], fewStatus: [fewApp, statusOf(few)], manyBare: [manyApp, bare], manyStatus: [manyApp, statusOf(many)] } as const;
     for (const [app, endpoint] of Object.values(sides)) await load(app.url, endpoint, CONNECTIONS, 2);
+    // Every session once before the rounds: they answer fewer requests than 20,000, so without this pass each
+    // would be a first visit, and the figure the cost of a seal seen for the first time whatever the cache holds.
+    // With it, the rounds measure the steady state of users taking turns: whether the cache still holds their seals.
+    for (const [app, sessions] of [[fewApp, few], [manyApp, many]] as const) {
+      await inParallel(sessions.length, CONNECTIONS, (index) => fetch(`${app.url}/api/session`, { headers: { cookie: sessions[index]?.cookie ?? '' } }).then((answer) => answer.arrayBuffer()));
+    }
     const runs = await alternate(
       LIVE_ROUNDS,
       Object.fromEntries(Object.entries(sides).map(([name, [app, endpoint]]) => [name, () => load(app.url, endpoint, CONNECTIONS, LIVE_RUN_S, app.pid)])) as Record<

@@ -22,30 +22,33 @@ export class HttpError extends Error {
 const MAX_BODY_BYTES = 4096;
 const tooLarge = () => new HttpError(413, `Request body must be at most ${MAX_BODY_BYTES} bytes`);
 
+/** Decodes whole bodies only (never `stream: true`), so one decoder serves every request at once. */
+const utf8 = new TextDecoder();
+
 /**
  * The body as text, read as a stream and given up the moment it passes the limit: a chunked body has
  * no Content-Length to check first, and `request.text()` would hold all of it, however big, before
- * anything could count it.
+ * anything could count it. The chunks are decoded once, together: a small body is one chunk.
  */
 async function readText(request: Request): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!request.body) return '';
   const reader = request.body.getReader();
-  const decoder = new TextDecoder();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
+    if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       // Not awaited: the answer goes out now, whatever the client is still sending.
       reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
+  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 
 /**
