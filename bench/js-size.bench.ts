@@ -6,7 +6,7 @@ import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipByt
 import { record } from './results';
 
 /**
- * The issue's target covers the hook, controller, cross-tab and modal: the provider and hooks, the
+ * The target covers the hook, controller, cross-tab and modal: the provider and hooks, the
  * controller, the channel, the dialog, and what they need (activity listeners, announcements). The
  * server reporting (lib/client/session-endpoints.ts) is what react-idle-timer does not do at all; it is counted
  * in the total beside it.

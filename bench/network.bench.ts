@@ -14,7 +14,7 @@ const HOURS = 2;
 const STEP_MS = 15_000;
 const SHORT_IDLE_MS = 40_000;
 
-/** The design the issue compares against: a keep-alive on every activity event, throttled to once a minute. */
+/** The design ours is compared against: a keep-alive on every activity event, throttled to once a minute. */
 function naiveKeepAlive() {
   let last = 0;
   const report = () => {
