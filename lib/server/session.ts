@@ -23,8 +23,8 @@ import { findUser, type User } from './users';
  * ttl covers the absolute lifetime and the real deadlines are checked from the record on every request.
  */
 
-/** The session a request carries: what its cookie says, and the last activity its record holds. */
-export type SessionData = CookieSession & { lastActivityAt: number };
+/** The session a request carries: what its cookie says, and the last activity and proof of presence its record holds. */
+export type SessionData = CookieSession & { lastActivityAt: number; authenticatedAt: number };
 
 export type SessionRead =
   | { active: true; session: SessionData; user: User; now: number; seal: string; stale: boolean }
@@ -106,7 +106,7 @@ export async function readSession(jar: CookieReader): Promise<SessionRead> {
     await store.end(record.id, ended, now);
     return { active: false, reason: ended };
   }
-  return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt }, user, now, seal: value, stale };
+  return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt, authenticatedAt: record.authenticatedAt }, user, now, seal: value, stale };
 }
 
 /**
@@ -173,13 +173,14 @@ export async function startSession(user: User, remember: boolean, userAgent: str
   const previous = await readSession(await cookies());
   const now = Date.now();
   if (previous.active) await store.end(previous.session.sessionId, 'replaced', now);
-  const session: SessionData = { sessionId: randomUUID(), username: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember };
+  const session: SessionData = { sessionId: randomUUID(), username: user.username, role: user.role, createdAt: now, lastActivityAt: now, authenticatedAt: now, remember };
   const record = {
     id: session.sessionId,
     username: user.username,
     role: user.role,
     createdAt: now,
     lastActivityAt: now,
+    authenticatedAt: now,
     expiresAt: deadlines(session, policy).endsAt,
     remember,
     userAgent: userAgent.slice(0, 512),

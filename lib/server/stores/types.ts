@@ -22,6 +22,11 @@ export interface SessionRecord {
   role: Role;
   createdAt: number;
   lastActivityAt: number;
+  /**
+   * When the user last proved who they are here: the sign-in, or a later re-authentication. Sensitive actions
+   * ask again when it is older than `SESSION_REAUTH_WITHIN`. 0 for a record written before it was kept.
+   */
+  authenticatedAt: number;
   /** The earlier of the idle and absolute deadlines: after it the record no longer counts as active. */
   expiresAt: number;
   /**
@@ -82,6 +87,11 @@ export interface SessionStore {
    * after cannot revive it. Returns the record as it now is, changed or not, or `undefined` when there is none.
    */
   touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined>;
+  /**
+   * The user proved who they are again at `at`: moves `authenticatedAt` forward (never back), unless the record
+   * has ended or its expiry is not after `at`. Touches nothing else. Returns the record as it now is, or `undefined`.
+   */
+  markAuthenticated(id: string, at: number): Promise<SessionRecord | undefined>;
   /** Ends the record; the first reason wins. Returns the record as it now is. */
   end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined>;
   /** Ends every active record of `username` except `keepId`; returns how many ended. */
