@@ -1,18 +1,26 @@
 import 'server-only';
 import type { Result } from '../shared/result';
+import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
 import { getSession } from './session';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
 import { sessionStore } from './stores';
 
-/** Everyone's sessions, for administrators only: the admin page's list, and ending any one session. */
+/**
+ * Everyone's sessions, for administrators only: the admin page's list, and ending any one session. Both
+ * need an administrator who proved who they are within `SESSION_REAUTH_WITHIN`: an idle administrator's
+ * cookie must not be enough to see or end anyone's session.
+ */
 
-export type AdminRefusal = 'signed-out' | 'forbidden';
+export type AdminRefusal = FreshnessRefusal | 'forbidden';
 
-/** The administrator's own session id, or why this request is not an administrator's. */
+/** The administrator's own session id, or why this request is not a recently confirmed administrator's. */
 async function adminSession(): Promise<Result<string, AdminRefusal>> {
   const read = await getSession();
   if (!read.active) return { ok: false, reason: 'signed-out' };
-  return read.user.role === 'admin' ? { ok: true, value: read.session.sessionId } : { ok: false, reason: 'forbidden' };
+  // The role first: someone who is no administrator is sent away, never asked for a password.
+  if (read.user.role !== 'admin') return { ok: false, reason: 'forbidden' };
+  const fresh = await requireRecentAuthentication();
+  return fresh.ok ? { ok: true, value: fresh.value.session.sessionId } : fresh;
 }
 
 /** One page of everyone's active sessions. */
