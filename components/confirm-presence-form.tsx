@@ -12,12 +12,15 @@ import { CONFIRM_INITIAL, CONFIRM_TITLE, type PendingAction } from '@/lib/shared
  */
 export function ConfirmPresenceForm({
   returnTo,
+  cancelTo = returnTo,
   pending,
   onConfirmed,
   onCancel,
   headingLevel,
 }: {
   returnTo: string;
+  /** Where Cancel goes on a page of its own: back, unless going back would only ask again. */
+  cancelTo?: string;
   pending?: PendingAction;
   onConfirmed?: () => void;
   onCancel?: () => void;
@@ -106,7 +109,7 @@ export function ConfirmPresenceForm({
             Cancel
           </button>
         ) : (
-          <a className="button" href={returnTo}>
+          <a className="button" href={cancelTo}>
             Cancel
           </a>
         )}

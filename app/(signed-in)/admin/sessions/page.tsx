@@ -22,7 +22,7 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
     return (
       <main className="page">
         <section className="card">
-          <ConfirmPresenceForm returnTo={page > 1 ? `/admin/sessions?page=${page}` : '/admin/sessions'} headingLevel={1} />
+          <ConfirmPresenceForm returnTo={page > 1 ? `/admin/sessions?page=${page}` : '/admin/sessions'} cancelTo="/dashboard" headingLevel={1} />
         </section>
       </main>
     );
