@@ -17,7 +17,7 @@ export async function seedSessions(store: SessionStore, count: number, inUse = c
   for (let i = 0; i < count; i += 1) {
     const id = randomUUID();
     // All one user's (the requests need a real account), so the cap on sessions per user is lifted.
-    await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'bench' }, Infinity);
+    await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'bench' }, Infinity);
     if (i < inUse) {
       const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now, remember: false }, { current: TEST_SECRET }, 12 * 3600);
       sessions.push({ cookie: `__Host-session=${value}`, identity: `demo:${hash('sha256', id, 'base64url').slice(0, 16)}` });
@@ -31,6 +31,6 @@ export async function seedSessions(store: SessionStore, count: number, inUse = c
 export async function seedAdmin(store: SessionStore): Promise<string> {
   const now = Date.now();
   const id = randomUUID();
-  await store.create({ id, username: 'admin', role: 'admin', createdAt: now, lastActivityAt: now, expiresAt: now + 8 * HOUR, remember: false, userAgent: 'bench' }, 1);
+  await store.create({ id, username: 'admin', role: 'admin', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + 8 * HOUR, remember: false, userAgent: 'bench' }, 1);
   return `__Host-session=${await seal({ v: 2, sid: id, sub: 'admin', role: 'admin', createdAt: now, remember: false }, { current: TEST_SECRET }, 12 * 3600)}`;
 }

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { listMySessions } from '@/lib/server/my-sessions';
 import { signOutOtherSessions } from '@/lib/server/actions';
+import { SensitiveForm } from './sensitive-form';
 import { SessionList } from './session-list';
 import { SessionPager } from './session-pager';
 
@@ -32,11 +33,11 @@ export async function ActiveSessions({ isAdmin, now, page }: { isAdmin: boolean;
       <SessionList sessions={listing?.sessions ?? []} now={now} label="Your active sessions" />
       {listing && <SessionPager page={listing.page} pages={listing.pages} path="/dashboard" label="Pages of your active sessions" />}
       {others > 0 ? (
-        <form action={signOutOtherSessions}>
+        <SensitiveForm action={signOutOtherSessions} returnTo="/dashboard">
           <button type="submit" className="button">
             Sign out other sessions ({others})
           </button>
-        </form>
+        </SensitiveForm>
       ) : (
         <p className="hint">You are not signed in anywhere else.</p>
       )}

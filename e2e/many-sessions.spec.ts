@@ -32,7 +32,7 @@ async function seed(store: SessionStore, count: number, username: (i: number) =>
   const ids = Array.from({ length: count }, () => randomUUID());
   for (const [i, id] of ids.entries()) {
     await store.create(
-      { id, username: username(i), role: 'user', createdAt: now, lastActivityAt: now - 60_000, expiresAt: expiresAt - i, remember: false, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+      { id, username: username(i), role: 'user', createdAt: now, lastActivityAt: now - 60_000, authenticatedAt: now, expiresAt: expiresAt - i, remember: false, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
       CAP,
     );
   }

@@ -111,4 +111,17 @@ test.describe('server actions refuse cross-site requests', () => {
     expect((await post('/admin/sessions', form.fields, SAME_ORIGIN, admin)).status).toBeLessThan(400);
     expect(await active(victim)).toBe(false);
   });
+
+  test('a cross-site post of "Confirm it\'s you" confirms nothing and does not do its pending action', async () => {
+    const mine = await sessionCookie(BASE);
+    const other = await sessionCookie(BASE);
+    const page = '/confirm?then=sign-out-others&returnTo=%2Fdashboard';
+    const fields: Array<[string, string]> = [...(await formWith(page, mine, 'Confirm')), ['password', DEMO.password]];
+    for (const c of HOSTILE) {
+      expectRefused((await post(page, fields, c.headers, mine)).status, c.refusedByNext);
+      expect(await active(other), c.name).toBe(true);
+    }
+    expect((await post(page, fields, SAME_ORIGIN, mine)).status).toBe(303);
+    expect(await active(other)).toBe(false);
+  });
 });

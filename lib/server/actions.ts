@@ -10,8 +10,11 @@ import { safeReturnTo } from '../shared/return-to';
 import { refuseCrossSiteAction } from './same-origin';
 import { revokeSession } from './all-sessions';
 import { endMyOtherSessions } from './my-sessions';
+import { confirmPath, performPendingAction, readPendingAction } from './pending-action';
+import { confirmPresence } from './reauth';
 import { attemptSignIn, clientInfo } from './sign-in';
-import { SIGN_IN_MESSAGES, SignInForm, throttledMessage, type SignInState } from '../shared/sign-in-input';
+import { SCRIPTED_FIELD, WRONG_PASSWORD, type ConfirmState, type PendingAction, type SensitiveState } from '../shared/reauth-state';
+import { SIGN_IN_MESSAGES, SignInBody, SignInForm, throttledMessage, type SignInState } from '../shared/sign-in-input';
 
 /**
  * The forms' server actions. They work without JavaScript too: the browser posts the form, the action
@@ -42,22 +45,69 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   return { errors: { formErrors: [message], fieldErrors: {} }, values };
 }
 
+/**
+ * A sensitive action that needs the password first: with scripts the form asks in a dialog and then sends
+ * the action again; without, the browser goes to the page that asks and then does the action.
+ */
+async function askFirst(previous: SensitiveState, form: FormData, action: PendingAction, returnTo: string): Promise<SensitiveState> {
+  if (form.get(SCRIPTED_FIELD) === '1') return { asks: previous.asks + 1 };
+  redirect(confirmPath(action, returnTo));
+}
+
 /** "Sign out other sessions": ends every session of this user but the one making the request. */
-export async function signOutOtherSessions(): Promise<void> {
+export async function signOutOtherSessions(previous: SensitiveState, form: FormData): Promise<SensitiveState> {
   await refuseCrossSiteAction();
   const ended = await endMyOtherSessions();
+  if (!ended.ok && ended.reason === 'reauthenticate') return askFirst(previous, form, { then: 'sign-out-others' }, '/dashboard');
   if (!ended.ok && ended.reason === 'signed-out') redirect('/login?returnTo=%2Fdashboard');
   revalidatePath('/dashboard');
+  return previous;
 }
 
 const RevokeForm = z.object({ sessionId: z.uuid() });
 
 /** An administrator ends any one session; its tabs go to the login page with reason=revoked at their next request. */
-export async function endSessionAsAdmin(form: FormData): Promise<void> {
+export async function endSessionAsAdmin(previous: SensitiveState, form: FormData): Promise<SensitiveState> {
   await refuseCrossSiteAction();
   const parsed = RevokeForm.safeParse({ sessionId: form.get('sessionId') });
-  if (!parsed.success) return;
+  if (!parsed.success) return previous;
   const revoked = await revokeSession(parsed.data.sessionId);
+  if (!revoked.ok && revoked.reason === 'reauthenticate') {
+    return askFirst(previous, form, { then: 'end-session', sessionId: parsed.data.sessionId }, '/admin/sessions');
+  }
   if (!revoked.ok && revoked.reason !== 'no-records') redirect(revoked.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
   revalidatePath('/admin/sessions');
+  return previous;
+}
+
+const ConfirmForm = z.object({
+  password: SignInBody.shape.password,
+  // "dialog": the page stays and sends its action again; "page": the action named in the form is done here.
+  mode: z.enum(['dialog', 'page']),
+  returnTo: z.unknown().transform((value) => safeReturnTo(value)),
+});
+
+/**
+ * "Confirm it's you": the password of the signed-in user, behind the sign-in throttle. A wrong or missing
+ * password comes back as the form's state, GOV.UK's way; a success either tells the dialog (which sends
+ * the user's action again) or, on the page of its own, does the pending action and goes back.
+ */
+export async function confirmPresenceAction(previous: ConfirmState, form: FormData): Promise<ConfirmState> {
+  await refuseCrossSiteAction();
+  const parsed = ConfirmForm.safeParse({ password: form.get('password'), mode: form.get('mode'), returnTo: form.get('returnTo') });
+  if (!parsed.success) {
+    const message = z.flattenError(parsed.error).fieldErrors.password?.[0] ?? SIGN_IN_MESSAGES.passwordMissing;
+    return { ...previous, errors: { password: message } };
+  }
+  const { password, mode, returnTo } = parsed.data;
+  const outcome = await confirmPresence(password, clientInfo(await headers()));
+  if (!outcome.ok) {
+    if (outcome.kind === 'signed-out') redirect(`/login?${new URLSearchParams({ returnTo })}`);
+    if (outcome.kind === 'throttled') return { ...previous, errors: { attempt: throttledMessage(outcome.retryAfterS) } };
+    return { ...previous, errors: { password: WRONG_PASSWORD } };
+  }
+  if (mode === 'dialog') return { errors: null, confirmed: previous.confirmed + 1 };
+  const pending = readPendingAction((name) => form.get(name));
+  if (pending) await performPendingAction(pending);
+  redirect(returnTo);
 }

@@ -1,20 +1,28 @@
 import 'server-only';
 import type { Result } from '../shared/result';
+import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
 import { getSession } from './session';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
 import { keepsRecords, sessionStore } from './stores';
 
-/** Everyone's sessions, for administrators only: the admin page's list, and ending any one session. */
+/**
+ * Everyone's sessions, for administrators only: the admin page's list, and ending any one session. Both
+ * need an administrator who proved who they are within `SESSION_REAUTH_WITHIN`: an idle administrator's
+ * cookie must not be enough to see or end anyone's session.
+ */
 
 /** `no-records`: with `SESSION_STORE=cookie` there is no list of everyone's sessions, and nothing to revoke. */
-export type AdminRefusal = 'signed-out' | 'forbidden' | 'no-records';
+export type AdminRefusal = FreshnessRefusal | 'forbidden' | 'no-records';
 
-/** The administrator's own session id, or why this request is not an administrator's. */
+/** The administrator's own session id, or why this request is not a recently confirmed administrator's. */
 async function adminSession(): Promise<Result<string, AdminRefusal>> {
   const read = await getSession();
   if (!read.active) return { ok: false, reason: 'signed-out' };
+  // The role first: someone who is no administrator is sent away, never asked for a password.
   if (read.user.role !== 'admin') return { ok: false, reason: 'forbidden' };
-  return keepsRecords() ? { ok: true, value: read.session.sessionId } : { ok: false, reason: 'no-records' };
+  if (!keepsRecords()) return { ok: false, reason: 'no-records' };
+  const fresh = await requireRecentAuthentication();
+  return fresh.ok ? { ok: true, value: fresh.value.session.sessionId } : fresh;
 }
 
 /** One page of everyone's active sessions. */

@@ -13,7 +13,13 @@ describe('parseConfig', () => {
       maxSessionsPerUser: 20,
       store: { kind: 'sqlite', path: '.data/sessions.db' },
       throttle: { windowMs: 900_000, maxFailuresPerUser: 5, maxFailuresPerAddress: 50 },
+      reauthWithinMs: 300_000,
     });
+  });
+
+  it('reads how recent a proof of presence must be, from one second', () => {
+    expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_REAUTH_WITHIN: '1s' }).reauthWithinMs).toBe(1_000);
+    expect(parseConfig({ SESSION_SECRET: SECRET, SESSION_REAUTH_WITHIN: '15m' }).reauthWithinMs).toBe(900_000);
   });
 
   it('reads every duration, with per-role overrides', () => {
@@ -48,6 +54,8 @@ describe('parseConfig', () => {
     [{ SESSION_SECRET: SECRET, SIGN_IN_MAX_FAILURES_PER_USER: '0' }, /SIGN_IN_MAX_FAILURES_PER_USER expected a whole number/],
     [{ SESSION_SECRET: SECRET, SIGN_IN_THROTTLE_WINDOW: 'later' }, /SIGN_IN_THROTTLE_WINDOW expected a duration/],
     [{ SESSION_SECRET: SECRET, SESSION_MAX_PER_USER: '0' }, /SESSION_MAX_PER_USER expected a whole number of at least 1/],
+    [{ SESSION_SECRET: SECRET, SESSION_REAUTH_WITHIN: 'often' }, /SESSION_REAUTH_WITHIN expected a duration/],
+    [{ SESSION_SECRET: SECRET, SESSION_REAUTH_WITHIN: '999ms' }, /SESSION_REAUTH_WITHIN must be at least 1 second/],
     [{ SESSION_SECRET: SECRET, SESSION_MAX_PER_USER: '2.5' }, /SESSION_MAX_PER_USER expected a whole number/],
   ])('stops on %j, naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);

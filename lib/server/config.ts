@@ -7,6 +7,8 @@ import { DEFAULT_KEY_PREFIX } from './stores/redis-keys';
 const MIN_SECRET_LENGTH = 32;
 /** WCAG 2.2.1 Timing Adjustable: people get at least 20 seconds to answer a timeout warning. */
 const MIN_WARNING_MS = 20_000;
+/** The shortest SESSION_REAUTH_WITHIN: durations parse to milliseconds, but a window under a second is no window. */
+const MIN_REAUTH_MS = 1_000;
 
 function duration(fallback: string) {
   return z
@@ -96,6 +98,7 @@ const EnvSchema = z
     SIGN_IN_MAX_FAILURES_PER_USER: count(5),
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: count(50),
     SESSION_MAX_PER_USER: count(20),
+    SESSION_REAUTH_WITHIN: duration('5m'),
   })
   .transform(({ SESSION_IDLE_TIMEOUT_USER, ...env }, ctx) => {
     // Users inherit SESSION_IDLE_TIMEOUT unless their role has its own setting.
@@ -111,6 +114,9 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET_PREVIOUS'], message: 'must differ from SESSION_SECRET' });
     }
     storeIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    if (env.SESSION_REAUTH_WITHIN < MIN_REAUTH_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_REAUTH_WITHIN'], message: 'must be at least 1 second' });
+    }
     const shortestIdle = Math.min(env.SESSION_IDLE_TIMEOUT_USER, env.SESSION_IDLE_TIMEOUT_ADMIN);
     if (env.SESSION_WARNING_BEFORE < MIN_WARNING_MS) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_WARNING_BEFORE'], message: 'must be at least 20 seconds, so people have time to answer the warning (WCAG 2.2.1)' });
@@ -164,6 +170,8 @@ export interface AppConfig {
   maxSessionsPerUser: number;
   store: StoreConfig;
   throttle: ThrottlePolicy;
+  /** How recent the last proof of presence (sign-in or re-authentication) must be for a sensitive action. */
+  reauthWithinMs: number;
 }
 
 /** Reads the environment into a config, or throws one error that names every variable that is wrong. */
@@ -190,6 +198,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       maxFailuresPerUser: env.SIGN_IN_MAX_FAILURES_PER_USER,
       maxFailuresPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
     },
+    reauthWithinMs: env.SESSION_REAUTH_WITHIN,
   };
 }
 

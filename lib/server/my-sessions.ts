@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Result } from '../shared/result';
+import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
 import { getSession } from './session';
 import { listPage, MY_SESSIONS_PAGE_SIZE, type SessionListing } from './session-listing';
 import { keepsRecords, sessionStore } from './stores';
@@ -18,10 +19,17 @@ export async function listMySessions(page: number): Promise<Result<SessionListin
   return { ok: true, value: { ...listing, sessions: listing.sessions.sort((a, b) => Number(b.current) - Number(a.current)) } };
 }
 
-/** Ends every other session of the signed-in user; their tabs learn `revoked` at their next request. Returns how many ended. */
-export async function endMyOtherSessions(): Promise<Result<number, MySessionsRefusal>> {
-  const read = await getSession();
-  if (!read.active) return { ok: false, reason: 'signed-out' };
-  if (!keepsRecords()) return { ok: false, reason: 'no-records' };
-  return { ok: true, value: await sessionStore().endOthers(read.user.username, read.session.sessionId, 'revoked', read.now) };
+/**
+ * Ends every other session of the signed-in user, who must have proved who they are within `SESSION_REAUTH_WITHIN`;
+ * their tabs learn `revoked` at their next request. Returns how many ended.
+ */
+export async function endMyOtherSessions(): Promise<Result<number, MySessionsRefusal | FreshnessRefusal>> {
+  if (!keepsRecords()) {
+    const read = await getSession();
+    return { ok: false, reason: read.active ? 'no-records' : 'signed-out' };
+  }
+  const fresh = await requireRecentAuthentication();
+  if (!fresh.ok) return fresh;
+  const { user, session } = fresh.value;
+  return { ok: true, value: await sessionStore().endOthers(user.username, session.sessionId, 'revoked', Date.now()) };
 }

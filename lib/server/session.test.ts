@@ -40,7 +40,7 @@ function wrapped(real: SessionStore, steps: Partial<SessionStore>): SessionStore
 async function signedIn(store: SessionStore, lastActivityAt: number) {
   const id = randomUUID();
   const createdAt = lastActivityAt;
-  await store.create({ id, username: 'demo', role: 'user', createdAt, lastActivityAt, expiresAt: lastActivityAt + IDLE_MS, remember: false, userAgent: 'test' }, 20);
+  await store.create({ id, username: 'demo', role: 'user', createdAt, lastActivityAt, authenticatedAt: createdAt, expiresAt: lastActivityAt + IDLE_MS, remember: false, userAgent: 'test' }, 20);
   const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt, remember: false }, { current: SECRET }, 12 * 3600);
   return { id, jar: { get: (name: string) => (name === 'session' ? { value } : undefined) } };
 }
@@ -85,7 +85,7 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     // Last active a minute ago, but given an expiry a second ago (as under a shorter idle lifetime before a restart).
     const now = Date.now();
     const id = randomUUID();
-    await real.create({ id, username: 'demo', role: 'user', createdAt: now - 60_000, lastActivityAt: now - 60_000, expiresAt: now - 1_000, remember: false, userAgent: 'test' }, 20);
+    await real.create({ id, username: 'demo', role: 'user', createdAt: now - 60_000, lastActivityAt: now - 60_000, authenticatedAt: now - 60_000, expiresAt: now - 1_000, remember: false, userAgent: 'test' }, 20);
     const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now - 60_000, remember: false }, { current: SECRET }, 12 * 3600);
     const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
     expect(await session.readSession(jar)).toEqual({ active: false, reason: 'idle' });

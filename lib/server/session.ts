@@ -28,8 +28,8 @@ import { VerifiedSeals } from './verified-seals';
  * sign-out final: a copy of the cookie taken before works until its own idle deadline (README, Known limits).
  */
 
-/** The session a request carries: what its cookie says, the last activity its record holds, and the tag its answers carry. */
-export type SessionData = CookieSession & { lastActivityAt: number; sessionTag: string };
+/** The session a request carries: what its cookie says, the last activity and proof of presence its record holds, and the tag its answers carry. */
+export type SessionData = CookieSession & { lastActivityAt: number; authenticatedAt: number; sessionTag: string };
 
 export type SessionRead =
   | { active: true; session: SessionData; user: User; now: number; seal: string; stale: boolean }
@@ -128,14 +128,15 @@ export async function readSession(jar: CookieReader): Promise<SessionRead> {
     await store.end(record.id, ended, now, record.username);
     return { active: false, reason: ended };
   }
-  return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt, sessionTag }, user, now, seal: value, stale };
+  return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt, authenticatedAt: record.authenticatedAt, sessionTag }, user, now, seal: value, stale };
 }
 
 /** `SESSION_STORE=cookie`: the session is what the seal says, checked against both deadlines like a record. */
 function readStateless(cookie: CookieSession, sessionTag: string, seal: string, stale: boolean, now: number): SessionRead {
   const user = findUser(cookie.username);
   if (cookie.lastActivityAt === undefined || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
-  const session = { ...cookie, lastActivityAt: cookie.lastActivityAt, sessionTag };
+  // No record keeps a later proof of presence: the sign-in is the last one (and this mode has no sensitive actions).
+  const session = { ...cookie, lastActivityAt: cookie.lastActivityAt, authenticatedAt: cookie.createdAt, sessionTag };
   const ended = deadlinePassed(session, now, config().policy);
   if (ended) return { active: false, reason: ended };
   return { active: true, session, user, now, seal, stale };
@@ -204,7 +205,7 @@ export async function startSession(user: User, remember: boolean, userAgent: str
   const { policy, maxSessionsPerUser } = config();
   const now = Date.now();
   const sessionId = randomUUID();
-  const session: SessionData = { sessionId, username: user.username, role: user.role, createdAt: now, lastActivityAt: now, remember, sessionTag: tagOf(sessionId) };
+  const session: SessionData = { sessionId, username: user.username, role: user.role, createdAt: now, lastActivityAt: now, authenticatedAt: now, remember, sessionTag: tagOf(sessionId) };
   // Without records the new cookie simply replaces the old one in this browser; a copy of it is not ended.
   if (!keepsRecords()) {
     await writeCookie(session, now);
@@ -219,6 +220,7 @@ export async function startSession(user: User, remember: boolean, userAgent: str
     role: user.role,
     createdAt: now,
     lastActivityAt: now,
+    authenticatedAt: now,
     expiresAt: deadlines(session, policy).endsAt,
     remember,
     userAgent: userAgent.slice(0, 512),

@@ -5,7 +5,7 @@ import { startSession } from './session';
 import type { ActiveStatus } from '../shared/session-status';
 import { attemptStore } from './stores';
 import { admitAttempt } from './sign-in-throttle';
-import { verifyCredentials } from './users';
+import { verifyCredentials, type User } from './users';
 
 export interface SignInInput {
   username: string;
@@ -56,21 +56,38 @@ const deviceKey = (id: string) => `device:${id}`;
  * of the user would hand the guessers a fresh budget. The address's failures stay.
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
+  const checked = await checkCredentials(input, client);
+  if (!checked.ok) return checked;
+  const status = await startSession(checked.user, input.remember, client.userAgent);
+  await writeDeviceCookie(checked.user.username, Date.now());
+  return { ok: true, status };
+}
+
+export type CredentialCheck =
+  | { ok: true; user: User }
+  | { ok: false; kind: 'invalid-credentials' }
+  | { ok: false; kind: 'throttled'; retryAfterS: number };
+
+/**
+ * The password check behind the throttle, for a sign-in and a re-authentication alike: a wrong password
+ * typed into "Confirm it's you" counts against the same username, device and address as one at the login page.
+ */
+export async function checkCredentials({ username, password }: { username: string; password: string }, client: ClientInfo): Promise<CredentialCheck> {
   const { throttle } = config();
   const store = attemptStore();
   const device = await readDeviceCookie(Date.now());
-  const trusted = device !== undefined && userKey(device.username) === userKey(input.username);
+  const trusted = device !== undefined && userKey(device.username) === userKey(username);
   const attempt = await admitAttempt(
     store,
     [
-      { key: trusted ? deviceKey(device.id) : userKey(input.username), max: throttle.maxFailuresPerUser },
+      { key: trusted ? deviceKey(device.id) : userKey(username), max: throttle.maxFailuresPerUser },
       { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
     ],
     throttle.windowMs,
   );
   if (!attempt.admitted) return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS };
 
-  const user = await verifyCredentials(input.username, input.password).catch(async (error: unknown) => {
+  const user = await verifyCredentials(username, password).catch(async (error: unknown) => {
     await attempt.withdraw();
     throw error;
   });
@@ -79,7 +96,5 @@ export async function attemptSignIn(input: SignInInput, client: ClientInfo): Pro
     return { ok: false, kind: 'invalid-credentials' };
   }
   await attempt.succeeded();
-  const status = await startSession(user, input.remember, client.userAgent);
-  await writeDeviceCookie(user.username, Date.now());
-  return { ok: true, status };
+  return { ok: true, user };
 }

@@ -23,6 +23,7 @@ function record(overrides: Partial<NewSessionRecord> = {}): NewSessionRecord {
     role: 'user',
     createdAt: T0,
     lastActivityAt: T0,
+    authenticatedAt: T0,
     expiresAt: T0 + HOUR / 2,
     remember: false,
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
@@ -167,6 +168,25 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
       expiresAt: expiresAt - 1 + HOUR / 2,
     });
     expect(ids(await store.listByUser(user, expiresAt, FIRST))).toEqual([justInTime.id]);
+  });
+
+  it('markAuthenticated moves the proof of presence forward, never back, and nothing else', async () => {
+    const created = record({ username: user });
+    await store.create(created, 20);
+    expect(await store.markAuthenticated(created.id, T0 + 60_000)).toEqual({ ...created, authenticatedAt: T0 + 60_000, purgeAt: created.expiresAt + KEEP_ENDED_MS });
+    expect(await store.markAuthenticated(created.id, T0 + 1_000)).toMatchObject({ authenticatedAt: T0 + 60_000 });
+    expect(await store.markAuthenticated('no-such-session', T0)).toBeUndefined();
+  });
+
+  it('markAuthenticated never changes an ended record, nor one whose expiry has passed, to the millisecond', async () => {
+    const ended = record({ username: user });
+    const expired = record({ username: user, expiresAt: T0 + 1_000 });
+    await store.create(ended, 20);
+    await store.create(expired, 20);
+    await store.end(ended.id, 'signed-out', T0 + 5);
+    expect(await store.markAuthenticated(ended.id, T0 + 10)).toMatchObject({ authenticatedAt: T0, endReason: 'signed-out' });
+    expect(await store.markAuthenticated(expired.id, T0 + 1_000)).toMatchObject({ authenticatedAt: T0 });
+    expect(await store.markAuthenticated(expired.id, T0 + 999)).toMatchObject({ authenticatedAt: T0 + 999 });
   });
 
   it('an ended record stays ended: touch cannot revive it and the first reason wins', async () => {
@@ -519,6 +539,22 @@ describe('sqlite session store', () => {
     await second.close();
   });
 
+  it('a file written before sessions kept their proof of presence reads them as proved at no known time', async () => {
+    const path = join(dir, 'before-reauth.db');
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
+      last_activity_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, purge_at INTEGER NOT NULL, remember INTEGER NOT NULL,
+      user_agent TEXT NOT NULL, ended_at INTEGER, end_reason TEXT) STRICT`);
+    const created = record({ username: 'before' });
+    old.prepare(`INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, NULL)`).run(
+      created.id, created.username, created.role, created.createdAt, created.lastActivityAt, created.expiresAt, created.expiresAt + KEEP_ENDED_MS, created.userAgent,
+    );
+    old.close();
+    const store = new SqliteSessionStore(path);
+    expect(await store.get(created.id)).toMatchObject({ id: created.id, authenticatedAt: 0 });
+    await store.close();
+  });
+
   it('refuses a time that is not an integer, or a missing field, at the column itself (STRICT, NOT NULL)', async () => {
     const store = openSqlite();
     const created = record({ username: 'strict' });
@@ -575,6 +611,18 @@ describe('redis session store', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
       raw.destroy();
+    }
+  });
+
+  it('a record written before sessions kept their proof of presence reads as proved at no known time', async () => {
+    const store = new RedisSessionStore(redisUrl());
+    try {
+      const created = record({ username: `user-${Math.random().toString(36).slice(2)}` });
+      await store.create(created, 20);
+      await corruptRedis(store, created.id, 'authenticatedAt', null);
+      expect(await store.get(created.id)).toMatchObject({ id: created.id, authenticatedAt: 0 });
+    } finally {
+      await store.close();
     }
   });
 

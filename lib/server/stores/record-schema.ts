@@ -18,6 +18,7 @@ export const sessionRecordSchema = z
     role: z.enum(ROLES),
     createdAt: time,
     lastActivityAt: time,
+    authenticatedAt: time,
     expiresAt: time,
     purgeAt: time,
     remember: z.boolean(),

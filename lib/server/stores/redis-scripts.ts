@@ -68,6 +68,15 @@ redis.call('PEXPIREAT', KEYS[2], purge, 'GT')
 return redis.call('HGETALL', KEYS[1])`;
 
 // ARGV: at, reason, id, keep. The first reason wins. Returns the record's fields as they now are.
+// The proof of presence moves forward only, and never on an ended record or one whose expiry is not after ARGV[1] (now).
+// One key: the session's hash, on its user's slot.
+export const MARK_AUTHENTICATED = `
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 0 end
+if tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) <= tonumber(ARGV[1]) then return 0 end
+local current = tonumber(redis.call('HGET', KEYS[1], 'authenticatedAt')) or 0
+if tonumber(ARGV[1]) > current then redis.call('HSET', KEYS[1], 'authenticatedAt', ARGV[1]) end
+return 1`;
+
 export const END = `${FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
 if redis.call('HEXISTS', KEYS[1], 'endedAt') == 0 then finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2]) end

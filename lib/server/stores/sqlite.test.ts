@@ -13,7 +13,7 @@ it('keeps its write-ahead log bounded under thousands of keep-alives and failed 
   const store = new SqliteSessionStore(path);
   const now = Date.now();
   const id = '00000000-0000-4000-8000-000000000001';
-  await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
+  await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
   for (let i = 1; i <= 3_000; i += 1) {
     await store.touch(id, now + i, now + i + HOUR, now + i);
     const { resetAt } = await store.reserveAttempt(`user:${i % 10}`, HOUR, now);

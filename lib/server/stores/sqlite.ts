@@ -33,6 +33,7 @@ function openDatabase(path: string): DatabaseSync {
       role TEXT NOT NULL,
       created_at INTEGER NOT NULL,
       last_activity_at INTEGER NOT NULL,
+      authenticated_at INTEGER NOT NULL DEFAULT 0,
       expires_at INTEGER NOT NULL,
       purge_at INTEGER NOT NULL,
       remember INTEGER NOT NULL,
@@ -57,7 +58,17 @@ function openDatabase(path: string): DatabaseSync {
     -- Earlier versions counted failures only after the password check; dropping them forgets one window at most.
     DROP TABLE IF EXISTS failures;
   `);
+  addColumnsOfLaterVersions(db);
   return db;
+}
+
+// A file written before sessions kept their proof of presence gets the column, with 0 for its sessions: proved at
+// no known time, so a sensitive action asks again (the safe reading; signing them all out would be the harsh one).
+function addColumnsOfLaterVersions(db: DatabaseSync): void {
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('sessions') as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'authenticated_at')) {
+    db.exec('ALTER TABLE sessions ADD COLUMN authenticated_at INTEGER NOT NULL DEFAULT 0');
+  }
 }
 
 // Ending a record keeps it until `:keep` after it ended, or after its expiry if that came first.
@@ -66,8 +77,8 @@ const END_SET = 'ended_at = :at, end_reason = :reason, purge_at = MIN(:at, expir
 function prepareStatements(db: DatabaseSync) {
   const prepare = (text: string) => db.prepare(text);
   return {
-    insert: prepare(`INSERT INTO sessions (id, username, role, created_at, last_activity_at, expires_at, purge_at, remember, user_agent)
-      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :expiresAt, :expiresAt + :keep, :remember, :userAgent)`),
+    insert: prepare(`INSERT INTO sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent)
+      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :authenticatedAt, :expiresAt, :expiresAt + :keep, :remember, :userAgent)`),
     // The user's active sessions but the newest `:kept` by last activity, and the new one.
     endBeyondCap: prepare(`UPDATE sessions SET ${END_SET} WHERE id IN (
         SELECT id FROM sessions WHERE username = :username AND id <> :id AND ended_at IS NULL AND expires_at > :at
@@ -76,6 +87,8 @@ function prepareStatements(db: DatabaseSync) {
     touch: prepare(`UPDATE sessions SET last_activity_at = MAX(last_activity_at, :lastActivityAt), expires_at = MAX(expires_at, :expiresAt),
         purge_at = MAX(expires_at, :expiresAt) + :keep
       WHERE id = :id AND ended_at IS NULL AND expires_at > :now RETURNING *`),
+    markAuthenticated: prepare(`UPDATE sessions SET authenticated_at = MAX(authenticated_at, :at)
+      WHERE id = :id AND ended_at IS NULL AND expires_at > :at`),
     end: prepare(`UPDATE sessions SET ${END_SET} WHERE id = :id AND ended_at IS NULL`),
     endOthers: prepare(`UPDATE sessions SET ${END_SET} WHERE username = :username AND id <> :keepId AND ended_at IS NULL AND expires_at > :at`),
     pageByUser: prepare(`SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?
@@ -112,6 +125,7 @@ function toRecord(row: Row | undefined): SessionRecord | undefined {
     role: row.role,
     createdAt: row.created_at,
     lastActivityAt: row.last_activity_at,
+    authenticatedAt: row.authenticated_at,
     expiresAt: row.expires_at,
     purgeAt: row.purge_at,
     remember: row.remember === 1 ? true : row.remember === 0 ? false : row.remember,
@@ -161,6 +175,11 @@ export class SqliteSessionStore implements SessionStore {
     // then never checkpoint the write-ahead log, which grows with every keep-alive.
     const rows = this.sql.touch.all({ id, lastActivityAt, expiresAt, now, keep: this.keep });
     return toRecord(rows[0] as Row | undefined) ?? this.get(id);
+  }
+
+  async markAuthenticated(id: string, at: number): Promise<SessionRecord | undefined> {
+    this.sql.markAuthenticated.run({ id, at });
+    return this.get(id);
   }
 
   async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {

@@ -22,6 +22,11 @@ export interface SessionRecord {
   role: Role;
   createdAt: number;
   lastActivityAt: number;
+  /**
+   * When the user last proved who they are here: the sign-in, or a later re-authentication. Sensitive actions
+   * ask again when it is older than `SESSION_REAUTH_WITHIN`. 0 for a record written before it was kept.
+   */
+  authenticatedAt: number;
   /** The earlier of the idle and absolute deadlines: after it the record no longer counts as active. */
   expiresAt: number;
   /**
@@ -102,6 +107,11 @@ export interface SessionStore extends AttemptStore {
   touch(id: string, lastActivityAt: number, expiresAt: number, now: number, username?: string): Promise<SessionRecord | undefined>;
   /** Ends the record; the first reason wins. Returns the record as it now is. `username` as for `get`. */
   end(id: string, reason: EndReason, at: number, username?: string): Promise<SessionRecord | undefined>;
+  /**
+   * The user proved who they are again at `at`: moves `authenticatedAt` forward (never back), unless the record
+   * has ended or its expiry is not after `at`. Touches nothing else. Returns the record as it now is, or `undefined`.
+   */
+  markAuthenticated(id: string, at: number, username?: string): Promise<SessionRecord | undefined>;
   /** Ends every active record of `username` except `keepId`; returns how many ended. */
   endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number>;
   /**

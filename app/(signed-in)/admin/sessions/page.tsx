@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
+import { ConfirmPresenceForm } from '@/components/confirm-presence-form';
+import { SensitiveForm } from '@/components/sensitive-form';
 import { SessionList } from '@/components/session-list';
 import { SessionPager } from '@/components/session-pager';
 import { endSessionAsAdmin } from '@/lib/server/actions';
@@ -33,9 +35,20 @@ function NoRecords() {
 /** One page of everyone's sessions (`?page=`), so the page costs the same with ten sessions or ten thousand. */
 export default async function AdminSessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { now } = await requireSession('/admin/sessions');
-  const all = await listAllSessions(pageNumber((await searchParams).page));
+  const page = pageNumber((await searchParams).page);
+  const all = await listAllSessions(page);
   if (!all.ok && all.reason === 'no-records') return <NoRecords />;
-  // Only administrators: anyone else goes back to their dashboard.
+  // Only administrators who proved who they are lately: the others are asked first, with nothing listed.
+  if (!all.ok && all.reason === 'reauthenticate') {
+    return (
+      <main className="page">
+        <section className="card">
+          <ConfirmPresenceForm returnTo={page > 1 ? `/admin/sessions?page=${page}` : '/admin/sessions'} cancelTo="/dashboard" headingLevel={1} />
+        </section>
+      </main>
+    );
+  }
+  // Anyone else goes back to their dashboard.
   if (!all.ok) redirect('/dashboard');
   const listing = all.value;
 
@@ -54,12 +67,12 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
             label="All active sessions"
             action={(entry) =>
               entry.current ? null : (
-                <form action={endSessionAsAdmin}>
+                <SensitiveForm action={endSessionAsAdmin} returnTo="/admin/sessions">
                   <input type="hidden" name="sessionId" value={entry.id} />
                   <button type="submit" className="button" aria-label={`End the session of ${entry.username} on ${entry.device}`}>
                     End session
                   </button>
-                </form>
+                </SensitiveForm>
               )
             }
           />

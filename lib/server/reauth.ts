@@ -1,0 +1,48 @@
+import 'server-only';
+import { cookies } from 'next/headers';
+import type { Result } from '../shared/result';
+import { config } from './config';
+import { getSession, keepAlive, type SessionRead } from './session';
+import { checkCredentials, type ClientInfo, type CredentialCheck } from './sign-in';
+import { sessionStore } from './stores';
+
+/**
+ * Sensitive actions ask the user to prove again that they are there (OWASP ASVS 3.3.4, 3.7.1): ending other
+ * sessions, and everything on the admin page. A stolen or unattended cookie alone is then not enough for them.
+ */
+
+export type ActiveRead = Extract<SessionRead, { active: true }>;
+
+export type FreshnessRefusal = 'signed-out' | 'reauthenticate';
+
+/**
+ * The request's session if its user signed in or re-authenticated within `SESSION_REAUTH_WITHIN`; else
+ * `reauthenticate`, or `signed-out`. The one check every sensitive action and the admin page make.
+ */
+export async function requireRecentAuthentication(): Promise<Result<ActiveRead, FreshnessRefusal>> {
+  const read = await getSession();
+  if (!read.active) return { ok: false, reason: 'signed-out' };
+  // The record, not the request's cached read: a confirmation earlier in this same request counts.
+  const record = await sessionStore().get(read.session.sessionId);
+  if (!record || record.endReason !== undefined) return { ok: false, reason: 'signed-out' };
+  const fresh = Date.now() - record.authenticatedAt < config().reauthWithinMs;
+  return fresh ? { ok: true, value: read } : { ok: false, reason: 'reauthenticate' };
+}
+
+export type ConfirmOutcome = { ok: true } | Exclude<CredentialCheck, { ok: true }> | { ok: false; kind: 'signed-out' };
+
+/**
+ * The user of this session typed their password again. It is checked behind the sign-in throttle, and a
+ * success is activity (the idle deadline slides, as a keep-alive would move it) and a new proof of
+ * presence; the absolute deadline stays where it was and the session stays the same one.
+ */
+export async function confirmPresence(password: string, client: ClientInfo): Promise<ConfirmOutcome> {
+  const read = await getSession();
+  if (!read.active) return { ok: false, kind: 'signed-out' };
+  const checked = await checkCredentials({ username: read.user.username, password }, client);
+  if (!checked.ok) return checked;
+  const kept = await keepAlive(0, await cookies());
+  if (!kept.ok) return { ok: false, kind: 'signed-out' };
+  const record = await sessionStore().markAuthenticated(read.session.sessionId, Date.now());
+  return record && record.endReason === undefined ? { ok: true } : { ok: false, kind: 'signed-out' };
+}
