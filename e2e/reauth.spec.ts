@@ -10,7 +10,7 @@ import { ADMIN, DEMO, expect, sessionStatus, signIn, test, type Status } from '.
  * Ending other sessions reaches every session of the user, so this server is the specs' own and they run in turn.
  */
 const WINDOW_MS = 3_000;
-const PORT = appPort(47);
+const PORT = appPort(50);
 const OWN = `http://localhost:${PORT}`;
 
 const outwaitWindow = () => new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 200));
