@@ -1,6 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
 import { TEST_SECRET } from '../test-support/servers';
-import { seal } from '../lib/server/seal';
+import { seal, sealSession } from '../lib/server/seal';
 import type { SessionStore } from '../lib/server/stores/types';
 import type { SignedIn } from './support';
 
@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 
 /**
  * Writes `count` active sessions of `demo` straight into the store, as sign-in would, and seals cookies
- * for the first `inUse` of them with the bench servers' secret., then closes the store. Each comes with the tag its status answers
+ * for the first `inUse` of them with the bench servers' secret, then closes the store. Each comes with the tag its status answers
  * carry (`toStatus` in lib/server/session.ts), so every answer can be checked to be that very session.
  */
 export async function seedSessions(store: SessionStore, count: number, inUse = count): Promise<SignedIn[]> {
@@ -25,6 +25,21 @@ export async function seedSessions(store: SessionStore, count: number, inUse = c
   }
   await store.close();
   return sessions;
+}
+
+/**
+ * `count` signed-in cookies of `demo` for `SESSION_STORE=cookie`, where the seal is the whole session: each
+ * carries its last activity, as sign-in seals it, and names a session of its own for the tag its answers carry.
+ */
+export async function sealStatelessSessions(count: number): Promise<SignedIn[]> {
+  const now = Date.now();
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const sessionId = randomUUID();
+      const value = await sealSession({ sessionId, username: 'demo', role: 'user', createdAt: now, remember: false, lastActivityAt: now }, { current: TEST_SECRET }, 12 * 3600);
+      return { cookie: `__Host-session=${value}`, identity: `demo:${hash('sha256', sessionId, 'base64url').slice(0, 16)}` };
+    }),
+  );
 }
 
 /** One administrator's session in the store, and its cookie: the admin page's reader. */

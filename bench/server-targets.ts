@@ -1,8 +1,11 @@
+import { RedisSessionStore } from '../lib/server/stores/redis';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { DEMO } from '../test-support/demo-accounts';
+import { clusterTestPorts, startRedisCluster } from '../test-support/redis-cluster';
+import { startRedis } from '../test-support/redis-server';
 import { signInOverHttp } from '../test-support/sign-in';
 import { PEERS, startPeer } from './peer-apps';
-import { seedSessions } from './seed-sessions';
+import { sealStatelessSessions, seedSessions } from './seed-sessions';
 import { asSignedIn, identifyOurs, inParallel, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
 /** One app under load: its bare route, its session checks, and how a benchmark user signs in to it. */
@@ -13,14 +16,48 @@ export interface Target {
   checks: Record<string, Omit<Endpoint, 'sessions'>>;
   /** `count` new signed-in sessions, of benchmark users numbered from `first` where the app has users of its own. */
   signIn(count: number, first: number): Promise<SignedIn[]>;
+  /** Measured with many sessions only: the other session stores of this app, beside its default one. */
+  manyOnly?: boolean;
 }
 
-/** Starts this app, a second copy of it that only ever serves the bare route (the RSS floor), and every peer. */
-export async function startTargets(dataDir: string, started: BenchApp[]): Promise<{ targets: Target[]; bareApp: BenchApp }> {
-  const track = async (app: Promise<BenchApp>) => {
-    const running = await app;
-    started.push(running);
-    return running;
+/** Anything the bench started and must stop: an app, a Redis, a cluster. */
+export interface Started {
+  stop(): Promise<void>;
+}
+
+const OUR_CHECKS: Target['checks'] = {
+  status: { method: 'GET', path: '/api/session', identify: identifyOurs },
+  keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', identify: identifyOurs },
+};
+
+/**
+ * This app with each of its other session stores (README, "Where sessions live"): the cookie alone, one Redis,
+ * and a Redis Cluster of three masters and three replicas, all on loopback. Their sessions are written straight
+ * into the store (or sealed, for the cookie) as for the default store; all are one user's, so on the cluster
+ * they share that user's hash slot, as one user's sessions always do.
+ */
+async function storeModes(track: <T extends Started>(running: Promise<T>) => Promise<T>): Promise<Target[]> {
+  const redis = await track(startRedis(6386));
+  const cluster = await track(startRedisCluster(clusterTestPorts(2)));
+  const apps = {
+    cookie: await track(startBenchApp(30, { SESSION_STORE: 'cookie' })),
+    redis: await track(startBenchApp(31, { SESSION_STORE: 'redis', REDIS_URL: redis.url })),
+    cluster: await track(startBenchApp(32, { SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: cluster.seeds })),
+  };
+  const modes = [
+    { id: 'ours-cookie', label: 'ours, SESSION_STORE=cookie', app: apps.cookie, signIn: (count: number) => sealStatelessSessions(count) },
+    { id: 'ours-redis', label: 'ours, one Redis', app: apps.redis, signIn: (count: number) => seedSessions(new RedisSessionStore(redis.url), count) },
+    { id: 'ours-cluster', label: 'ours, Redis Cluster', app: apps.cluster, signIn: (count: number) => seedSessions(new RedisSessionStore({ clusterNodes: cluster.nodes }), count) },
+  ];
+  return modes.map((mode) => ({ ...mode, checks: OUR_CHECKS, manyOnly: true }));
+}
+
+/** Starts this app, a second copy of it that only ever serves the bare route (the RSS floor), every peer, and this app on its other stores. */
+export async function startTargets(dataDir: string, started: Started[]): Promise<{ targets: Target[]; bareApp: BenchApp }> {
+  const track = async <T extends Started>(running: Promise<T>) => {
+    const value = await running;
+    started.push(value);
+    return value;
   };
   const oursDb = `${dataDir}/ours.db`;
   const ours = await track(startBenchApp(0, { SESSION_DB_PATH: oursDb }));
@@ -30,10 +67,7 @@ export async function startTargets(dataDir: string, started: BenchApp[]): Promis
       id: 'ours',
       label: 'ours',
       app: ours,
-      checks: {
-        status: { method: 'GET', path: '/api/session', identify: identifyOurs },
-        keepAlive: { method: 'POST', path: '/api/session/keep-alive', body: '{"idleMs":0}', identify: identifyOurs },
-      },
+      checks: OUR_CHECKS,
       // One signs in over HTTP; many are written straight into the store, as bench/scale.bench.ts does,
       // since 1,000 sign-ins cost 1,000 scrypts (about 100 s on this machine under load).
       signIn: async (count) => (count === 1 ? [asSignedIn(await signInOverHttp(ours.url, DEMO))] : seedSessions(new SqliteSessionStore(oursDb), count)),
@@ -45,5 +79,6 @@ export async function startTargets(dataDir: string, started: BenchApp[]): Promis
     const signIn = (count: number, first: number) => inParallel(count, 4, (index) => peer.signIn(app.url, first + index, peerDir));
     targets.push({ id: peer.id, label: peer.label, app, checks: peer.checks, signIn });
   }
+  targets.push(...(await storeModes(track)));
   return { targets, bareApp };
 }

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { alternate, median, record, type Figure } from './results';
-import { startTargets, type Target } from './server-targets';
+import { startTargets, type Started, type Target } from './server-targets';
 import { identifyBare, load, rssMiB, type BenchApp, type Endpoint, type LoadFigures, type SignedIn } from './support';
 
-// Items 1 and 5: what a session check costs the server against the bare route of the same server, for this
+// What a session check costs the server against the bare route of the same server, for this
 // app and for what a reader would pick instead (bench/peer-apps.ts), in one run with the sides alternating:
-// once with one signed-in cookie, once with 1,000 signed-in sessions cycled by the load (our seal cache
-// holds 10,000, so with one cookie it skips the unseal that every peer pays on each request).
+// once with one signed-in cookie, once with 1,000 signed-in sessions cycled by the load (with one cookie,
+// our verified-seal cache skips after the first request the unseal that every peer pays on each one). This
+// app's other session stores (cookie, one Redis, a Redis Cluster) are measured with the many sessions.
 const CONNECTIONS = 10;
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -83,6 +84,9 @@ function misattributed(sessions: SignedIn[]): SignedIn[] {
   }));
 }
 
+/** The targets a mode measures: this app's other stores only with many sessions, where a store's cost shows. */
+const targetsFor = (mode: (typeof MODES)[number], targets: Target[]) => targets.filter((target) => mode.id === 'many' || !target.manyOnly);
+
 /** One mode's runs: every side of every target, alternating, and the figures with their targets. */
 async function measure(mode: (typeof MODES)[number], first: number, targets: Target[], floor: BenchApp): Promise<void> {
   const endpoints: Record<string, { url: string; endpoint: Endpoint }> = {};
@@ -119,8 +123,11 @@ async function measure(mode: (typeof MODES)[number], first: number, targets: Tar
     { id: 'bare-app-rss', label: 'a bare app (ours, only GET /api/health): RSS at the end of the same load', value: rssMiB(floor.pid), unit: 'MiB' },
     { id: 'ours-rss-ratio', label: 'ours: RSS at the end / the bare app', value: rssRatio, unit: 'x', target: { op: '<=', value: TARGETS.rss } },
   );
-  record(`server-${mode.id}`, figures.map((figure) => ({ ...figure, label: `${mode.label}: ${figure.label}` })));
-  for (const figure of figures.filter((candidate) => candidate.target)) {
+  // The targets are set on the many-session load, where every request pays what a real server's would;
+  // with one cookie the figures are shown beside them, and only "no bad answer" is held.
+  const held: Figure[] = mode.id === 'many' ? figures : figures.map(({ target, ...figure }) => (figure.id.endsWith('-bad') && target ? { ...figure, target } : figure));
+  record(`server-${mode.id}`, held.map((figure) => ({ ...figure, label: `${mode.label}: ${figure.label}` })));
+  for (const figure of held.filter((candidate) => candidate.target)) {
     const { op, value } = figure.target ?? { op: '<=', value: 0 };
     if (op === '>=') expect.soft(figure.value, figure.id).toBeGreaterThanOrEqual(value);
     else expect.soft(figure.value, figure.id).toBeLessThanOrEqual(value);
@@ -128,16 +135,17 @@ async function measure(mode: (typeof MODES)[number], first: number, targets: Tar
 }
 
 test('session checks against their own bare routes: ours and the peers, one cookie and many sessions', async () => {
-  const started: BenchApp[] = [];
+  const started: Started[] = [];
   try {
     const { targets, bareApp } = await startTargets(resolve(`.data/bench/server-${Date.now()}`), started);
     // Each round runs every side once, and the bare app for three; sign-ins and warm-ups get 15 minutes.
-    const perRound = targets.reduce((sides, target) => sides + 1 + Object.keys(target.checks).length, 3);
-    test.setTimeout(MODES.length * perRound * ROUNDS * RUN_S * 1000 + 900_000);
+    const sides = (mode: (typeof MODES)[number]) =>
+      targetsFor(mode, targets).reduce((count, target) => count + 1 + Object.keys(target.checks).length, 3);
+    test.setTimeout(MODES.reduce((total, mode) => total + sides(mode), 0) * ROUNDS * RUN_S * 1000 + 900_000);
     // Every mode signs in users of its own: an account a mode made earlier cannot be made again.
     let first = 0;
     for (const mode of MODES) {
-      await measure(mode, first, targets, bareApp);
+      await measure(mode, first, targetsFor(mode, targets), bareApp);
       first += mode.count;
     }
   } finally {
