@@ -46,7 +46,7 @@ async function signedIn(store: SessionStore, lastActivityAt: number) {
 }
 
 describe.each(stores)('keepAlive on %s', (_name, open) => {
-  it('answers signed out when the session is signed out between the read and the touch', async () => {
+  it('answers signed out when the session is signed out just before the touch reaches the store', async () => {
     const real = open();
     const signedInAt = Date.now() - 60_000;
     const user = await signedIn(real, signedInAt);
@@ -61,21 +61,29 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     await real.close();
   });
 
-  it('does not extend a session whose idle deadline passes between the read and the touch', async () => {
+  it('is one store round trip: the touch, with no read before it', async () => {
+    const real = open();
+    const user = await signedIn(real, Date.now() - 60_000);
+    const calls: string[] = [];
+    const get: SessionStore['get'] = async (...args) => (calls.push('get'), real.get(...args));
+    const touch: SessionStore['touch'] = async (...args) => (calls.push('touch'), real.touch(...args));
+    provideSessionStore(wrapped(real, { get, touch }));
+    expect(await session.keepAlive(0, user.jar)).toMatchObject({ ok: true });
+    expect(calls).toEqual(['touch']);
+    await real.close();
+  });
+
+  it('does not extend a session whose idle deadline passed a millisecond before the keep-alive', async () => {
     const real = open();
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
-    // Last active almost a whole idle lifetime ago: the deadline is 1 ms after the read.
+    // The deadline is 1 ms after `start`; the cookie was verified at `start`, the keep-alive comes at `start + 2`.
     const user = await signedIn(real, start - IDLE_MS + 1);
-    // The read comes back 2 ms after it was asked for: the deadline has passed by the time the keep-alive writes.
-    const get: SessionStore['get'] = async (id) => {
-      const record = await real.get(id);
-      vi.setSystemTime(start + 2);
-      return record;
-    };
-    provideSessionStore(wrapped(real, { get }));
+    provideSessionStore(real);
+    expect(await session.readSession(user.jar)).toMatchObject({ active: true });
+    vi.setSystemTime(start + 2);
     expect(await session.keepAlive(0, user.jar)).toEqual({ ok: false, reason: 'idle' });
-    expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', expiresAt: start + 1, lastActivityAt: start - IDLE_MS + 1 });
+    expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start + 2, expiresAt: start + 1, lastActivityAt: start - IDLE_MS + 1 });
     await real.close();
   });
 

@@ -93,12 +93,13 @@ export interface CookieReader {
   get(name: string): { value: string } | undefined;
 }
 
-/**
- * The session behind the cookie in `jar`, checked against its record and both deadlines. Never extends it.
- * Route handlers pass `request.cookies`: reading the request they already hold skips the work of `cookies()`,
- * which is most of what a status check costs beyond a bare route.
- */
-export async function readSession(jar: CookieReader): Promise<SessionRead> {
+/** What the cookie alone tells, before any record is read: the session it names, its user, and the time of the read. */
+type CookieRead =
+  | { active: true; cookie: CookieSession; stale: boolean; sessionTag: string; seal: string; user: User; now: number }
+  | { active: false; reason: SignedOutReason };
+
+/** The cookie in `jar`, verified, with its user and the absolute deadline it carries checked: no store is asked. */
+async function readSessionCookie(jar: CookieReader): Promise<CookieRead> {
   const value = jar.get(cookieName())?.value;
   if (!value) return { active: false, reason: 'none' };
 
@@ -109,32 +110,49 @@ export async function readSession(jar: CookieReader): Promise<SessionRead> {
   if (!read) return { active: false, reason: 'invalid' };
   const { session: cookie, stale, sessionTag } = read;
 
-  const { policy } = config();
   const now = Date.now();
   purgeNowAndThen(now);
   // Past the absolute deadline nothing can revive the session: answer without asking the store.
-  if (cookie.createdAt + policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
-
-  if (!keepsRecords()) return readStateless(cookie, sessionTag, value, stale, now);
-  // A stateless cookie (another mode's) names no record here.
-  if (cookie.lastActivityAt !== undefined) return { active: false, reason: 'invalid' };
-  const store = sessionStore();
-  const record = await store.get(cookie.sessionId, cookie.username);
+  if (cookie.createdAt + config().policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
   const user = findUser(cookie.username);
-  if (!record || record.username !== cookie.username || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
+  if (!user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
+  // A stateless cookie (another mode's) names no record here.
+  if (keepsRecords() && cookie.lastActivityAt !== undefined) return { active: false, reason: 'invalid' };
+  return { active: true, cookie, stale, sessionTag, seal: value, user, now };
+}
+
+/**
+ * The record as the store returned it, judged at `now`: active, or why it ended. A record whose time is up but
+ * that no request has ended yet is ended here, with the deadline that passed as its reason.
+ */
+async function judgeRecord(record: SessionRecord | undefined, cookie: CookieSession, now: number): Promise<{ active: true; record: SessionRecord } | { active: false; reason: SignedOutReason }> {
+  if (!record || record.username !== cookie.username) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
-  if (ended) {
-    await store.end(record.id, ended, now, record.username);
-    return { active: false, reason: ended };
-  }
-  return { active: true, session: { ...cookie, lastActivityAt: record.lastActivityAt, authenticatedAt: record.authenticatedAt, sessionTag }, user, now, seal: value, stale };
+  if (!ended) return { active: true, record };
+  await sessionStore().end(record.id, ended, now, record.username);
+  return { active: false, reason: ended };
+}
+
+/**
+ * The session behind the cookie in `jar`, checked against its record and both deadlines. Never extends it.
+ * Route handlers pass `request.cookies`: reading the request they already hold skips the work of `cookies()`,
+ * which is most of what a status check costs beyond a bare route.
+ */
+export async function readSession(jar: CookieReader): Promise<SessionRead> {
+  const read = await readSessionCookie(jar);
+  if (!read.active) return read;
+  const { cookie, stale, sessionTag, seal, user, now } = read;
+  if (!keepsRecords()) return readStateless(cookie, sessionTag, seal, stale, user, now);
+  const judged = await judgeRecord(await sessionStore().get(cookie.sessionId, cookie.username), cookie, now);
+  if (!judged.active) return judged;
+  const { lastActivityAt, authenticatedAt } = judged.record;
+  return { active: true, session: { ...cookie, lastActivityAt, authenticatedAt, sessionTag }, user, now, seal, stale };
 }
 
 /** `SESSION_STORE=cookie`: the session is what the seal says, checked against both deadlines like a record. */
-function readStateless(cookie: CookieSession, sessionTag: string, seal: string, stale: boolean, now: number): SessionRead {
-  const user = findUser(cookie.username);
-  if (cookie.lastActivityAt === undefined || !user || user.role !== cookie.role) return { active: false, reason: 'invalid' };
+function readStateless(cookie: CookieSession, sessionTag: string, seal: string, stale: boolean, user: User, now: number): SessionRead {
+  if (cookie.lastActivityAt === undefined) return { active: false, reason: 'invalid' };
   // No record keeps a later proof of presence: the sign-in is the last one (and this mode has no sensitive actions).
   const session = { ...cookie, lastActivityAt: cookie.lastActivityAt, authenticatedAt: cookie.createdAt, sessionTag };
   const ended = deadlinePassed(session, now, config().policy);
@@ -232,36 +250,34 @@ export async function startSession(user: User, remember: boolean, userAgent: str
 
 /**
  * Slides the idle deadline to the user's last real activity, `idleMs` before now (0 for a button press).
- * One store update; the cookie is written again only when it must change: a persistent cookie's
+ * One store round trip, and no read before it: the store's touch moves last activity and expiry forward only,
+ * refuses an ended record or one whose expiry has passed, and returns the record as it then is, which is judged
+ * as a status check judges it. The cookie is written again only when it must change: a persistent cookie's
  * Max-Age follows the deadline, and a cookie sealed with the previous secret is resealed.
- * Returns the reason instead when the session has ended, including by a sign-out that won the race or a
- * deadline that passed while the record was being read.
+ * Returns the reason instead when the session has ended, including by a sign-out that won the race.
  */
 export async function keepAlive(idleMs: number, jar: CookieReader): Promise<SessionOutcome> {
-  const read = await readSession(jar);
+  const read = await readSessionCookie(jar);
   if (!read.active) return { ok: false, reason: read.reason };
-  const { policy } = config();
-  const lastActivityAt = reportActivity(read.session, read.now, idleMs);
-  const moved = { ...read.session, lastActivityAt };
+  const { cookie, stale, sessionTag, seal, user, now } = read;
   // Stateless: the moved last activity lives in the cookie only, so every keep-alive reseals it.
   if (!keepsRecords()) {
-    await writeCookie(moved, read.now);
-    return { ok: true, value: toStatus(moved, read.now) };
+    const current = readStateless(cookie, sessionTag, seal, stale, user, now);
+    if (!current.active) return { ok: false, reason: current.reason };
+    const moved = { ...current.session, lastActivityAt: reportActivity(current.session, now, idleMs) };
+    await writeCookie(moved, now);
+    return { ok: true, value: toStatus(moved, now) };
   }
-  // The time of the write, not of the read: a deadline that passed in between is not moved.
-  const now = Date.now();
-  const record = await sessionStore().touch(read.session.sessionId, lastActivityAt, deadlines(moved, policy).endsAt, now, read.session.username);
-  if (!record) return { ok: false, reason: 'invalid' };
-  if (record.endReason) return { ok: false, reason: record.endReason };
-  const ended = lapsed(record, now);
-  if (ended) {
-    await sessionStore().end(record.id, ended, now, record.username);
-    return { ok: false, reason: ended };
-  }
-  const session = { ...read.session, lastActivityAt: record.lastActivityAt };
-  if (read.stale) await writeCookie(session, read.now);
-  else if (session.remember) await writeCookie(session, read.now, read.seal);
-  return { ok: true, value: toStatus(session, read.now) };
+  // The activity as reported (never after now); the store keeps the later of its own and this, and of the expiries.
+  const reported = { ...cookie, lastActivityAt: now - Math.max(0, idleMs) };
+  const touched = await sessionStore().touch(cookie.sessionId, reported.lastActivityAt, deadlines(reported, config().policy).endsAt, now, cookie.username);
+  const judged = await judgeRecord(touched, cookie, now);
+  if (!judged.active) return { ok: false, reason: judged.reason };
+  const { lastActivityAt, authenticatedAt } = judged.record;
+  const session = { ...cookie, lastActivityAt, authenticatedAt, sessionTag };
+  if (stale) await writeCookie(session, now);
+  else if (session.remember) await writeCookie(session, now, seal);
+  return { ok: true, value: toStatus(session, now) };
 }
 
 /** For every sign-out answer: the browser drops what it cached while signed in (the back button shows no private page). */
