@@ -24,3 +24,27 @@ it('keeps its write-ahead log bounded under thousands of keep-alives and failed 
   expect(statSync(`${path}-wal`).size).toBeLessThan(8 * 2 ** 20);
   await store.close();
 });
+
+it('makes new files with 1 KiB pages and opens a file made with 4 KiB pages as it is', async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const pageSize = (path: string) => {
+    const db = new DatabaseSync(path);
+    const { page_size: size } = db.prepare('PRAGMA page_size').get() as { page_size: number };
+    db.close();
+    return size;
+  };
+  const fresh = join(dir, 'fresh.db');
+  await new SqliteSessionStore(fresh).close();
+  expect(pageSize(fresh)).toBe(1024);
+
+  const older = join(dir, 'older.db');
+  const made = new DatabaseSync(older);
+  made.exec('PRAGMA page_size = 4096; CREATE TABLE earlier (x INTEGER)');
+  made.close();
+  const store = new SqliteSessionStore(older);
+  const now = Date.now();
+  await store.create({ id: '00000000-0000-4000-8000-000000000002', username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
+  expect((await store.get('00000000-0000-4000-8000-000000000002'))?.username).toBe('demo');
+  await store.close();
+  expect(pageSize(older)).toBe(4096);
+});

@@ -23,8 +23,13 @@ function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   // WAL lets several processes (two app instances, a restart) share the file; NORMAL is durable across a process crash.
+  // A keep-alive moves its row's entries to the end of three indexes, so each one writes about seven pages to the
+  // log: with 1 KiB pages (a file's first pragma decides; a file made before keeps its 4 KiB) a touch costs about
+  // 40% less here, and the log is checkpointed at SQLite's default 4 MB still, now 4,000 pages (bench/profile.md).
   db.exec(`
+    PRAGMA page_size = 1024;
     PRAGMA journal_mode = WAL;
+    PRAGMA wal_autocheckpoint = 4000;
     PRAGMA synchronous = NORMAL;
     PRAGMA busy_timeout = 5000;
     CREATE TABLE IF NOT EXISTS sessions (
