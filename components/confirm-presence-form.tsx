@@ -1,8 +1,9 @@
 'use client';
 
-import { useActionState, useEffect, useRef, type FormEvent, type MouseEvent } from 'react';
+import { useActionState, useEffect, useRef, type FormEvent } from 'react';
 import { confirmPresenceAction } from '@/lib/server/actions';
 import { CONFIRM_INITIAL, CONFIRM_TITLE, type PendingAction } from '@/lib/shared/reauth-state';
+import { ErrorSummary } from './error-summary';
 
 /**
  * "Confirm it's you": the password only, since the user is known. In the dialog (`onConfirmed` given) a
@@ -27,15 +28,9 @@ export function ConfirmPresenceForm({
   headingLevel: 1 | 2;
 }) {
   const [state, formAction, busy] = useActionState(confirmPresenceAction, CONFIRM_INITIAL);
-  const summaryRef = useRef<HTMLDivElement>(null);
-  const passwordRef = useRef<HTMLInputElement>(null);
-  const problems = [state.errors?.attempt, state.errors?.password].filter((message): message is string => message !== undefined);
+  const problems = [state.errors?.attempt, state.errors?.password].filter((message) => message !== undefined).map((message) => ({ field: 'confirm-password', message }));
   const fieldError = state.errors?.password;
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
-
-  useEffect(() => {
-    if (state.errors) summaryRef.current?.focus();
-  }, [state]);
 
   // Once per confirmation, whatever the parent renders meanwhile.
   const confirmedRef = useRef(onConfirmed);
@@ -50,30 +45,10 @@ export function ConfirmPresenceForm({
     if (busy) event.preventDefault();
   };
 
-  const toField = (event: MouseEvent<HTMLAnchorElement>) => {
-    event.preventDefault();
-    passwordRef.current?.focus();
-  };
-
   return (
     <form className="confirm-form" action={formAction} onSubmit={onSubmit} noValidate>
       <Heading id="confirm-title">{CONFIRM_TITLE}</Heading>
-      {problems.length > 0 && (
-        <div ref={summaryRef} className="error-summary" tabIndex={-1} autoFocus data-testid="confirm-error-summary">
-          <div role="alert">
-            <h2 className="error-summary__title">There is a problem</h2>
-            <ul className="error-summary__list">
-              {problems.map((message) => (
-                <li key={message}>
-                  <a href="#confirm-password" onClick={toField}>
-                    {message}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
-        </div>
-      )}
+      <ErrorSummary problems={problems} attempt={state} testId="confirm-error-summary" />
       <p id="confirm-hint">Enter your password to go on. This keeps your sessions safe if someone else is at your device.</p>
       <input type="hidden" name="mode" value={onConfirmed ? 'dialog' : 'page'} />
       <input type="hidden" name="returnTo" value={returnTo} />
@@ -88,7 +63,6 @@ export function ConfirmPresenceForm({
           </p>
         )}
         <input
-          ref={passwordRef}
           id="confirm-password"
           name="password"
           type="password"

@@ -1,8 +1,9 @@
 'use client';
 
-import { useActionState, useEffect, useRef, type FormEvent, type InputHTMLAttributes, type MouseEvent } from 'react';
+import { useActionState, type FormEvent, type InputHTMLAttributes } from 'react';
 import { signInAction } from '@/lib/server/actions';
 import { errorList } from '@/lib/shared/sign-in-errors';
+import { ErrorSummary } from './error-summary';
 import type { SignInField, SignInState } from '@/lib/shared/sign-in-input';
 
 const INITIAL: SignInState = { errors: null, values: { username: '', remember: false } };
@@ -14,14 +15,8 @@ const INITIAL: SignInState = { errors: null, values: { username: '', remember: f
  */
 export function LoginForm({ returnTo, title, idleLimits }: { returnTo: string; /** The page's whole title. */ title: string; idleLimits: string }) {
   const [state, formAction, pending] = useActionState(signInAction, INITIAL);
-  const summaryRef = useRef<HTMLDivElement>(null);
   const problems = state.errors ? errorList(state.errors) : [];
   const fieldError = (field: SignInField) => state.errors?.fieldErrors[field]?.[0];
-
-  // Every failed attempt is a new state: focus goes to the summary each time, so it is read out again.
-  useEffect(() => {
-    if (state.errors) summaryRef.current?.focus();
-  }, [state]);
 
   // A disabled button would drop focus to the page; aria-disabled keeps it, and a repeat submit is ignored.
   const onSubmit = (event: FormEvent) => {
@@ -32,23 +27,7 @@ export function LoginForm({ returnTo, title, idleLimits }: { returnTo: string; /
     <form className="login-form" action={formAction} onSubmit={onSubmit} noValidate>
       {/* The page's only title (React puts it in the head): GOV.UK starts it with "Error: " while errors show. */}
       <title>{problems.length > 0 ? `Error: ${title}` : title}</title>
-      {problems.length > 0 && (
-        // autoFocus reaches the browser only in server-rendered HTML: it focuses the summary without JavaScript.
-        <div ref={summaryRef} className="error-summary" tabIndex={-1} autoFocus data-testid="error-summary">
-          <div role="alert">
-            <h2 className="error-summary__title">There is a problem</h2>
-            <ul className="error-summary__list">
-              {problems.map(({ field, message }) => (
-                <li key={`${field}:${message}`}>
-                  <a href={`#${field}`} onClick={focusField}>
-                    {message}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
-        </div>
-      )}
+      <ErrorSummary problems={problems} attempt={state} testId="error-summary" />
       <input type="hidden" name="returnTo" value={returnTo} />
       <Field
         name="username"
@@ -91,15 +70,4 @@ function Field({ name, label, error, ...input }: { name: SignInField; label: str
       <input id={name} name={name} required {...input} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
     </div>
   );
-}
-
-/** As GOV.UK's summary does: bring the field's label into view, then focus the field, so both are read out. */
-function focusField(event: MouseEvent<HTMLAnchorElement>) {
-  const id = event.currentTarget.hash.slice(1);
-  const field = document.getElementById(id);
-  const label = document.querySelector(`label[for="${id}"]`);
-  if (!field || !label) return;
-  event.preventDefault();
-  label.scrollIntoView();
-  field.focus({ preventScroll: true });
 }
