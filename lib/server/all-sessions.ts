@@ -1,10 +1,11 @@
 import 'server-only';
 import type { Result } from '../shared/result';
 import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
+import { eventPage, type EventListing } from './event-listing';
 import { getSession } from './session';
 import { recordEnd } from './session-events';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
-import { keepsRecords, sessionStore } from './stores';
+import { keepsRecords, sessionStore, type EventFilter } from './stores';
 
 /**
  * Everyone's sessions, for administrators only: the admin page's list, and ending any one session. Both
@@ -32,6 +33,13 @@ export async function listAllSessions(page: number): Promise<Result<SessionListi
   if (!admin.ok) return admin;
   const now = Date.now();
   return { ok: true, value: await listPage((request) => sessionStore().listAll(now, request), page, ALL_SESSIONS_PAGE_SIZE, admin.value.sessionId) };
+}
+
+/** One page of everyone's events, filtered by user and kind: behind the same gate as the list of sessions. */
+export async function listAllEvents(filter: EventFilter, page: number): Promise<Result<EventListing, AdminRefusal>> {
+  const admin = await adminSession();
+  if (!admin.ok) return admin;
+  return { ok: true, value: await eventPage(filter, Date.now(), page) };
 }
 
 /** Ends any one session; its tabs go to the login page with `revoked` at their next request. */
