@@ -98,8 +98,7 @@ function EventsView({ filter, listing, now }: { filter: EventFilter; listing: Ev
         </button>
       </form>
       <p data-testid="event-total">
-        {listing.total.toLocaleString('en')} {listing.total === 1 ? 'event' : 'events'}
-        {filter.username || filter.kind ? ' matching the filter' : ''}, the latest first
+        {`${listing.total.toLocaleString('en')} ${listing.total === 1 ? 'event' : 'events'}${filter.username || filter.kind ? ' matching the filter' : ''}, the latest first`}
       </p>
       <EventList events={listing.events} now={now} label="Session events" />
       <SessionPager page={listing.page} pages={listing.pages} path="/admin/sessions" label="Pages of session events" query={kept} />
