@@ -17,7 +17,9 @@ export async function RecentActivity({ now }: { now: number }) {
           {mine.value.map((event) => (
             <li key={event.id} data-kind={event.kind}>
               {event.text}
-              {event.device && <> · {event.device}</>} · <LocalTime inMs={event.at - now} />
+              <span className="activity__meta">
+                {event.device && <> · {event.device}</>} · <LocalTime inMs={event.at - now} />
+              </span>
             </li>
           ))}
         </ol>
