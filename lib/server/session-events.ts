@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { EventActor, EventDetails, EventKind } from '../shared/session-events';
 import { tagOf } from './session-tag';
-import { keepsRecords, sessionStore, type EndReason, type SessionRecord } from './stores';
+import { keepsRecords, sessionStore, type EndReason, type SessionRecord, type SessionStore } from './stores';
 import { EVENT_TEXT_MAX, type SessionEvent } from './stores/event-schema';
 
 /**
@@ -44,13 +44,17 @@ export function buildEvent({ kind, username, sessionId, actor, details = {}, at 
   };
 }
 
-/** Writes one event: a line on standard output, then the store (unless `SESSION_STORE=cookie`). Never throws. */
-export async function recordEvent(input: EventInput): Promise<void> {
+/**
+ * Writes one event: a line on standard output, then the store (the process's, unless `SESSION_STORE=cookie`;
+ * the sweep names the one it swept). Never throws.
+ */
+export async function recordEvent(input: EventInput, store?: SessionStore): Promise<void> {
   const event = buildEvent(input);
   process.stdout.write(`${JSON.stringify({ sessionEvent: event })}\n`);
-  if (!keepsRecords()) return;
+  const target = store ?? (keepsRecords() ? sessionStore() : undefined);
+  if (!target) return;
   try {
-    await sessionStore().appendEvent(event);
+    await target.appendEvent(event);
   } catch (error) {
     console.warn(`Could not store the session event ${event.id} (${event.kind}); it is on standard output only`, error);
   }
@@ -69,7 +73,7 @@ const KIND_OF_END = {
  * The event of a record that has just ended, dated when it ended (an idle or absolute end at its deadline).
  * `actor` for a revocation: the user (another device) or an administrator.
  */
-export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'system' }): Promise<void> {
+export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'system' }, store?: SessionStore): Promise<void> {
   const reason = record.endReason;
   if (reason === undefined) return Promise.resolve();
   const kind: EventKind = reason === 'revoked' ? (actor.by === 'admin' ? 'ended-by-admin' : 'signed-out-elsewhere') : KIND_OF_END[reason];
@@ -81,5 +85,5 @@ export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'syst
     actor,
     at: record.endedAt,
     details: { userAgent: record.userAgent, ...(afterMs === undefined ? {} : { afterMs }) },
-  });
+  }, store);
 }

@@ -122,7 +122,8 @@ describe.each(stores)('the sweep on %s', (_name, open) => {
     for (const at of [now - 2 * MINUTE, now - 1_000]) {
       await store.appendEvent({ id: randomUUID(), at, kind: 'signed-in', username: user, actor: { by: 'user' }, details: {} });
     }
-    expect(await sweeping.sweep(store, now)).toMatchObject({ events: 1 });
+    // At least this test's old one: on Redis the database is shared with the file's other tests, whose events age out too.
+    expect((await sweeping.sweep(store, now)).events).toBeGreaterThanOrEqual(1);
     expect((await store.listEvents({ username: user }, now, FIRST)).events.map((event) => event.at)).toEqual([now - 1_000]);
     await store.close();
   });

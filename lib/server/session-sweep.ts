@@ -35,7 +35,7 @@ export async function sweep(store: SessionStore, now: number): Promise<SweepOutc
       const record = await store.lapse(entry.id, entry.username, now, absoluteMs);
       if (!record) continue;
       ended += 1;
-      await recordEnd(record);
+      await recordEnd(record, { by: 'system' }, store);
     }
     if (due.length < BATCH) break;
   }
