@@ -18,7 +18,7 @@ export function EventList({ events, now, label }: { events: EventSummary[]; now:
         {events.map((event) => (
           <tr key={event.id} data-kind={event.kind}>
             <td>
-              <LocalTime inMs={event.at - now} />
+              <LocalTime inMs={event.at - now} withDate />
             </td>
             <td>
               <code>{event.username}</code>

@@ -18,7 +18,7 @@ export async function RecentActivity({ now }: { now: number }) {
             <li key={event.id} data-kind={event.kind}>
               {event.text}
               <span className="activity__meta">
-                {event.device && <> · {event.device}</>} · <LocalTime inMs={event.at - now} />
+                {event.device && <> · {event.device}</>} · <LocalTime inMs={event.at - now} withDate />
               </span>
             </li>
           ))}
