@@ -1,10 +1,10 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
-import { EVENT_KINDS } from '../../shared/session-events';
-import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
+import type { SessionEvent } from './event-schema';
+import { RedisEventLog } from './redis-events';
 import { parseSessionRecord } from './record-schema';
 import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
-import { APPEND_EVENT, CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
+import { CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
 import {
   EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
@@ -78,17 +78,6 @@ export interface RedisStoreOptions extends StoreOptions {
 
 // The commands this store sends, which one Redis and a cluster both take; a cluster routes each by its first key.
 type Redis = Pick<RedisClientType, 'eval' | 'get' | 'set' | 'hGetAll' | 'pExpireAt' | 'zAdd' | 'zRem' | 'zRange' | 'zRangeWithScores' | 'zCount' | 'zRemRangeByScore'>;
-
-/**
- * The most events one user's set keeps (SQLite keeps them all, for the retention): enough for weeks of a person's
- * days, and a bound on what one username can cost, since throttled sign-ins are written under names anyone can type.
- */
-export const EVENTS_PER_USER = 1_000;
-
-// Merged from shards in the listings' order: the latest first, equal scores by member, the last first. An event's
-// member starts with its id (serializeSessionEvent), so that is SQLite's order too.
-const newestFirst = (a: { score: number; value: string }, b: { score: number; value: string }) =>
-  b.score - a.score || (a.value < b.value ? 1 : a.value > b.value ? -1 : 0);
 type Connection = (RedisClientType | RedisClusterType) & { isReady: boolean; isOpen: boolean };
 
 // Commands fail at once while a node is down (no offline queue): the request answers 503 rather than waiting.
@@ -120,13 +109,13 @@ export class RedisSessionStore implements SessionStore {
   private readonly client: Connection;
   private readonly keys: RedisKeys;
   private readonly keep: number;
-  private readonly retention: number;
+  private readonly events: RedisEventLog;
   private connecting: Promise<unknown> | undefined;
 
   constructor(target: RedisTarget, { keepEndedMs = KEEP_ENDED_MS, eventsRetentionMs = EVENTS_RETENTION_MS, prefix = DEFAULT_KEY_PREFIX }: RedisStoreOptions = {}) {
     this.keep = keepEndedMs;
-    this.retention = eventsRetentionMs;
     this.keys = redisKeys(prefix);
+    this.events = new RedisEventLog((work) => this.run(work), this.keys, eventsRetentionMs);
     this.client = connect(target);
     // Without a listener an 'error' event would crash the process; the failing request reports it as 503.
     this.client.on('error', () => {});
@@ -271,62 +260,16 @@ export class RedisSessionStore implements SessionStore {
       .flatMap((entry) => parseShardMember(entry.value) ?? []);
   }
 
-  /**
-   * Into the user's set (one script on the user's slot), then into two shards of everyone's events in slots of their
-   * own: all kinds, and this kind. A shard write lost to a failing node leaves the event out of the administrator's
-   * unfiltered or per-kind view only; the user's own list has it.
-   */
-  async appendEvent(event: SessionEvent): Promise<void> {
-    const { keys } = this;
-    const member = serializeSessionEvent(event);
-    const cutoff = String(Date.now() - this.retention);
-    const expireAt = String(event.at + this.retention);
-    await this.run((redis) =>
-      redis.eval(APPEND_EVENT, { keys: [keys.userEvents(event.username)], arguments: [String(event.at), member, cutoff, String(EVENTS_PER_USER), expireAt] }),
-    );
-    await this.run((redis) =>
-      Promise.all([undefined, event.kind].map((kind) => redis.zAdd(keys.eventShardOf(event.username, kind), { score: event.at, value: member }))),
-    );
+  appendEvent(event: SessionEvent): Promise<void> {
+    return this.events.appendEvent(event);
   }
 
-  async listEvents({ username, kind }: EventFilter, now: number, { offset, limit }: PageRequest): Promise<EventPage> {
-    const since = `(${now - this.retention}`;
-    if (username !== undefined) {
-      const key = this.keys.userEvents(username);
-      if (kind === undefined) {
-        const [members, total] = await this.run((redis) =>
-          Promise.all([redis.zRange(key, '+inf', since, { BY: 'SCORE', REV: true, LIMIT: { offset, count: limit } }), redis.zCount(key, since, '+inf')]),
-        );
-        return { events: members.flatMap((member) => parseSessionEvent(member) ?? []), total };
-      }
-      // One user's set is capped (EVENTS_PER_USER), so one kind of it is picked out here rather than indexed again.
-      const members = await this.run((redis) => redis.zRange(key, '+inf', since, { BY: 'SCORE', REV: true }));
-      const matching = members.flatMap((member) => parseSessionEvent(member) ?? []).filter((event) => event.kind === kind);
-      return { events: matching.slice(offset, offset + limit), total: matching.length };
-    }
-    const shards = Array.from({ length: INDEX_SHARDS }, (_, i) => this.keys.eventShard(i, kind));
-    const read = await this.run((redis) =>
-      Promise.all(
-        shards.map(async (shard) => {
-          const [entries, count] = await Promise.all([
-            offset + limit > 0 ? redis.zRangeWithScores(shard, '+inf', since, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: offset + limit } }) : [],
-            redis.zCount(shard, since, '+inf'),
-          ]);
-          return { entries, count };
-        }),
-      ),
-    );
-    const page = read.flatMap(({ entries }) => entries).sort(newestFirst).slice(offset, offset + limit);
-    return { events: page.flatMap((entry) => parseSessionEvent(entry.value) ?? []), total: read.reduce((sum, { count }) => sum + count, 0) };
+  listEvents(filter: EventFilter, now: number, page: PageRequest): Promise<EventPage> {
+    return this.events.listEvents(filter, now, page);
   }
 
-  /** The shards of everyone's events are trimmed here; a user's set is trimmed at each write and goes by its TTL. */
-  async purgeEvents(now: number): Promise<number> {
-    const cutoff = now - this.retention;
-    const shards = [undefined, ...EVENT_KINDS].flatMap((kind) => Array.from({ length: INDEX_SHARDS }, (_, i) => this.keys.eventShard(i, kind)));
-    const removed = await this.run((redis) => Promise.all(shards.map((shard) => redis.zRemRangeByScore(shard, '-inf', cutoff))));
-    // Those of one kind are copies of those of all: count each event once.
-    return removed.slice(0, INDEX_SHARDS).reduce((sum, n) => sum + n, 0);
+  purgeEvents(now: number): Promise<number> {
+    return this.events.purgeEvents(now);
   }
 
   private async records(entries: Array<{ id: string; username: string }>): Promise<Array<SessionRecord | undefined>> {
