@@ -67,12 +67,16 @@ export function eventFilter(query: Record<string, string | string[] | undefined>
   return { ...(parsed.user ? { username: parsed.user } : {}), ...(parsed.kind ? { kind: parsed.kind } : {}) };
 }
 
-/** One page of events for `filter`: past the last page, the last. */
+/**
+ * One page of events for `filter`: past the last page, the last. The count comes first, from the index alone, so
+ * that a page number typed far past the end (`?page=999999999`) never asks a store to read its way out there:
+ * Redis's merge of the shards reads `offset + 50` entries of each.
+ */
 export async function eventPage(filter: EventFilter, now: number, wanted: number): Promise<EventListing> {
   const store = sessionStore();
-  let read = await store.listEvents(filter, now, { offset: (wanted - 1) * EVENTS_PAGE_SIZE, limit: EVENTS_PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil(read.total / EVENTS_PAGE_SIZE));
+  const { total } = await store.listEvents(filter, now, { offset: 0, limit: 0 });
+  const pages = Math.max(1, Math.ceil(total / EVENTS_PAGE_SIZE));
   const page = Math.min(wanted, pages);
-  if (page !== wanted) read = await store.listEvents(filter, now, { offset: (page - 1) * EVENTS_PAGE_SIZE, limit: EVENTS_PAGE_SIZE });
+  const read = await store.listEvents(filter, now, { offset: (page - 1) * EVENTS_PAGE_SIZE, limit: EVENTS_PAGE_SIZE });
   return { events: read.events.map(summariseEvent), total: read.total, page, pages };
 }

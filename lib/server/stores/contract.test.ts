@@ -762,6 +762,11 @@ describe.each(stores)('%s session store: events', (_name, open, empty) => {
     });
     expect(idsOf(await store.listEvents({}, now, { offset: 0, limit: 100 }))).toEqual(newest([...mine, ...theirs]));
     expect(await store.listEvents({ username: `${user}-nobody` }, now, FIRST)).toEqual({ events: [], total: 0 });
+    // A count alone, for a page number to be checked before any page is read.
+    for (const filter of [{}, { username: user }, { kind: 'idle' as const }, { username: user, kind: 'idle' as const }]) {
+      expect(await store.listEvents(filter, now, { offset: 0, limit: 0 })).toMatchObject({ events: [] });
+    }
+    expect((await store.listEvents({ username: user }, now, { offset: 0, limit: 0 })).total).toBe(12);
     expect(await store.listEvents({ kind: 'resealed' }, now, FIRST)).toEqual({ events: [], total: 0 });
   });
 
