@@ -1,16 +1,17 @@
 'use client';
 
 import { useState, useSyncExternalStore } from 'react';
-import { formatClockTime } from '@/lib/shared/clock-time';
+import { formatClockTime, formatMoment } from '@/lib/shared/clock-time';
 
 const subscribeNever = () => () => {};
 
 /**
  * A moment `inMs` from now, in the reader's own time zone. The server only knows durations that
- * are true for everyone; the clock time is the browser's to show.
+ * are true for everyone; the clock time is the browser's to show. `withDate`: for a moment that may be on
+ * another day (an event weeks old), the date too when it is not today's.
  */
-export function LocalTime({ inMs }: { inMs: number }) {
+export function LocalTime({ inMs, withDate = false }: { inMs: number; withDate?: boolean }) {
   const [at] = useState(() => Date.now() + inMs);
-  const text = useSyncExternalStore(subscribeNever, () => formatClockTime(at), () => null);
+  const text = useSyncExternalStore(subscribeNever, () => (withDate ? formatMoment(at, Date.now()) : formatClockTime(at)), () => null);
   return <time dateTime={text ? new Date(at).toISOString() : undefined}>{text ?? '…'}</time>;
 }

@@ -1,9 +1,15 @@
 import Link from 'next/link';
 
-/** Previous and next for a list of sessions split into pages: plain links, so they work without JavaScript. */
-export function SessionPager({ page, pages, path, label }: { page: number; pages: number; path: string; label: string }) {
+/**
+ * Previous and next for a list split into pages: plain links, so they work without JavaScript. `query` is kept
+ * in every link (the events' filter).
+ */
+export function SessionPager({ page, pages, path, label, query = {} }: { page: number; pages: number; path: string; label: string; query?: Record<string, string> }) {
   if (pages <= 1) return null;
-  const href = (to: number) => (to === 1 ? path : `${path}?page=${to}`);
+  const href = (to: number) => {
+    const search = new URLSearchParams({ ...query, ...(to === 1 ? {} : { page: String(to) }) }).toString();
+    return search ? `${path}?${search}` : path;
+  };
   return (
     <nav className="pager" aria-label={label}>
       {page > 1 && (

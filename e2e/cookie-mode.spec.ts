@@ -31,6 +31,18 @@ test.describe('with SESSION_STORE=cookie', () => {
     await expect(page.getByRole('table', { name: 'Your active sessions' })).toHaveCount(0);
   });
 
+  test('"Recent activity" and the admin page\'s Events say the events go to the server\'s log only', async ({ page, dashboard }) => {
+    await signIn(page.request, ADMIN);
+    await dashboard.open();
+    const activity = page.getByRole('region', { name: 'Recent activity' });
+    await expect(activity.getByTestId('no-activity-list')).toContainText("written to the server's log only");
+    await expect(activity.getByRole('list')).toHaveCount(0);
+    await page.goto('/admin/sessions?view=events');
+    await expect(page.getByRole('heading', { name: 'Events' })).toBeVisible();
+    await expect(page.getByTestId('no-event-list')).toContainText("standard output");
+    await expect(page.getByRole('table')).toHaveCount(0);
+  });
+
   test('the admin page says there is no list in this mode, and has no "End session" buttons', async ({ page }) => {
     await signIn(page.request, ADMIN);
     await page.goto('/admin/sessions');

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { dbPath } from '../test-support/servers';
-import { ADMIN, DEMO, expect, sessionStatus, signIn, test, type Status } from './fixtures';
+import { ADMIN, DEMO, expect, holdClock, sessionStatus, signIn, test, watchKeepAlives, type Status } from './fixtures';
 
 /**
  * Sensitive actions ask for the password again once the last proof of presence is older than
@@ -171,6 +171,48 @@ test.describe('asking again before sensitive actions', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await expect(dialog).toBeHidden();
     await expect(row).toHaveCount(0);
+    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+    await other.close();
+  });
+
+  test('the idle warning opens over "Confirm it\'s you": focus goes to it, then back to the password, with what was typed kept', async ({ page, context, dashboard }) => {
+    const other = await otherSession(context);
+    await page.clock.install();
+    await signIn(page.request);
+    await dashboard.open();
+    await hydrated(page);
+    await outwaitWindow();
+    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+    const dialog = confirmDialog(page);
+    const password = dialog.getByLabel('Password');
+    await expect(password).toBeFocused();
+    await password.pressSequentially('half-typ');
+    // The person walks away with the dialog open: 25 minutes on, the warning is due.
+    const keepAlives = watchKeepAlives(page);
+    await holdClock(page);
+    // At the first warning point the typing is reported (the tabs are asked, then the keep-alive goes); the
+    // server, whose clock is real, answers with a fresh 30 minutes. At the next one nothing has happened since.
+    await page.clock.fastForward('25:00');
+    await page.clock.runFor(1_000);
+    await keepAlives.settled();
+    expect(keepAlives.bodies).toHaveLength(1);
+    await page.clock.fastForward('25:00');
+    await page.clock.runFor(1_000);
+    await expect(dashboard.dialog).toBeVisible();
+    await expect(dashboard.stay).toBeFocused();
+    // The warning is on top; the confirmation waits beneath it, open, with what was typed.
+    await expect(page.locator('dialog[open]')).toHaveCount(2);
+    await expect(password).toHaveValue('half-typ');
+    await dashboard.stay.click();
+    await keepAlives.settled();
+    await expect(dashboard.dialog).toBeHidden();
+    await expect(password).toBeFocused();
+    await expect(password).toHaveValue('half-typ');
+    // Typing goes on where it stopped, and the confirmation still does what was asked.
+    await password.fill(DEMO.password);
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
     expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
     await other.close();
   });

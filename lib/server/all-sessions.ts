@@ -1,9 +1,11 @@
 import 'server-only';
 import type { Result } from '../shared/result';
 import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
+import { eventPage, type EventListing } from './event-listing';
 import { getSession } from './session';
+import { recordEnd } from './session-events';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
-import { keepsRecords, sessionStore } from './stores';
+import { keepsRecords, sessionStore, type EventFilter } from './stores';
 
 /**
  * Everyone's sessions, for administrators only: the admin page's list, and ending any one session. Both
@@ -15,14 +17,14 @@ import { keepsRecords, sessionStore } from './stores';
 export type AdminRefusal = FreshnessRefusal | 'forbidden' | 'no-records';
 
 /** The administrator's own session id, or why this request is not a recently confirmed administrator's. */
-async function adminSession(): Promise<Result<string, AdminRefusal>> {
+async function adminSession(): Promise<Result<{ sessionId: string; username: string }, AdminRefusal>> {
   const read = await getSession();
   if (!read.active) return { ok: false, reason: 'signed-out' };
   // The role first: someone who is no administrator is sent away, never asked for a password.
   if (read.user.role !== 'admin') return { ok: false, reason: 'forbidden' };
   if (!keepsRecords()) return { ok: false, reason: 'no-records' };
   const fresh = await requireRecentAuthentication();
-  return fresh.ok ? { ok: true, value: fresh.value.session.sessionId } : fresh;
+  return fresh.ok ? { ok: true, value: { sessionId: fresh.value.session.sessionId, username: fresh.value.user.username } } : fresh;
 }
 
 /** One page of everyone's active sessions. */
@@ -30,13 +32,22 @@ export async function listAllSessions(page: number): Promise<Result<SessionListi
   const admin = await adminSession();
   if (!admin.ok) return admin;
   const now = Date.now();
-  return { ok: true, value: await listPage((request) => sessionStore().listAll(now, request), page, ALL_SESSIONS_PAGE_SIZE, admin.value) };
+  return { ok: true, value: await listPage((request) => sessionStore().listAll(now, request), page, ALL_SESSIONS_PAGE_SIZE, admin.value.sessionId) };
+}
+
+/** One page of everyone's events, filtered by user and kind: behind the same gate as the list of sessions. */
+export async function listAllEvents(filter: EventFilter, page: number): Promise<Result<EventListing, AdminRefusal>> {
+  const admin = await adminSession();
+  if (!admin.ok) return admin;
+  return { ok: true, value: await eventPage(filter, Date.now(), page) };
 }
 
 /** Ends any one session; its tabs go to the login page with `revoked` at their next request. */
 export async function revokeSession(id: string): Promise<Result<undefined, AdminRefusal>> {
   const admin = await adminSession();
   if (!admin.ok) return admin;
-  await sessionStore().end(id, 'revoked', Date.now());
+  const at = Date.now();
+  const ended = await sessionStore().end(id, 'revoked', at);
+  if (ended?.endReason === 'revoked' && ended.endedAt === at) await recordEnd(ended, { by: 'admin', username: admin.value.username });
   return { ok: true, value: undefined };
 }

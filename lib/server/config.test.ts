@@ -14,7 +14,18 @@ describe('parseConfig', () => {
       store: { kind: 'sqlite', path: '.data/sessions.db' },
       throttle: { windowMs: 900_000, maxFailuresPerUser: 5, maxFailuresPerAddress: 50 },
       reauthWithinMs: 300_000,
+      sweepEveryMs: 60_000,
+      eventsRetentionMs: 30 * 86_400_000,
     });
+  });
+
+  it('reads the sweep interval and the events\' retention as durations, and refuses a sweep more often than each second', () => {
+    const parsed = parseConfig({ SESSION_SECRET: SECRET, SESSION_SWEEP_EVERY: '2s', SESSION_EVENTS_RETENTION: '7d' });
+    expect(parsed).toMatchObject({ sweepEveryMs: 2_000, eventsRetentionMs: 7 * 86_400_000 });
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, SESSION_SWEEP_EVERY: '500ms' })).toThrow(/SESSION_SWEEP_EVERY must be at least 1 second/);
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, SESSION_SWEEP_EVERY: '30d' })).toThrow(/SESSION_SWEEP_EVERY must be at most 24 days/);
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, SESSION_SWEEP_EVERY: 'often' })).toThrow(/SESSION_SWEEP_EVERY expected a duration/);
+    expect(() => parseConfig({ SESSION_SECRET: SECRET, SESSION_EVENTS_RETENTION: '-1d' })).toThrow(/SESSION_EVENTS_RETENTION expected a duration/);
   });
 
   it('reads how recent a proof of presence must be, from one second', () => {

@@ -9,6 +9,8 @@ const MIN_SECRET_LENGTH = 32;
 const MIN_WARNING_MS = 20_000;
 /** The shortest SESSION_REAUTH_WITHIN: durations parse to milliseconds, but a window under a second is no window. */
 const MIN_REAUTH_MS = 1_000;
+/** The shortest SESSION_SWEEP_EVERY: a sweep reads the expiry index, so many a second would be load for nothing. */
+const MIN_SWEEP_MS = 1_000;
 
 function duration(fallback: string) {
   return z
@@ -99,6 +101,8 @@ const EnvSchema = z
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: count(50),
     SESSION_MAX_PER_USER: count(20),
     SESSION_REAUTH_WITHIN: duration('5m'),
+    SESSION_SWEEP_EVERY: duration('1m'),
+    SESSION_EVENTS_RETENTION: duration('30d'),
   })
   .transform(({ SESSION_IDLE_TIMEOUT_USER, ...env }, ctx) => {
     // Users inherit SESSION_IDLE_TIMEOUT unless their role has its own setting.
@@ -114,6 +118,13 @@ const EnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET_PREVIOUS'], message: 'must differ from SESSION_SECRET' });
     }
     storeIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    if (env.SESSION_SWEEP_EVERY < MIN_SWEEP_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SWEEP_EVERY'], message: 'must be at least 1 second' });
+    }
+    // setInterval takes at most 2^31 - 1 ms; a longer wait would fire at once, again and again.
+    if (env.SESSION_SWEEP_EVERY > 2_147_483_647) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SWEEP_EVERY'], message: 'must be at most 24 days' });
+    }
     if (env.SESSION_REAUTH_WITHIN < MIN_REAUTH_MS) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_REAUTH_WITHIN'], message: 'must be at least 1 second' });
     }
@@ -172,6 +183,10 @@ export interface AppConfig {
   throttle: ThrottlePolicy;
   /** How recent the last proof of presence (sign-in or re-authentication) must be for a sensitive action. */
   reauthWithinMs: number;
+  /** How often the server sweeps its store: the longest an idle or absolute end waits to be written. */
+  sweepEveryMs: number;
+  /** How long session events are kept. */
+  eventsRetentionMs: number;
 }
 
 /** Reads the environment into a config, or throws one error that names every variable that is wrong. */
@@ -199,6 +214,8 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       maxFailuresPerAddress: env.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
     },
     reauthWithinMs: env.SESSION_REAUTH_WITHIN,
+    sweepEveryMs: env.SESSION_SWEEP_EVERY,
+    eventsRetentionMs: env.SESSION_EVENTS_RETENTION,
   };
 }
 

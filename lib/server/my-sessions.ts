@@ -2,6 +2,7 @@ import 'server-only';
 import type { Result } from '../shared/result';
 import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
 import { getSession } from './session';
+import { recordEnd } from './session-events';
 import { listPage, MY_SESSIONS_PAGE_SIZE, type SessionListing } from './session-listing';
 import { keepsRecords, sessionStore } from './stores';
 
@@ -31,5 +32,7 @@ export async function endMyOtherSessions(): Promise<Result<number, MySessionsRef
   const fresh = await requireRecentAuthentication();
   if (!fresh.ok) return fresh;
   const { user, session } = fresh.value;
-  return { ok: true, value: await sessionStore().endOthers(user.username, session.sessionId, 'revoked', Date.now()) };
+  const ended = await sessionStore().endOthers(user.username, session.sessionId, 'revoked', Date.now());
+  for (const record of ended) await recordEnd(record, { by: 'user' });
+  return { ok: true, value: ended.length };
 }

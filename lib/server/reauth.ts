@@ -3,6 +3,7 @@ import { cookies } from 'next/headers';
 import type { Result } from '../shared/result';
 import { config } from './config';
 import { getSession, keepAlive, type SessionRead } from './session';
+import { recordEvent } from './session-events';
 import { checkCredentials, type ClientInfo, type CredentialCheck } from './sign-in';
 import { sessionStore } from './stores';
 
@@ -40,9 +41,17 @@ export async function confirmPresence(password: string, client: ClientInfo): Pro
   const read = await getSession();
   if (!read.active) return { ok: false, kind: 'signed-out' };
   const checked = await checkCredentials({ username: read.user.username, password }, client);
-  if (!checked.ok) return checked;
+  const about = { username: read.user.username, sessionId: read.session.sessionId, actor: { by: 'user' } } as const;
+  if (!checked.ok) {
+    const reason = checked.kind === 'throttled' ? 'throttled' : 'wrong-password';
+    await recordEvent({ ...about, kind: 'reauthentication-failed', details: { address: client.address, userAgent: client.userAgent, reason } });
+    return checked;
+  }
   const kept = await keepAlive(0, await cookies());
   if (!kept.ok) return { ok: false, kind: 'signed-out' };
-  const record = await sessionStore().markAuthenticated(read.session.sessionId, Date.now());
-  return record && record.endReason === undefined ? { ok: true } : { ok: false, kind: 'signed-out' };
+  const at = Date.now();
+  const record = await sessionStore().markAuthenticated(read.session.sessionId, at);
+  if (!record || record.endReason !== undefined) return { ok: false, kind: 'signed-out' };
+  await recordEvent({ ...about, kind: 'reauthenticated', at, details: { address: client.address, userAgent: client.userAgent } });
+  return { ok: true };
 }

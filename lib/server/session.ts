@@ -1,5 +1,5 @@
 import 'server-only';
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
@@ -8,7 +8,10 @@ import { deadlines, deadlinePassed, reportActivity } from '../shared/session-pol
 import { sealSession, unsealSession, type CookieSession } from './seal';
 import type { Result } from '../shared/result';
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import { keepsRecords, purgeNowAndThen, sessionStore, type SessionRecord } from './stores';
+import { recordEnd, recordEvent } from './session-events';
+import { sweepNowAndThen } from './session-sweep';
+import { tagOf } from './session-tag';
+import { keepsRecords, sessionStore, type SessionRecord } from './stores';
 import { findUser, type User } from './users';
 import { VerifiedSeals } from './verified-seals';
 
@@ -71,12 +74,6 @@ interface Verified {
  */
 const verified = new VerifiedSeals<Verified>(32 * 1024 * 1024, 256);
 
-/** The first 16 characters of the id's SHA-256: names the session to the client without revealing its id. */
-function tagOf(sessionId: string): string {
-  // One-shot `hash`: a fifth of what createHash costs.
-  return hash('sha256', sessionId, 'base64url').slice(0, 16);
-}
-
 async function readCookie(value: string): Promise<Verified | 'expired' | undefined> {
   const hit = verified.get(value);
   if (hit) return hit;
@@ -111,7 +108,7 @@ async function readSessionCookie(jar: CookieReader): Promise<CookieRead> {
   const { session: cookie, stale, sessionTag } = read;
 
   const now = Date.now();
-  purgeNowAndThen(now);
+  sweepNowAndThen(now);
   // Past the absolute deadline nothing can revive the session: answer without asking the store.
   if (cookie.createdAt + config().policy.absoluteMs <= now) return { active: false, reason: 'absolute' };
   const user = findUser(cookie.username);
@@ -130,8 +127,7 @@ async function judgeRecord(record: SessionRecord | undefined, cookie: CookieSess
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (!ended) return { active: true, record };
-  await sessionStore().end(record.id, ended, now, record.username);
-  return { active: false, reason: ended };
+  return { active: false, reason: await endLapsed(record, ended, now) };
 }
 
 /**
@@ -172,6 +168,24 @@ export const getSession = cache(async (): Promise<SessionRead> => readSession(aw
  */
 function lapsed(record: SessionRecord, now: number): 'idle' | 'absolute' | null {
   return deadlinePassed(record, now, config().policy) ?? (record.expiresAt <= now ? 'idle' : null);
+}
+
+/**
+ * Ends a record whose time is up and writes its event, once, whoever gets there first (this request, another, or
+ * the sweep): the store's `lapse` ends it at its own expiry only while nothing has ended or extended it. A record
+ * whose expiry is still ahead but whose deadline under the lifetimes in force has passed (a lifetime shortened
+ * since) ends now instead. Returns the reason the record now holds.
+ */
+async function endLapsed(record: SessionRecord, reason: 'idle' | 'absolute', now: number): Promise<SignedOutReason> {
+  const store = sessionStore();
+  if (record.expiresAt <= now) {
+    const ended = await store.lapse(record.id, record.username, now, config().policy.absoluteMs);
+    if (ended) await recordEnd(ended);
+    return ended?.endReason ?? (await store.get(record.id, record.username))?.endReason ?? reason;
+  }
+  const after = await store.end(record.id, reason, now, record.username);
+  if (after?.endReason === reason && after.endedAt === now) await recordEnd(after);
+  return after?.endReason ?? reason;
 }
 
 /** For protected pages: the active session, or a redirect to the login page that remembers where the user was going. */
@@ -227,11 +241,15 @@ export async function startSession(user: User, remember: boolean, userAgent: str
   // Without records the new cookie simply replaces the old one in this browser; a copy of it is not ended.
   if (!keepsRecords()) {
     await writeCookie(session, now);
+    await recordEvent({ kind: 'signed-in', username: user.username, sessionId, actor: { by: 'user' }, at: now, details: { userAgent: userAgent.slice(0, 512) } });
     return toStatus(session, now);
   }
   const store = sessionStore();
   const previous = await readSession(await cookies());
-  if (previous.active) await store.end(previous.session.sessionId, 'replaced', now, previous.session.username);
+  if (previous.active) {
+    const replaced = await store.end(previous.session.sessionId, 'replaced', now, previous.session.username);
+    if (replaced?.endReason === 'replaced' && replaced.endedAt === now) await recordEnd(replaced, { by: 'user' });
+  }
   const record = {
     id: session.sessionId,
     username: user.username,
@@ -243,7 +261,9 @@ export async function startSession(user: User, remember: boolean, userAgent: str
     remember,
     userAgent: userAgent.slice(0, 512),
   };
-  await store.create(record, maxSessionsPerUser);
+  const beyondCap = await store.create(record, maxSessionsPerUser);
+  await recordEvent({ kind: 'signed-in', username: user.username, sessionId, actor: { by: 'user' }, at: now, details: { userAgent: record.userAgent } });
+  for (const ended of beyondCap) await recordEnd(ended);
   await writeCookie(session, now);
   return toStatus(session, now);
 }
@@ -273,10 +293,12 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
   const touched = await sessionStore().touch(cookie.sessionId, reported.lastActivityAt, deadlines(reported, config().policy).endsAt, now, cookie.username);
   const judged = await judgeRecord(touched, cookie, now);
   if (!judged.active) return { ok: false, reason: judged.reason };
-  const { lastActivityAt, authenticatedAt } = judged.record;
-  const session = { ...cookie, lastActivityAt, authenticatedAt, sessionTag };
-  if (stale) await writeCookie(session, now);
-  else if (session.remember) await writeCookie(session, now, seal);
+  const { record } = judged;
+  const session = { ...cookie, lastActivityAt: record.lastActivityAt, authenticatedAt: record.authenticatedAt, sessionTag };
+  if (stale) {
+    await writeCookie(session, now);
+    await recordEvent({ kind: 'resealed', username: record.username, sessionId: record.id, actor: { by: 'system' }, details: { userAgent: record.userAgent } });
+  } else if (session.remember) await writeCookie(session, now, seal);
   return { ok: true, value: toStatus(session, now) };
 }
 
@@ -286,8 +308,16 @@ export const CLEAR_CACHE = { 'Clear-Site-Data': '"cache"' } as const;
 /** Signs out: ends the record behind the cookie, whatever state it is in, then clears the cookie. */
 export async function endSession(): Promise<void> {
   const value = (await cookies()).get(cookieName())?.value;
-  const read = value && keepsRecords() ? await readCookie(value) : undefined;
-  if (read && read !== 'expired') await sessionStore().end(read.session.sessionId, 'signed-out', Date.now(), read.session.username);
+  const read = value ? await readCookie(value) : undefined;
+  // Without records nothing tells this sign-out from one of a copy of the cookie: each writes its line.
+  if (read && read !== 'expired' && !keepsRecords()) {
+    await recordEvent({ kind: 'signed-out', username: read.session.username, sessionId: read.session.sessionId, actor: { by: 'user' } });
+  } else if (read && read !== 'expired') {
+    const at = Date.now();
+    const ended = await sessionStore().end(read.session.sessionId, 'signed-out', at, read.session.username);
+    // Only the sign-out that ended it writes its event: a replayed copy of a cookie signed out before writes none.
+    if (ended?.endReason === 'signed-out' && ended.endedAt === at) await recordEnd(ended, { by: 'user' });
+  }
   await clearSessionCookie();
 }
 

@@ -18,7 +18,8 @@ export interface Admitted {
   withdraw(): Promise<void>;
 }
 
-export type Admission = Admitted | { admitted: false; retryAfterS: number };
+/** `refusedBy`: the keys whose limit refused the attempt. */
+export type Admission = Admitted | { admitted: false; retryAfterS: number; refusedBy: string[] };
 
 /**
  * How long an attempt waits for the ones ahead of it to finish their password checks before it is
@@ -53,7 +54,7 @@ export async function admitAttempt(store: AttemptStore, limits: readonly Limit[]
     if (refusing.length > 0) {
       await releaseAll();
       const until = Math.max(...refusing.map((key) => key.resetAt));
-      return { admitted: false, retryAfterS: Math.max(1, Math.ceil((until - Date.now()) / 1000)) };
+      return { admitted: false, retryAfterS: Math.max(1, Math.ceil((until - Date.now()) / 1000)), refusedBy: refusing.map((key) => key.key) };
     }
     if (reserved.every((key) => key.count <= key.max)) {
       return {

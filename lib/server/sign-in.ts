@@ -2,6 +2,7 @@ import 'server-only';
 import { config } from './config';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from './session';
+import { recordEvent } from './session-events';
 import type { ActiveStatus } from '../shared/session-status';
 import { attemptStore } from './stores';
 import { admitAttempt } from './sign-in-throttle';
@@ -57,16 +58,43 @@ const deviceKey = (id: string) => `device:${id}`;
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const checked = await checkCredentials(input, client);
+  if (!checked.ok && checked.kind === 'throttled') {
+    await recordThrottled(input.username, client, checked);
+    return { ok: false, kind: 'throttled', retryAfterS: checked.retryAfterS };
+  }
   if (!checked.ok) return checked;
   const status = await startSession(checked.user, input.remember, client.userAgent);
   await writeDeviceCookie(checked.user.username, Date.now());
   return { ok: true, status };
 }
 
+/** `limitedBy`: whose limit refused it, the username's (or its trusted browser's) or the address's. */
 export type CredentialCheck =
   | { ok: true; user: User }
   | { ok: false; kind: 'invalid-credentials' }
-  | { ok: false; kind: 'throttled'; retryAfterS: number };
+  | { ok: false; kind: 'throttled'; retryAfterS: number; limitedBy: 'user' | 'address' };
+
+/**
+ * When a throttled sign-in was last written, per username and address, in this process: a guesser refused a
+ * thousand times in one window writes one event, not a thousand. Bounded, since the names are anyone's to type.
+ */
+const throttledUntil = new Map<string, number>();
+const MAX_THROTTLED_KEYS = 10_000;
+
+async function recordThrottled(username: string, client: ClientInfo, { retryAfterS, limitedBy }: { retryAfterS: number; limitedBy: 'user' | 'address' }) {
+  const now = Date.now();
+  const key = `${userKey(username)}\n${client.address}`;
+  if ((throttledUntil.get(key) ?? 0) > now) return;
+  if (throttledUntil.size >= MAX_THROTTLED_KEYS) throttledUntil.clear();
+  throttledUntil.set(key, now + retryAfterS * 1000);
+  await recordEvent({
+    kind: 'sign-in-throttled',
+    username: username.normalize('NFKC').trim() || '(none)',
+    actor: { by: 'user' },
+    at: now,
+    details: { address: client.address, userAgent: client.userAgent, reason: limitedBy },
+  });
+}
 
 /**
  * The password check behind the throttle, for a sign-in and a re-authentication alike: a wrong password
@@ -85,7 +113,10 @@ export async function checkCredentials({ username, password }: { username: strin
     ],
     throttle.windowMs,
   );
-  if (!attempt.admitted) return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS };
+  if (!attempt.admitted) {
+    const limitedBy = attempt.refusedBy.every((key) => key.startsWith('addr:')) ? 'address' : 'user';
+    return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS, limitedBy };
+  }
 
   const user = await verifyCredentials(username, password).catch(async (error: unknown) => {
     await attempt.withdraw();

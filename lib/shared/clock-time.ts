@@ -13,3 +13,18 @@ export function formatClockTime(at: number): string {
   const suffix = hours < 12 ? 'am' : 'pm';
   return minutes === 0 ? `${hour}${suffix}` : `${hour}:${String(minutes).padStart(2, '0')}${suffix}`;
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A moment that may be on another day, in GOV.UK's style: the clock time alone on the day of `now`, else with its
+ * date, "2:05pm on 1 December", and the year too when it is not this one ("2:05pm on 30 December 2025").
+ */
+export function formatMoment(at: number, now: number): string {
+  const date = new Date(at);
+  const today = new Date(now);
+  const time = formatClockTime(at);
+  if (date.toDateString() === today.toDateString()) return time;
+  const year = date.getFullYear() === today.getFullYear() ? '' : ` ${date.getFullYear()}`;
+  return `${time} on ${date.getDate()} ${MONTHS[date.getMonth()] ?? ''}${year}`;
+}

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ActiveSessions } from '@/components/active-sessions';
 import { LocalTime } from '@/components/local-time';
 import { NotesEditor } from '@/components/notes-editor';
+import { RecentActivity } from '@/components/recent-activity';
 import { formatDuration } from '@/lib/shared/duration';
 import { pageNumber } from '@/lib/server/session-listing';
 import { requireSession, toStatus } from '@/lib/server/session';
@@ -44,6 +45,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         </dl>
       </section>
       <ActiveSessions isAdmin={user.role === 'admin'} now={now} page={pageNumber((await searchParams).page)} />
+      <RecentActivity now={now} />
       <section className="card" aria-labelledby="work-heading">
         <h2 id="work-heading">Your work</h2>
         <NotesEditor username={user.username} />

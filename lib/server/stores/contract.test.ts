@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { MemoryAttemptStore } from './memory-attempts';
 import { RedisSessionStore } from './redis';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys';
+import type { SessionEvent } from './event-schema';
 import { SqliteSessionStore } from './sqlite';
 import { KEEP_ENDED_MS, type AttemptStore, type NewSessionRecord, type SessionStore, type StoreOptions } from './types';
 
@@ -140,7 +141,7 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
 
   it('creates and reads back a record, field for field, to be forgotten an hour after its expiry', async () => {
     const created = record({ username: user, remember: true });
-    expect(await store.create(created, 20)).toBe(0);
+    expect(await store.create(created, 20)).toEqual([]);
     expect(await store.get(created.id)).toEqual({ ...created, purgeAt: created.expiresAt + KEEP_ENDED_MS });
     expect(await store.get('no-such-session')).toBeUndefined();
   });
@@ -248,7 +249,7 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     const others = [record({ username: user }), record({ username: user })];
     const stranger = record({ username: `${user}-x` });
     for (const r of [mine, ...others, stranger]) await store.create(r, 20);
-    expect(await store.endOthers(user, mine.id, 'revoked', T0 + 1)).toBe(2);
+    expect((await store.endOthers(user, mine.id, 'revoked', T0 + 1)).map((r) => r.id).sort()).toEqual(others.map((r) => r.id).sort());
     expect(ids(await store.listByUser(user, T0 + 1, FIRST))).toEqual([mine.id]);
     for (const other of others) expect((await store.get(other.id))?.endReason).toBe('revoked');
     expect((await store.get(stranger.id))?.endedAt).toBeUndefined();
@@ -263,7 +264,7 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     const afterFirstExpiry = T0 + 5_000;
     expect(await store.listByUser(user, afterFirstExpiry, FIRST)).toMatchObject({ records: [{ id: mine.id }, { id: kept.id }], total: 2 });
     expect(await store.listAll(afterFirstExpiry, FIRST)).toMatchObject({ records: [{ id: mine.id }, { id: kept.id }], total: 2 });
-    expect(await store.endOthers(user, mine.id, 'revoked', afterFirstExpiry)).toBe(1);
+    expect(ids({ records: await store.endOthers(user, mine.id, 'revoked', afterFirstExpiry) })).toEqual([kept.id]);
     expect(await store.get(kept.id)).toMatchObject({ endReason: 'revoked', endedAt: afterFirstExpiry });
   });
 
@@ -280,10 +281,10 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     // Neither the ended nor the expired one counts: the cap of 3 is reached only now.
     expect(await store.listByUser(user, T0, FIRST)).toMatchObject({ total: 3 });
     const d = record({ username: user });
-    expect(await store.create(d, 3)).toBe(1);
+    expect(await store.create(d, 3)).toMatchObject([{ id: a.id, endReason: 'session-limit' }]);
     expect(await store.get(a.id)).toMatchObject({ endReason: 'session-limit', endedAt: T0, purgeAt: T0 + KEEP_ENDED_MS });
     const e = record({ username: user });
-    expect(await store.create(e, 3)).toBe(1);
+    expect(await store.create(e, 3)).toMatchObject([{ id: c.id, endReason: 'session-limit' }]);
     expect((await store.get(c.id))?.endReason).toBe('session-limit');
     expect(new Set(ids(await store.listByUser(user, T0, FIRST)))).toEqual(new Set([b.id, d.id, e.id]));
     expect(await store.get(ended.id)).toMatchObject({ endReason: 'signed-out' });
@@ -293,7 +294,7 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
   it('50 sessions created at once for one user leave exactly the cap active', async () => {
     const created = Array.from({ length: 50 }, (_, i) => record({ username: user, lastActivityAt: T0 - i }));
     const endedCounts = await Promise.all(created.map((r) => store.create(r, 20)));
-    expect(endedCounts.reduce((sum, n) => sum + n, 0)).toBe(30);
+    expect(endedCounts.reduce((sum, ended) => sum + ended.length, 0)).toBe(30);
     expect((await store.listByUser(user, T0, FIRST)).total).toBe(20);
     const reasons = await Promise.all(created.map(async (r) => (await store.get(r.id))?.endReason ?? 'active'));
     expect(reasons.filter((reason) => reason === 'session-limit')).toHaveLength(30);
@@ -603,7 +604,7 @@ describe('redis session store', () => {
       expect(await b.listAll(T0, FIRST)).toEqual({ records: [], total: 0 });
       expect(await b.listByUser('shared-name', T0, FIRST)).toEqual({ records: [], total: 0 });
       expect(await b.reserveAttempt('user:shared-name', 60_000, Date.now())).toMatchObject({ count: 1 });
-      expect(await b.endOthers('shared-name', 'none', 'revoked', T0)).toBe(0);
+      expect(await b.endOthers('shared-name', 'none', 'revoked', T0)).toEqual([]);
       expect(await a.get(mine.id)).toMatchObject({ id: mine.id });
       const keys = await raw.keys('*');
       expect(keys.length).toBeGreaterThan(0);
@@ -632,5 +633,156 @@ describe('redis session store', () => {
     await expect(store.get('x')).rejects.toMatchObject({ name: 'StoreUnavailableError' });
     expect(Date.now() - started).toBeLessThan(3_000);
     await store.close();
+  });
+});
+
+describe.each(stores)('%s session store: lapsing at the deadline', (_name, open, empty) => {
+  let store: SessionStore;
+  let user: string;
+  beforeEach(async () => {
+    await empty();
+    store = open();
+    user = `lapse-${Math.random().toString(36).slice(2)}`;
+    return () => store.close();
+  });
+  const ABSOLUTE = 12 * HOUR;
+
+  it('ends a record whose expiry has passed at that expiry, idle, once, and lists it as due until then', async () => {
+    const due = record({ username: user, lastActivityAt: T0 - 2_000, expiresAt: T0 - 1_000 });
+    const alive = record({ username: user, expiresAt: T0 + HOUR });
+    for (const r of [due, alive]) await store.create(r, 20);
+    // The administrator's list reading past it must not drop it from the index the sweep reads.
+    await store.listAll(T0, FIRST);
+    expect(await store.lapsedSince(T0, 100)).toEqual([{ id: due.id, username: user }]);
+    expect(await store.lapse(alive.id, user, T0, ABSOLUTE)).toBeUndefined();
+    expect(await store.lapse(due.id, user, T0, ABSOLUTE)).toMatchObject({ id: due.id, endReason: 'idle', endedAt: T0 - 1_000 });
+    expect(await store.lapse(due.id, user, T0, ABSOLUTE)).toBeUndefined();
+    expect(await store.lapsedSince(T0, 100)).toEqual([]);
+    expect((await store.get(alive.id))?.endReason).toBeUndefined();
+  });
+
+  it('says absolute when the expiry it passed was the absolute deadline', async () => {
+    const old = record({ username: user, createdAt: T0 - ABSOLUTE - 5, lastActivityAt: T0 - 60_000, expiresAt: T0 - 5 });
+    await store.create(old, 20);
+    expect(await store.lapse(old.id, user, T0, ABSOLUTE)).toMatchObject({ endReason: 'absolute', endedAt: T0 - 5 });
+  });
+
+  it('never ends a record a keep-alive extended first, nor one already ended, and a keep-alive after it revives nothing', async () => {
+    const touched = record({ username: user, expiresAt: T0 + 100 });
+    const signedOut = record({ username: user, expiresAt: T0 + 100 });
+    const lapsed = record({ username: user, expiresAt: T0 + 100 });
+    for (const r of [touched, signedOut, lapsed]) await store.create(r, 20);
+    await store.touch(touched.id, T0 + 50, T0 + HOUR, T0 + 50);
+    await store.end(signedOut.id, 'signed-out', T0 + 60);
+    expect(await store.lapsedSince(T0 + 200, 100)).toEqual([{ id: lapsed.id, username: user }]);
+    expect(await store.lapse(touched.id, user, T0 + 200, ABSOLUTE)).toBeUndefined();
+    expect(await store.lapse(signedOut.id, user, T0 + 200, ABSOLUTE)).toBeUndefined();
+    expect(await store.get(signedOut.id)).toMatchObject({ endReason: 'signed-out', endedAt: T0 + 60 });
+    expect(await store.lapse(lapsed.id, user, T0 + 200, ABSOLUTE)).toMatchObject({ endReason: 'idle', endedAt: T0 + 100 });
+    expect(await store.touch(lapsed.id, T0 + 200, T0 + HOUR, T0 + 99)).toMatchObject({ endReason: 'idle', expiresAt: T0 + 100 });
+    expect(await store.lapsedSince(T0 + 200, 100)).toEqual([]);
+  });
+
+  it('50 sweeps at once end a record once, and keep-alives racing them never bring it back', async () => {
+    const due = record({ username: user, expiresAt: T0 - 1 });
+    await store.create(due, 20);
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store.lapse(due.id, user, T0, ABSOLUTE) : store.touch(due.id, T0, T0 + HOUR, T0))),
+    );
+    const ends = outcomes.filter((outcome, i) => i % 2 === 0 && outcome !== undefined);
+    expect(ends).toHaveLength(1);
+    expect(await store.get(due.id)).toMatchObject({ endReason: 'idle', endedAt: T0 - 1, expiresAt: T0 - 1 });
+  });
+
+  it('names a record of another user as nothing ended', async () => {
+    const due = record({ username: user, expiresAt: T0 - 1 });
+    await store.create(due, 20);
+    expect(await store.lapse(due.id, `${user}-x`, T0, ABSOLUTE)).toBeUndefined();
+  });
+
+  it('gives the due records the earliest first, at most as many as asked, across users', async () => {
+    const due = [3, 1, 2].map((ago) => record({ username: `${user}-${ago}`, expiresAt: T0 - ago * 1_000 }));
+    for (const r of due) await store.create(r, 20);
+    expect((await store.lapsedSince(T0, 2)).map((entry) => entry.id)).toEqual([due[0]?.id, due[2]?.id]);
+  });
+});
+
+describe.each(stores)('%s session store: events', (_name, open, empty) => {
+  let store: SessionStore;
+  let user: string;
+  beforeEach(async () => {
+    await empty();
+    store = open();
+    user = `events-${Math.random().toString(36).slice(2)}`;
+    return () => store.close();
+  });
+  let n = 0;
+  const event = (overrides: Partial<SessionEvent> = {}): SessionEvent => {
+    n += 1;
+    return {
+      id: `ev-${String(n).padStart(6, '0')}`,
+      at: Date.now() - 60_000 + n,
+      kind: 'signed-in',
+      username: user,
+      sessionTag: 'AAAAAAAAAAAAAAAA',
+      actor: { by: 'user' },
+      details: { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+      ...overrides,
+    };
+  };
+  const idsOf = (page: { events: SessionEvent[] }) => page.events.map((e) => e.id);
+
+  it('keeps an event whole and lists it, the newest first, equal times by id, the last first', async () => {
+    const now = Date.now();
+    const first = event({ at: now - 3_000 });
+    const tiedA = event({ at: now - 1_000, kind: 'idle', actor: { by: 'system' }, details: { userAgent: 'x', afterMs: 1_800_000 } });
+    const tiedB = event({ at: now - 1_000, kind: 'ended-by-admin', actor: { by: 'admin', username: 'admin' } });
+    for (const e of [tiedA, first, tiedB]) await store.appendEvent(e);
+    const page = await store.listEvents({ username: user }, now, FIRST);
+    expect(page).toEqual({ events: [tiedB, tiedA, first], total: 3 });
+    expect(await store.listEvents({}, now, FIRST)).toEqual({ events: [tiedB, tiedA, first], total: 3 });
+  });
+
+  it('filters by user, by kind, and by both, and pages each newest first with the total', async () => {
+    const now = Date.now();
+    const mine = Array.from({ length: 12 }, (_, i) => event({ at: now - 10_000 + i * 10, kind: i % 3 === 0 ? 'idle' : 'signed-in' }));
+    const theirs = Array.from({ length: 5 }, (_, i) => event({ username: `${user}-other`, at: now - 10_000 + i * 10 + 5, kind: i % 2 === 0 ? 'idle' : 'signed-out' }));
+    await Promise.all([...mine, ...theirs].map((e) => store.appendEvent(e)));
+    const newest = (events: SessionEvent[]) => [...events].sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1)).map((e) => e.id);
+
+    expect(idsOf(await store.listEvents({ username: user }, now, { offset: 0, limit: 5 }))).toEqual(newest(mine).slice(0, 5));
+    expect(await store.listEvents({ username: user }, now, { offset: 10, limit: 5 })).toMatchObject({ total: 12, events: [{ id: newest(mine)[10] }, { id: newest(mine)[11] }] });
+    const idle = [...mine, ...theirs].filter((e) => e.kind === 'idle');
+    expect(await store.listEvents({ kind: 'idle' }, now, { offset: 2, limit: 3 })).toMatchObject({ total: idle.length });
+    expect(idsOf(await store.listEvents({ kind: 'idle' }, now, { offset: 2, limit: 3 }))).toEqual(newest(idle).slice(2, 5));
+    const myIdle = mine.filter((e) => e.kind === 'idle');
+    expect(await store.listEvents({ username: user, kind: 'idle' }, now, { offset: 1, limit: 2 })).toEqual({
+      events: newest(myIdle).slice(1, 3).map((id) => myIdle.find((e) => e.id === id)),
+      total: myIdle.length,
+    });
+    expect(idsOf(await store.listEvents({}, now, { offset: 0, limit: 100 }))).toEqual(newest([...mine, ...theirs]));
+    expect(await store.listEvents({ username: `${user}-nobody` }, now, FIRST)).toEqual({ events: [], total: 0 });
+    // A count alone, for a page number to be checked before any page is read.
+    for (const filter of [{}, { username: user }, { kind: 'idle' as const }, { username: user, kind: 'idle' as const }]) {
+      expect(await store.listEvents(filter, now, { offset: 0, limit: 0 })).toMatchObject({ events: [] });
+    }
+    expect((await store.listEvents({ username: user }, now, { offset: 0, limit: 0 })).total).toBe(12);
+    expect(await store.listEvents({ kind: 'resealed' }, now, FIRST)).toEqual({ events: [], total: 0 });
+  });
+
+  it('lists nothing older than the retention, and the sweep deletes it', async () => {
+    store = open({ eventsRetentionMs: 60_000 });
+    const now = Date.now();
+    const old = [event({ at: now - 120_000 }), event({ at: now - 61_000, kind: 'idle' })];
+    const recent = event({ at: now - 1_000 });
+    for (const e of [...old, recent]) await store.appendEvent(e);
+    expect(await store.listEvents({ username: user }, now, FIRST)).toEqual({ events: [recent], total: 1 });
+    expect(await store.listEvents({}, now, FIRST)).toEqual({ events: [recent], total: 1 });
+    expect(await store.listEvents({ kind: 'idle' }, now, FIRST)).toEqual({ events: [], total: 0 });
+    expect(await store.purgeEvents(now)).toBe(2);
+    expect(await store.purgeEvents(now)).toBe(0);
+    // An hour on, the recent one has aged out too.
+    expect(await store.listEvents({ username: user }, now + HOUR, FIRST)).toEqual({ events: [], total: 0 });
+    expect(await store.purgeEvents(now + HOUR)).toBe(1);
   });
 });

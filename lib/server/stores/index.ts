@@ -5,9 +5,7 @@ import { RedisSessionStore } from './redis';
 import { SqliteSessionStore } from './sqlite';
 import type { AttemptStore, SessionStore } from './types';
 
-export { StoreUnavailableError, type AttemptStore, type EndReason, type PageRequest, type SessionPage, type SessionRecord, type SessionStore } from './types';
-
-const PURGE_EVERY_MS = 5 * 60_000;
+export { StoreUnavailableError, type AttemptStore, type EndReason, type EventFilter, type EventPage, type PageRequest, type SessionPage, type SessionRecord, type SessionStore } from './types';
 
 // One store per process, kept on globalThis: Next bundles route handlers and pages separately, and
 // each bundle would otherwise open its own database or Redis connection.
@@ -22,7 +20,8 @@ export function sessionStore(): SessionStore {
   if (!slot.__sessionStore) {
     const settings = config().store;
     if (settings.kind === 'cookie') throw new Error('SESSION_STORE=cookie keeps no session records: ask keepsRecords() first');
-    const store = settings.kind === 'redis' ? new RedisSessionStore(settings, { prefix: settings.prefix }) : new SqliteSessionStore(settings.path);
+    const options = { eventsRetentionMs: config().eventsRetentionMs };
+    const store = settings.kind === 'redis' ? new RedisSessionStore(settings, { ...options, prefix: settings.prefix }) : new SqliteSessionStore(settings.path, options);
     slot.__sessionStore = { store, purgedAt: 0 };
   }
   return slot.__sessionStore.store;
@@ -40,10 +39,16 @@ export function provideSessionStore(store: SessionStore): void {
   slot.__sessionStore = { store, purgedAt: Date.now() };
 }
 
-/** Cleans up expired records from inside the app, at most every few minutes, so nobody needs a cron job. */
-export function purgeNowAndThen(now: number): void {
+/**
+ * The store, if its clean-up is due (`everyMs` since the last one): the caller sweeps it (session-sweep.ts), and
+ * nobody else in this process does until the next is due. A store opened in this process is due at once; one a
+ * test provided is not, until `everyMs` has passed.
+ */
+export function claimSweep(now: number, everyMs: number): SessionStore | undefined {
+  if (!keepsRecords()) return undefined;
+  sessionStore();
   const held = slot.__sessionStore;
-  if (!held || now - held.purgedAt < PURGE_EVERY_MS) return;
+  if (!held || now - held.purgedAt < everyMs) return undefined;
   held.purgedAt = now;
-  held.store.purgeExpired(now).catch((error: unknown) => console.warn('Could not purge expired sessions', error));
+  return held.store;
 }

@@ -36,6 +36,14 @@ export function redisKeys(prefix: string) {
     shard: (index: number) => `${prefix}all:{${index}}`,
     shardOf: (username: string) => `${prefix}all:{${shardIndex(username)}}`,
     shardMember: (username: string, id: string) => `${id}/${encodeURIComponent(username)}`,
+    /** The user's events, a sorted set scored by time whose members are the events' JSON, capped and trimmed by the store. */
+    userEvents: (username: string) => `${prefix}${tag(username)}:events`,
+    /**
+     * One shard of everyone's events (of one kind, when `kind` is given), members and scores as in `userEvents`. Sharded
+     * like the sessions' index and for the same reason; the `e` keeps the shards off the slots of the sessions' ones.
+     */
+    eventShard: (index: number, kind?: string) => `${prefix}events:${kind === undefined ? '' : `${kind}:`}{e${index}}`,
+    eventShardOf: (username: string, kind?: string) => `${prefix}events:${kind === undefined ? '' : `${kind}:`}{e${shardIndex(username)}}`,
     /** A hash per sign-in throttle key (count, failures, resetAt), expired by Redis when its window closes. */
     attempts: (key: string) => `${prefix}a:${key}`,
   };

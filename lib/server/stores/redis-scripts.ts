@@ -82,6 +82,27 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
 if redis.call('HEXISTS', KEYS[1], 'endedAt') == 0 then finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2]) end
 return redis.call('HGETALL', KEYS[1])`;
 
+// Ends a record at its own expiry, if nothing has ended or extended it yet (see SessionStore.lapse). ARGV: now,
+// absoluteMs, id, keep. Returns the record's fields when this call ended it, 0 when there is no active record
+// (missing or ended: its entry in the expiry index is stale), or the expiry it still has (it was extended).
+export const LAPSE = `${FINISH}
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 then return 0 end
+local expires = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
+if expires > tonumber(ARGV[1]) then return expires end
+local reason = 'idle'
+if expires >= tonumber(redis.call('HGET', KEYS[1], 'createdAt')) + tonumber(ARGV[2]) then reason = 'absolute' end
+finish(KEYS[1], ARGV[3], expires, reason, tonumber(ARGV[4]), KEYS[2])
+return redis.call('HGETALL', KEYS[1])`;
+
+// One event into its user's sorted set (KEYS[1]), which keeps at most ARGV[4] events and none older than ARGV[3];
+// the set itself goes when its newest event leaves the retention. ARGV: at, the event's JSON, the cutoff, the cap, expireAt.
+export const APPEND_EVENT = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[4]) + 1))
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIREAT', KEYS[1], ARGV[5]) else redis.call('PEXPIREAT', KEYS[1], ARGV[5], 'GT') end
+return 1`;
+
 // "Sign out other sessions" in one step: KEYS[1] the user's index. ARGV: the id to keep, reason, at, keep, the
 // prefix of the user's session keys. Returns the ids it ended.
 export const END_OTHERS = `${FINISH}

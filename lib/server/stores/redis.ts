@@ -1,13 +1,19 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+import type { SessionEvent } from './event-schema';
+import { RedisEventLog } from './redis-events';
 import { parseSessionRecord } from './record-schema';
 import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
-import { CREATE, END, END_OTHERS, FAIL, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
+import { CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
 import {
+  EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
   StoreUnavailableError,
   type AttemptCount,
   type EndReason,
+  type EventFilter,
+  type EventPage,
+  type LapsedEntry,
   type NewSessionRecord,
   type PageRequest,
   type SessionPage,
@@ -103,11 +109,13 @@ export class RedisSessionStore implements SessionStore {
   private readonly client: Connection;
   private readonly keys: RedisKeys;
   private readonly keep: number;
+  private readonly events: RedisEventLog;
   private connecting: Promise<unknown> | undefined;
 
-  constructor(target: RedisTarget, { keepEndedMs = KEEP_ENDED_MS, prefix = DEFAULT_KEY_PREFIX }: RedisStoreOptions = {}) {
+  constructor(target: RedisTarget, { keepEndedMs = KEEP_ENDED_MS, eventsRetentionMs = EVENTS_RETENTION_MS, prefix = DEFAULT_KEY_PREFIX }: RedisStoreOptions = {}) {
     this.keep = keepEndedMs;
     this.keys = redisKeys(prefix);
+    this.events = new RedisEventLog((work) => this.run(work), this.keys, eventsRetentionMs);
     this.client = connect(target);
     // Without a listener an 'error' event would crash the process; the failing request reports it as 503.
     this.client.on('error', () => {});
@@ -137,7 +145,7 @@ export class RedisSessionStore implements SessionStore {
     return (await this.run((redis) => redis.get(this.keys.owner(id)))) ?? undefined;
   }
 
-  async create(record: NewSessionRecord, maxActive: number): Promise<number> {
+  async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
     const { keys } = this;
     const purgeAt = record.expiresAt + this.keep;
     const fields = { ...record, remember: record.remember ? '1' : '0', purgeAt };
@@ -158,7 +166,12 @@ export class RedisSessionStore implements SessionStore {
       ),
     );
     await this.unlist(record.username, ended);
-    return ended.length;
+    return this.endedRecords(record.username, ended);
+  }
+
+  private async endedRecords(username: string, ids: string[]): Promise<SessionRecord[]> {
+    const found = await this.records(ids.map((id) => ({ id, username })));
+    return found.filter((record): record is SessionRecord => record !== undefined);
   }
 
   private async unlist(username: string, ids: string[]): Promise<void> {
@@ -212,13 +225,51 @@ export class RedisSessionStore implements SessionStore {
     return record;
   }
 
-  async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number> {
+  async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {
     const { keys } = this;
     const ended = await this.run(async (redis) =>
       strings(await redis.eval(END_OTHERS, { keys: [keys.userIndex(username)], arguments: [keepId, reason, String(at), String(this.keep), keys.sessionOf(username)] })),
     );
     await this.unlist(username, ended);
-    return ended.length;
+    return this.endedRecords(username, ended);
+  }
+
+  async lapse(id: string, username: string, now: number, absoluteMs: number): Promise<SessionRecord | undefined> {
+    const { keys } = this;
+    const reply = await this.run((redis) =>
+      redis.eval(LAPSE, { keys: [keys.session(username, id), keys.userIndex(username)], arguments: [String(now), String(absoluteMs), id, String(this.keep)] }),
+    );
+    if (typeof reply === 'number' && reply > 0) {
+      // Extended meanwhile: the index gets its new expiry, should the keep-alive's own write of it have been lost.
+      await this.run((redis) => redis.zAdd(keys.shardOf(username), { score: reply, value: keys.shardMember(username, id) }, { GT: true }));
+      return undefined;
+    }
+    await this.unlist(username, [id]);
+    return Array.isArray(reply) ? toRecord(fromPairs(reply)) : undefined;
+  }
+
+  /** From the shards of everyone's index, scored by expiry: each gives its earliest `limit`, and the merge the earliest of all. */
+  async lapsedSince(now: number, limit: number): Promise<LapsedEntry[]> {
+    const read = await this.run((redis) =>
+      Promise.all(Array.from({ length: INDEX_SHARDS }, (_, i) => redis.zRangeWithScores(this.keys.shard(i), '-inf', now, { BY: 'SCORE', LIMIT: { offset: 0, count: limit } }))),
+    );
+    return read
+      .flat()
+      .sort((a, b) => a.score - b.score)
+      .slice(0, limit)
+      .flatMap((entry) => parseShardMember(entry.value) ?? []);
+  }
+
+  appendEvent(event: SessionEvent): Promise<void> {
+    return this.events.appendEvent(event);
+  }
+
+  listEvents(filter: EventFilter, now: number, page: PageRequest): Promise<EventPage> {
+    return this.events.listEvents(filter, now, page);
+  }
+
+  purgeEvents(now: number): Promise<number> {
+    return this.events.purgeEvents(now);
   }
 
   private async records(entries: Array<{ id: string; username: string }>): Promise<Array<SessionRecord | undefined>> {
@@ -251,8 +302,8 @@ export class RedisSessionStore implements SessionStore {
     const read = await this.run((redis) =>
       Promise.all(
         shards.map(async (shard) => {
-          const [, entries, count] = await Promise.all([
-            redis.zRemRangeByScore(shard, '-inf', now),
+          // Lapsed entries stay: the shards are the sweep's index of expiries, and it removes them once it has ended their sessions.
+          const [entries, count] = await Promise.all([
             offset + limit > 0 ? redis.zRangeWithScores(shard, '+inf', `(${now}`, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: offset + limit } }) : [],
             redis.zCount(shard, `(${now}`, '+inf'),
           ]);
@@ -271,21 +322,24 @@ export class RedisSessionStore implements SessionStore {
         return named ? [{ ...entry, ...named }] : [];
       });
     const found = await this.records(page);
-    await this.heal(page.map((entry, i) => ({ ...entry, record: found[i] })), now);
+    await this.heal(page.map((entry, i) => ({ ...entry, record: found[i] })));
     return { records: found.filter((record): record is SessionRecord => record !== undefined && record.endedAt === undefined && record.expiresAt > now), total };
   }
 
   /** Puts right what a lost second write left in the shards (see the class's comment): entries of ended or missing records go. */
-  private async heal(entries: Array<{ shard: string; value: string; record: SessionRecord | undefined }>, now: number): Promise<void> {
-    const gone = entries.filter(({ record }) => record === undefined || record.endedAt !== undefined || record.expiresAt <= now);
+  private async heal(entries: Array<{ shard: string; value: string; record: SessionRecord | undefined }>): Promise<void> {
+    // A lapsed record's entry stays for the sweep, which ends it and writes its event before removing it.
+    const gone = entries.filter(({ record }) => record === undefined || record.endedAt !== undefined);
     if (gone.length === 0) return;
     await this.run((redis) => Promise.all(gone.map(({ shard, value }) => redis.zRem(shard, value))));
   }
 
-  /** Redis forgets records, owners, users' indexes and counters by their TTLs; only the shards of everyone's index need trimming. */
-  async purgeExpired(now: number): Promise<number> {
-    const removed = await this.run((redis) => Promise.all(Array.from({ length: INDEX_SHARDS }, (_, i) => redis.zRemRangeByScore(this.keys.shard(i), '-inf', now))));
-    return removed.reduce((sum, n) => sum + n, 0);
+  /**
+   * Redis forgets records, owners, users' indexes and counters by their TTLs. The shards of everyone's index are
+   * the sweep's (see `lapse`): an entry leaves once its session has ended, so nothing here. Returns 0.
+   */
+  async purgeExpired(): Promise<number> {
+    return 0;
   }
 
   reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {

@@ -2,11 +2,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
 import { parseSessionRecord } from './record-schema';
 import {
+  EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
   type AttemptCount,
   type EndReason,
+  type EventFilter,
+  type EventPage,
+  type LapsedEntry,
   type NewSessionRecord,
   type PageRequest,
   type SessionPage,
@@ -60,6 +65,17 @@ function openDatabase(path: string): DatabaseSync {
       reset_at INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX IF NOT EXISTS sign_in_attempts_reset ON sign_in_attempts (reset_at);
+    -- The event whole as JSON (event-schema.ts), beside the columns its listings filter and order by.
+    CREATE TABLE IF NOT EXISTS session_events (
+      id TEXT PRIMARY KEY,
+      at INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      username TEXT NOT NULL,
+      event TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS session_events_by_user ON session_events (username, at, id);
+    CREATE INDEX IF NOT EXISTS session_events_by_kind ON session_events (kind, at, id);
+    CREATE INDEX IF NOT EXISTS session_events_by_time ON session_events (at, id);
     -- Earlier versions counted failures only after the password check; dropping them forgets one window at most.
     DROP TABLE IF EXISTS failures;
   `);
@@ -87,7 +103,7 @@ function prepareStatements(db: DatabaseSync) {
     // The user's active sessions but the newest `:kept` by last activity, and the new one.
     endBeyondCap: prepare(`UPDATE sessions SET ${END_SET} WHERE id IN (
         SELECT id FROM sessions WHERE username = :username AND id <> :id AND ended_at IS NULL AND expires_at > :at
-        ORDER BY last_activity_at DESC, id DESC LIMIT -1 OFFSET :kept)`),
+        ORDER BY last_activity_at DESC, id DESC LIMIT -1 OFFSET :kept) RETURNING *`),
     get: prepare('SELECT * FROM sessions WHERE id = ?'),
     touch: prepare(`UPDATE sessions SET last_activity_at = MAX(last_activity_at, :lastActivityAt), expires_at = MAX(expires_at, :expiresAt),
         purge_at = MAX(expires_at, :expiresAt) + :keep
@@ -95,7 +111,14 @@ function prepareStatements(db: DatabaseSync) {
     markAuthenticated: prepare(`UPDATE sessions SET authenticated_at = MAX(authenticated_at, :at)
       WHERE id = :id AND ended_at IS NULL AND expires_at > :at`),
     end: prepare(`UPDATE sessions SET ${END_SET} WHERE id = :id AND ended_at IS NULL`),
-    endOthers: prepare(`UPDATE sessions SET ${END_SET} WHERE username = :username AND id <> :keepId AND ended_at IS NULL AND expires_at > :at`),
+    endOthers: prepare(`UPDATE sessions SET ${END_SET} WHERE username = :username AND id <> :keepId AND ended_at IS NULL AND expires_at > :at RETURNING *`),
+    // Ended at its own expiry, and only while nothing has ended or extended it: the condition is the race's referee.
+    lapse: prepare(`UPDATE sessions SET ended_at = expires_at, purge_at = expires_at + :keep,
+        end_reason = CASE WHEN expires_at >= created_at + :absoluteMs THEN 'absolute' ELSE 'idle' END
+      WHERE id = :id AND ended_at IS NULL AND expires_at <= :now RETURNING *`),
+    lapsedSince: prepare('SELECT id, username FROM sessions WHERE ended_at IS NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ?'),
+    insertEvent: prepare('INSERT OR IGNORE INTO session_events (id, at, kind, username, event) VALUES (?, ?, ?, ?, ?)'),
+    purgeEvents: prepare('DELETE FROM session_events WHERE at <= ?'),
     pageByUser: prepare(`SELECT * FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?
       ORDER BY expires_at DESC, id DESC LIMIT ? OFFSET ?`),
     countByUser: prepare('SELECT count(*) AS total FROM sessions WHERE username = ? AND ended_at IS NULL AND expires_at > ?'),
@@ -140,20 +163,24 @@ function toRecord(row: Row | undefined): SessionRecord | undefined {
   });
 }
 
+const records = (rows: Row[]): SessionRecord[] => rows.flatMap((row) => toRecord(row) ?? []);
+
 /** The embedded default: one SQLite file, no set-up, and what it holds survives a restart. */
 export class SqliteSessionStore implements SessionStore {
   readonly kind = 'sqlite';
   private readonly db: DatabaseSync;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly keep: number;
+  private readonly retention: number;
 
-  constructor(path: string, { keepEndedMs = KEEP_ENDED_MS }: StoreOptions = {}) {
+  constructor(path: string, { keepEndedMs = KEEP_ENDED_MS, eventsRetentionMs = EVENTS_RETENTION_MS }: StoreOptions = {}) {
     this.db = openDatabase(path);
     this.sql = prepareStatements(this.db);
     this.keep = keepEndedMs;
+    this.retention = eventsRetentionMs;
   }
 
-  async create(record: NewSessionRecord, maxActive: number): Promise<number> {
+  async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
     const at = record.createdAt;
     // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
     this.db.exec('BEGIN IMMEDIATE');
@@ -161,9 +188,9 @@ export class SqliteSessionStore implements SessionStore {
       this.sql.insert.run({ ...record, remember: record.remember ? 1 : 0, keep: this.keep });
       // Counting reads the index; only past the cap do the user's sessions get sorted by activity.
       const active = Number((this.sql.countByUser.get(record.username, at) as Row).total);
-      const ended = active > maxActive ? this.sql.endBeyondCap.run({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }).changes : 0;
+      const ended = active > maxActive ? this.sql.endBeyondCap.all({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }) : [];
       this.db.exec('COMMIT');
-      return Number(ended);
+      return records(ended as Row[]);
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
@@ -192,8 +219,34 @@ export class SqliteSessionStore implements SessionStore {
     return this.get(id);
   }
 
-  async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number> {
-    return Number(this.sql.endOthers.run({ username, keepId, reason, at, keep: this.keep }).changes);
+  async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {
+    return records(this.sql.endOthers.all({ username, keepId, reason, at, keep: this.keep }) as Row[]);
+  }
+
+  async lapse(id: string, username: string, now: number, absoluteMs: number): Promise<SessionRecord | undefined> {
+    const record = toRecord(this.sql.lapse.all({ id, now, absoluteMs, keep: this.keep })[0] as Row | undefined);
+    return record?.username === username ? record : undefined;
+  }
+
+  async lapsedSince(now: number, limit: number): Promise<LapsedEntry[]> {
+    return (this.sql.lapsedSince.all(now, limit) as Row[]).map((row) => ({ id: String(row.id), username: String(row.username) }));
+  }
+
+  async appendEvent(event: SessionEvent): Promise<void> {
+    this.sql.insertEvent.run(event.id, event.at, event.kind, event.username, serializeSessionEvent(event));
+  }
+
+  async listEvents({ username, kind }: EventFilter, now: number, { offset, limit }: PageRequest): Promise<EventPage> {
+    // Built from fixed pieces only; the values go in as parameters. SQLite picks the index for the filter given.
+    const where = ['at > ?', ...(username === undefined ? [] : ['username = ?']), ...(kind === undefined ? [] : ['kind = ?'])].join(' AND ');
+    const values = [now - this.retention, ...(username === undefined ? [] : [username]), ...(kind === undefined ? [] : [kind])];
+    const rows = this.db.prepare(`SELECT event FROM session_events WHERE ${where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`).all(...values, limit, offset) as Row[];
+    const counted = this.db.prepare(`SELECT count(*) AS total FROM session_events WHERE ${where}`).get(...values) as Row;
+    return { events: rows.flatMap((row) => parseSessionEvent(String(row.event)) ?? []), total: Number(counted.total) };
+  }
+
+  async purgeEvents(now: number): Promise<number> {
+    return Number(this.sql.purgeEvents.run(now - this.retention).changes);
   }
 
   async listByUser(username: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {

@@ -1,4 +1,6 @@
+import type { EventKind } from '../../shared/session-events';
 import type { Role } from '../../shared/session-policy';
+import type { SessionEvent } from './event-schema';
 
 /**
  * Why a session record ended. The cookie that names it then reads as signed out, with this reason.
@@ -11,9 +13,14 @@ export type EndReason = (typeof END_REASONS)[number];
 /** How long a record is kept after it ended, or after its deadline if nothing ended it sooner: a replayed cookie still learns why. */
 export const KEEP_ENDED_MS = 60 * 60_000;
 
+/** How long session events are kept unless `SESSION_EVENTS_RETENTION` says otherwise. */
+export const EVENTS_RETENTION_MS = 30 * 86_400_000;
+
 export interface StoreOptions {
   /** `KEEP_ENDED_MS` unless a test needs records to go sooner. */
   keepEndedMs?: number;
+  /** `SESSION_EVENTS_RETENTION`: events older than this are never listed, and the sweep deletes them. */
+  eventsRetentionMs?: number;
 }
 
 export interface SessionRecord {
@@ -58,6 +65,35 @@ export interface SessionPage {
   total: number;
 }
 
+/** Which events a listing holds: one user's, one kind's, or both; everyone's of every kind when neither is given. */
+export interface EventFilter {
+  username?: string;
+  kind?: EventKind;
+}
+
+export interface EventPage {
+  /** The newest first; equal times by id, the last first. */
+  events: SessionEvent[];
+  /** How many events the whole listing holds within the retention. */
+  total: number;
+}
+
+/** Where session events are kept, beside the sessions themselves. */
+export interface EventStore {
+  /** Keeps one event. One older than the retention is never listed, and the next sweep deletes it. */
+  appendEvent(event: SessionEvent): Promise<void>;
+  /** One page of the events within the retention at `now` that match `filter`, the newest first, from an index. */
+  listEvents(filter: EventFilter, now: number, page: PageRequest): Promise<EventPage>;
+  /** Deletes the events older than the retention at `now`; returns how many went. */
+  purgeEvents(now: number): Promise<number>;
+}
+
+/** A session whose expiry has passed without an end, as the expiry index names it. */
+export interface LapsedEntry {
+  id: string;
+  username: string;
+}
+
 /** The sign-in attempts counted under one key in its current fixed window. */
 export interface AttemptCount {
   /** Attempts counted in the window: the ones that failed and the ones still being checked. */
@@ -86,13 +122,13 @@ export interface AttemptStore {
  * several app instances must share them. Every method is atomic on its own, so a keep-alive racing a
  * sign-out cannot revive the record: `touch` never changes an ended record.
  */
-export interface SessionStore extends AttemptStore {
+export interface SessionStore extends AttemptStore, EventStore {
   readonly kind: 'sqlite' | 'redis';
   /**
    * Creates the record and, in the same atomic step, ends the user's least recently active sessions so that
-   * at most `maxActive` stay active, this one included (reason `session-limit`). Returns how many it ended.
+   * at most `maxActive` stay active, this one included (reason `session-limit`). Returns the records it ended.
    */
-  create(record: NewSessionRecord, maxActive: number): Promise<number>;
+  create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]>;
   /**
    * `username`, where the caller knows it (the cookie names it), lets a store find the record without a
    * lookup by id alone (Redis keeps one user's keys in one hash slot); a record of another user is then none.
@@ -112,8 +148,17 @@ export interface SessionStore extends AttemptStore {
    * has ended or its expiry is not after `at`. Touches nothing else. Returns the record as it now is, or `undefined`.
    */
   markAuthenticated(id: string, at: number, username?: string): Promise<SessionRecord | undefined>;
-  /** Ends every active record of `username` except `keepId`; returns how many ended. */
-  endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<number>;
+  /** Ends every active record of `username` except `keepId`; returns the records it ended. */
+  endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]>;
+  /**
+   * Ends the record at its own expiry, `absolute` when that expiry is the absolute deadline (`createdAt +
+   * absoluteMs`) and `idle` otherwise, in one atomic step and only if it has not ended and its expiry is not
+   * after `now`: a keep-alive that got there first keeps it alive, and of two callers only one ends it.
+   * Returns the record as this call ended it, or `undefined` when this call ended nothing.
+   */
+  lapse(id: string, username: string, now: number, absoluteMs: number): Promise<SessionRecord | undefined>;
+  /** Up to `limit` records whose expiry is not after `now` and that have not ended, the earliest first, from the expiry index. */
+  lapsedSince(now: number, limit: number): Promise<LapsedEntry[]>;
   /**
    * One page of the records not ended and not expired at `now`, the latest expiry first (for one role, the
    * most recently active first), and how many there are in all; both come from an index, never a scan.

@@ -1,0 +1,82 @@
+import 'server-only';
+// What the dashboard's "Recent activity" and the administrator's Events view share: events as people read them.
+import { z } from 'zod';
+import { describeEvent, EVENT_KINDS, type EventKind } from '../shared/session-events';
+import type { Result } from '../shared/result';
+import { getSession } from './session';
+import { keepsRecords, sessionStore, type EventFilter } from './stores';
+import type { SessionEvent } from './stores/event-schema';
+import { describeUserAgent } from './user-agent';
+
+export interface EventSummary {
+  id: string;
+  at: number;
+  kind: EventKind;
+  username: string;
+  /** "Signed out after 30 minutes without activity". */
+  text: string;
+  /** "Firefox on Linux", when the event names a browser. */
+  device?: string;
+  address?: string;
+  /** Who did it, in words: "the user", "admin (administrator)", "the server". */
+  by: string;
+}
+
+export interface EventListing {
+  events: EventSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** How many events the dashboard shows, and the administrator's view a page. */
+export const RECENT_EVENTS = 10;
+export const EVENTS_PAGE_SIZE = 50;
+
+export function summariseEvent(event: SessionEvent): EventSummary {
+  const { details, actor } = event;
+  return {
+    id: event.id,
+    at: event.at,
+    kind: event.kind,
+    username: event.username,
+    text: describeEvent(event.kind, details, actor),
+    ...(details.userAgent ? { device: describeUserAgent(details.userAgent) } : {}),
+    ...(details.address ? { address: details.address } : {}),
+    by: actor.by === 'admin' ? `${actor.username} (administrator)` : actor.by === 'user' ? 'the user' : 'the server',
+  };
+}
+
+/** The signed-in user's latest events, or `no-records` with `SESSION_STORE=cookie` (events go to standard output only). */
+export async function listMyRecentEvents(): Promise<Result<EventSummary[], 'signed-out' | 'no-records'>> {
+  const read = await getSession();
+  if (!read.active) return { ok: false, reason: 'signed-out' };
+  if (!keepsRecords()) return { ok: false, reason: 'no-records' };
+  const page = await sessionStore().listEvents({ username: read.user.username }, read.now, { offset: 0, limit: RECENT_EVENTS });
+  return { ok: true, value: page.events.map(summariseEvent) };
+}
+
+// The filter as a GET form sends it: a blank field is no filter, an unknown kind is no filter either.
+const FilterQuery = z.object({
+  user: z.string().trim().max(100).optional().catch(undefined),
+  kind: z.enum(EVENT_KINDS).optional().catch(undefined),
+});
+
+export function eventFilter(query: Record<string, string | string[] | undefined>): EventFilter {
+  const parsed = FilterQuery.parse({ user: query.user, kind: query.kind });
+  return { ...(parsed.user ? { username: parsed.user } : {}), ...(parsed.kind ? { kind: parsed.kind } : {}) };
+}
+
+/**
+ * One page of events for `filter`: past the last page, the last. The count comes first, from the index alone, so
+ * that a page number typed far past the end (`?page=999999999`) never asks a store to read its way out there:
+ * Redis's merge of the shards reads `offset + 50` entries of each.
+ */
+export async function eventPage(filter: EventFilter, now: number, wanted: number): Promise<EventListing> {
+  const store = sessionStore();
+  const { total } = await store.listEvents(filter, now, { offset: 0, limit: 0 });
+  const pages = Math.max(1, Math.ceil(total / EVENTS_PAGE_SIZE));
+  const page = Math.min(wanted, pages);
+  const read = await store.listEvents(filter, now, { offset: (page - 1) * EVENTS_PAGE_SIZE, limit: EVENTS_PAGE_SIZE });
+  return { events: read.events.map(summariseEvent), total: read.total, page, pages };
+}

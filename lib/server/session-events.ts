@@ -1,0 +1,89 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import type { EventActor, EventDetails, EventKind } from '../shared/session-events';
+import { tagOf } from './session-tag';
+import { keepsRecords, sessionStore, type EndReason, type SessionRecord, type SessionStore } from './stores';
+import { EVENT_TEXT_MAX, type SessionEvent } from './stores/event-schema';
+
+/**
+ * The session event log: every event is written when it happens, by the code that made it happen, as one JSON
+ * line on standard output (for log shippers, in every mode) and into the session store beside the sessions.
+ *
+ * Never a reason for a request to fail: an event the store cannot take (Redis down, a full disk) is still on
+ * standard output, and the failure is logged. The line comes first, so a crash between the two loses the stored
+ * copy at most. The store write comes after the change it reports, in a step of its own (see README, "The event log").
+ */
+
+export interface EventInput {
+  kind: EventKind;
+  username: string;
+  /** The session's id, when the event is about one; only its tag is written. */
+  sessionId?: string;
+  actor: EventActor;
+  details?: EventDetails;
+  /** When it happened, if not now: an idle or absolute end is dated at its deadline. */
+  at?: number;
+}
+
+const clip = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
+
+export function buildEvent({ kind, username, sessionId, actor, details = {}, at = Date.now() }: EventInput): SessionEvent {
+  const kept: SessionEvent['details'] = {};
+  if (details.userAgent !== undefined) kept.userAgent = clip(details.userAgent, EVENT_TEXT_MAX.userAgent);
+  if (details.address !== undefined) kept.address = clip(details.address, EVENT_TEXT_MAX.address);
+  if (details.reason !== undefined) kept.reason = details.reason;
+  if (details.afterMs !== undefined) kept.afterMs = Math.max(0, Math.round(details.afterMs));
+  return {
+    id: randomUUID(),
+    at,
+    kind,
+    username: clip(username, EVENT_TEXT_MAX.username) ?? username,
+    ...(sessionId === undefined ? {} : { sessionTag: tagOf(sessionId) }),
+    actor,
+    details: kept,
+  };
+}
+
+/**
+ * Writes one event: a line on standard output, then the store (the process's, unless `SESSION_STORE=cookie`;
+ * the sweep names the one it swept). Never throws.
+ */
+export async function recordEvent(input: EventInput, store?: SessionStore): Promise<void> {
+  const event = buildEvent(input);
+  process.stdout.write(`${JSON.stringify({ sessionEvent: event })}\n`);
+  const target = store ?? (keepsRecords() ? sessionStore() : undefined);
+  if (!target) return;
+  try {
+    await target.appendEvent(event);
+  } catch (error) {
+    console.warn(`Could not store the session event ${event.id} (${event.kind}); it is on standard output only`, error);
+  }
+}
+
+/** The event kind for each way a record ends; `revoked` needs to know by whom, so it is not here. */
+const KIND_OF_END = {
+  'signed-out': 'signed-out',
+  idle: 'idle',
+  absolute: 'absolute',
+  replaced: 'replaced',
+  'session-limit': 'session-limit',
+} as const satisfies Partial<Record<EndReason, EventKind>>;
+
+/**
+ * The event of a record that has just ended, dated when it ended (an idle or absolute end at its deadline).
+ * `actor` for a revocation: the user (another device) or an administrator.
+ */
+export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'system' }, store?: SessionStore): Promise<void> {
+  const reason = record.endReason;
+  if (reason === undefined) return Promise.resolve();
+  const kind: EventKind = reason === 'revoked' ? (actor.by === 'admin' ? 'ended-by-admin' : 'signed-out-elsewhere') : KIND_OF_END[reason];
+  const afterMs = reason === 'idle' ? record.expiresAt - record.lastActivityAt : reason === 'absolute' ? record.expiresAt - record.createdAt : undefined;
+  return recordEvent({
+    kind,
+    username: record.username,
+    sessionId: record.id,
+    actor,
+    at: record.endedAt,
+    details: { userAgent: record.userAgent, ...(afterMs === undefined ? {} : { afterMs }) },
+  }, store);
+}

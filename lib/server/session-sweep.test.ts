@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { seal } from './seal';
+import { RedisSessionStore } from './stores/redis';
+import { SqliteSessionStore } from './stores/sqlite';
+import { StoreUnavailableError, type NewSessionRecord, type SessionStore, type StoreOptions } from './stores/types';
+
+// The sweep and the event log against real stores, through the real session functions.
+const SECRET = 'unit-test-secret-for-the-event-sweep-0123456789';
+const MINUTE = 60_000;
+const IDLE_MS = 30 * MINUTE;
+const ABSOLUTE_MS = 12 * 60 * MINUTE;
+const dir = mkdtempSync(join(tmpdir(), 'session-sweep-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let sweeping: typeof import('./session-sweep');
+let events: typeof import('./session-events');
+let session: typeof import('./session');
+let tagOf: typeof import('./session-tag').tagOf;
+let provideSessionStore: typeof import('./stores').provideSessionStore;
+beforeAll(async () => {
+  Object.assign(process.env, { SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT: '30m' });
+  sweeping = await import('./session-sweep');
+  events = await import('./session-events');
+  session = await import('./session');
+  ({ tagOf } = await import('./session-tag'));
+  ({ provideSessionStore } = await import('./stores'));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const stores: Array<[string, (options?: StoreOptions) => SessionStore]> = [
+  ['sqlite', (options) => new SqliteSessionStore(join(dir, `${randomUUID()}.db`), options)],
+  // A database of its own on the suite's Redis: users are random, so nothing collides.
+  ['redis', (options) => new RedisSessionStore(`${inject('redisUrl')}/6`, options)],
+];
+
+function record(username: string, overrides: Partial<NewSessionRecord>): NewSessionRecord {
+  const now = Date.now();
+  return { id: randomUUID(), username, role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + IDLE_MS, remember: false, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', ...overrides };
+}
+
+/** The session-event lines written to standard output while `work` runs. */
+async function linesOf(work: () => Promise<unknown>): Promise<Array<{ sessionEvent: { kind: string; sessionTag?: string; at: number } }>> {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = String(chunk);
+    if (text.startsWith('{"sessionEvent"')) lines.push(text);
+    else return write(chunk, ...(rest as []));
+    return true;
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.map((line) => JSON.parse(line) as { sessionEvent: { kind: string; sessionTag?: string; at: number } });
+}
+
+const FIRST = { offset: 0, limit: 100 };
+
+describe.each(stores)('the sweep on %s', (_name, open) => {
+  it('ends a session whose idle deadline passed unseen, at that deadline, and writes its event once', async () => {
+    const store = open();
+    const user = `sweep-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const lapsed = record(user, { createdAt: now - IDLE_MS - 2 * MINUTE, lastActivityAt: now - IDLE_MS - MINUTE, expiresAt: now - MINUTE });
+    const alive = record(user, {});
+    for (const r of [lapsed, alive]) await store.create(r, 20);
+    const lines = await linesOf(() => sweeping.sweep(store, now));
+    expect(lines).toMatchObject([{ sessionEvent: { kind: 'idle', sessionTag: tagOf(lapsed.id), at: now - MINUTE } }]);
+    const stored = await store.listEvents({ username: user }, now, FIRST);
+    expect(stored.events).toMatchObject([{ kind: 'idle', at: now - MINUTE, sessionTag: tagOf(lapsed.id), actor: { by: 'system' }, details: { afterMs: IDLE_MS, userAgent: lapsed.userAgent } }]);
+    expect(stored.events[0]).not.toHaveProperty('sessionId');
+    expect(await store.get(lapsed.id)).toMatchObject({ endReason: 'idle', endedAt: now - MINUTE });
+    expect((await store.get(alive.id))?.endReason).toBeUndefined();
+    // Nothing more to do: a second sweep writes nothing.
+    expect(await linesOf(() => sweeping.sweep(store, now + 1))).toEqual([]);
+    expect((await store.listEvents({ username: user }, now, FIRST)).total).toBe(1);
+    await store.close();
+  });
+
+  it('says absolute for a session that reached the absolute deadline', async () => {
+    const store = open();
+    const user = `sweep-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const createdAt = now - ABSOLUTE_MS - 5_000;
+    await store.create(record(user, { createdAt, lastActivityAt: now - 10 * MINUTE, expiresAt: createdAt + ABSOLUTE_MS }), 20);
+    await sweeping.sweep(store, now);
+    expect((await store.listEvents({ username: user }, now, FIRST)).events).toMatchObject([{ kind: 'absolute', at: createdAt + ABSOLUTE_MS, details: { afterMs: ABSOLUTE_MS } }]);
+    await store.close();
+  });
+
+  it('a keep-alive racing the sweep never revives the session, and its end is written once', async () => {
+    const store = open();
+    provideSessionStore(store);
+    const now = Date.now();
+    const id = randomUUID();
+    await store.create(record('demo', { id, createdAt: now - IDLE_MS - MINUTE, lastActivityAt: now - IDLE_MS - 1, expiresAt: now - 1 }), 20);
+    const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now - IDLE_MS - MINUTE, remember: false }, { current: SECRET }, 12 * 3600);
+    const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
+    const lines = await linesOf(async () => {
+      const answers = await Promise.all([session.keepAlive(0, jar), sweeping.sweep(store, Date.now()), session.keepAlive(0, jar), session.readSession(jar)]);
+      expect(answers[0]).toEqual({ ok: false, reason: 'idle' });
+      expect(answers[2]).toEqual({ ok: false, reason: 'idle' });
+      expect(answers[3]).toEqual({ active: false, reason: 'idle' });
+    });
+    expect(lines.filter((line) => line.sessionEvent.sessionTag === tagOf(id))).toMatchObject([{ sessionEvent: { kind: 'idle', at: now - 1 } }]);
+    expect(await store.get(id)).toMatchObject({ endReason: 'idle', endedAt: now - 1 });
+    await store.close();
+  });
+
+  it('deletes the events past the retention', async () => {
+    const store = open({ eventsRetentionMs: MINUTE });
+    const user = `sweep-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    for (const at of [now - 2 * MINUTE, now - 1_000]) {
+      await store.appendEvent({ id: randomUUID(), at, kind: 'signed-in', username: user, actor: { by: 'user' }, details: {} });
+    }
+    // At least this test's old one: on Redis the database is shared with the file's other tests, whose events age out too.
+    expect((await sweeping.sweep(store, now)).events).toBeGreaterThanOrEqual(1);
+    expect((await store.listEvents({ username: user }, now, FIRST)).events.map((event) => event.at)).toEqual([now - 1_000]);
+    await store.close();
+  });
+});
+
+describe('an event the store cannot take', () => {
+  it('is still written to standard output, and the caller goes on', async () => {
+    const real = new SqliteSessionStore(join(dir, `${randomUUID()}.db`));
+    const failing = Object.assign(Object.create(real) as SessionStore, {
+      appendEvent: () => Promise.reject(new StoreUnavailableError(new Error('down'))),
+    });
+    provideSessionStore(failing);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const lines = await linesOf(() => events.recordEvent({ kind: 'signed-out', username: 'demo', actor: { by: 'user' } }));
+    expect(lines).toMatchObject([{ sessionEvent: { kind: 'signed-out' } }]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/on standard output only/), expect.any(StoreUnavailableError));
+    await real.close();
+  });
+});
