@@ -78,6 +78,17 @@ describe('attemptSignIn', () => {
     expect(await attemptSignIn({ username: 'ghost', password: 'x', remember: false }, client('10.1.9.9'))).toMatchObject({ kind: 'throttled' });
   });
 
+  it('writes one throttled event per username and window, however many addresses the refused attempts come from', async () => {
+    const username = 'spread-guesser';
+    for (const address of ['10.9.0.1', '10.9.0.2', '10.9.0.3']) await attemptSignIn({ username, password: 'x', remember: false }, client(address));
+    const since = Date.now();
+    for (let i = 0; i < 50; i += 1) {
+      expect(await attemptSignIn({ username, password: 'x', remember: false }, client(`10.9.1.${i}`))).toMatchObject({ kind: 'throttled' });
+    }
+    const { events } = await sessionStore().listEvents({ username, kind: 'sign-in-throttled' }, Date.now(), { offset: 0, limit: 100 });
+    expect(events.filter((event) => event.at >= since)).toHaveLength(1);
+  });
+
   it('throttles an address after repeated failures, for every name', async () => {
     for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `someone-${i}`, password: 'x', remember: false }, client('10.2.0.1'));
     expect(await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.2.0.1'))).toMatchObject({ kind: 'throttled' });

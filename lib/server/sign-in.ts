@@ -75,15 +75,17 @@ export type CredentialCheck =
   | { ok: false; kind: 'throttled'; retryAfterS: number; limitedBy: 'user' | 'address' };
 
 /**
- * When a throttled sign-in was last written, per username and address, in this process: a guesser refused a
- * thousand times in one window writes one event, not a thousand. Bounded, since the names are anyone's to type.
+ * When a throttled sign-in was last written, per key that refused it, in this process: a guesser refused a
+ * thousand times in one window writes one event, not a thousand, and one refused by the username's limit writes
+ * one whatever number of addresses it comes from (each key costs its full budget of password checks first).
+ * Bounded, since the names are anyone's to type.
  */
 const throttledUntil = new Map<string, number>();
 const MAX_THROTTLED_KEYS = 10_000;
 
 async function recordThrottled(username: string, client: ClientInfo, { retryAfterS, limitedBy }: { retryAfterS: number; limitedBy: 'user' | 'address' }) {
   const now = Date.now();
-  const key = `${userKey(username)}\n${client.address}`;
+  const key = limitedBy === 'user' ? userKey(username) : addressKey(client.address);
   if ((throttledUntil.get(key) ?? 0) > now) return;
   if (throttledUntil.size >= MAX_THROTTLED_KEYS) throttledUntil.clear();
   throttledUntil.set(key, now + retryAfterS * 1000);
