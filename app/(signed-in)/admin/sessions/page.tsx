@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { redirect } from 'next/navigation';
 import { ConfirmPresenceForm } from '@/components/confirm-presence-form';
 import { EventList } from '@/components/event-list';
@@ -16,14 +17,23 @@ import { pageNumber } from '@/lib/server/session-listing';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 
-/** `SESSION_STORE=cookie`: the page says why it has no list rather than showing an empty one. */
-function NoRecords() {
+/** The page's heading and way back, around whichever view it shows. */
+function AdminPage({ children }: { children: ReactNode }) {
   return (
     <main className="page">
       <h1>Active sessions</h1>
       <p>
         <Link href="/dashboard">Back to the dashboard</Link>
       </p>
+      {children}
+    </main>
+  );
+}
+
+/** `SESSION_STORE=cookie`: the page says why it has no list rather than showing an empty one. */
+function NoRecords() {
+  return (
+    <AdminPage>
       <section className="card" aria-labelledby="all-sessions-heading">
         <h2 id="all-sessions-heading">No list in this mode</h2>
         <p data-testid="no-session-list">
@@ -39,7 +49,7 @@ function NoRecords() {
           as a line of JSON to the server&apos;s standard output, for a log shipper to collect.
         </p>
       </section>
-    </main>
+    </AdminPage>
   );
 }
 
@@ -129,45 +139,37 @@ export default async function AdminSessionsPage({ searchParams }: { searchParams
   if (!all.ok) redirect('/dashboard');
   if ('events' in all.value) {
     return (
-      <main className="page">
-        <h1>Active sessions</h1>
-        <p>
-          <Link href="/dashboard">Back to the dashboard</Link>
-        </p>
+      <AdminPage>
         <Views events />
         <EventsView filter={filter} listing={all.value} now={now} />
-      </main>
+      </AdminPage>
     );
   }
 
   const listing = all.value;
   return (
-    <main className="page">
-        <h1>Active sessions</h1>
-        <p>
-          <Link href="/dashboard">Back to the dashboard</Link>
-        </p>
-        <Views events={false} />
-        <section className="card" aria-labelledby="all-sessions-heading">
-          <h2 id="all-sessions-heading">Everyone signed in now ({listing.total.toLocaleString('en')})</h2>
-          <SessionList
-            sessions={listing.sessions}
-            now={now}
-            showUser
-            label="All active sessions"
-            action={(entry) =>
-              entry.current ? null : (
-                <SensitiveForm action={endSessionAsAdmin} returnTo="/admin/sessions">
-                  <input type="hidden" name="sessionId" value={entry.id} />
-                  <button type="submit" className="button" aria-label={`End the session of ${entry.username} on ${entry.device}`}>
-                    End session
-                  </button>
-                </SensitiveForm>
-              )
-            }
-          />
-          <SessionPager page={listing.page} pages={listing.pages} path="/admin/sessions" label="Pages of all active sessions" />
-        </section>
-    </main>
+    <AdminPage>
+      <Views events={false} />
+      <section className="card" aria-labelledby="all-sessions-heading">
+        <h2 id="all-sessions-heading">Everyone signed in now ({listing.total.toLocaleString('en')})</h2>
+        <SessionList
+          sessions={listing.sessions}
+          now={now}
+          showUser
+          label="All active sessions"
+          action={(entry) =>
+            entry.current ? null : (
+              <SensitiveForm action={endSessionAsAdmin} returnTo="/admin/sessions">
+                <input type="hidden" name="sessionId" value={entry.id} />
+                <button type="submit" className="button" aria-label={`End the session of ${entry.username} on ${entry.device}`}>
+                  End session
+                </button>
+              </SensitiveForm>
+            )
+          }
+        />
+        <SessionPager page={listing.page} pages={listing.pages} path="/admin/sessions" label="Pages of all active sessions" />
+      </section>
+    </AdminPage>
   );
 }
