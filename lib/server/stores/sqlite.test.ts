@@ -48,3 +48,27 @@ it('makes new files with 1 KiB pages and opens a file made with 4 KiB pages as i
   await store.close();
   expect(pageSize(older)).toBe(4096);
 });
+
+it('writes to the log, for a keep-alive, only its row and its entry in the index of active sessions by deadline', async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const path = join(dir, 'pages.db');
+  const store = new SqliteSessionStore(path);
+  const now = Date.now();
+  const ids = Array.from({ length: 2_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  for (const [i, id] of ids.entries()) {
+    await store.create({ id, username: `user${i % 50}`, role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, Infinity);
+    // Half of them ended, as a live server's file holds them until their purge.
+    if (i % 2 === 1) await store.end(id, 'signed-out', now);
+  }
+  const other = new DatabaseSync(path);
+  other.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const touched = ids.filter((_, i) => i % 2 === 0).slice(0, 200);
+  for (const [i, id] of touched.entries()) await store.touch(id, now + 1_000 + i, now + 1_000 + i + HOUR, now + 1_000);
+  // The log holds the frames of every commit: a 32-byte header, then a 24-byte header and a page each.
+  const frames = (statSync(`${path}-wal`).size - 32) / (1024 + 24);
+  // Moving an entry in each of three indexes wrote about seven pages a touch; the row and one index write three or four.
+  expect(frames / touched.length).toBeLessThan(4.5);
+  expect((await store.get(touched[0] ?? ''))?.expiresAt).toBe(now + 1_000 + HOUR);
+  other.close();
+  await store.close();
+});
