@@ -26,13 +26,15 @@ const tooLarge = () => new HttpError(413, `Request body must be at most ${MAX_BO
 const utf8 = new TextDecoder();
 
 /**
- * The body as text, read as a stream and given up the moment it passes the limit: a chunked body has
- * no Content-Length to check first, and `request.text()` would hold all of it, however big, before
- * anything could count it. The chunks are decoded once, together: a small body is one chunk.
+ * The body as text, given up the moment it passes the limit. A declared Content-Length within it bounds the
+ * body (Node's parser reads that many bytes and no more), so `request.text()` reads it at once. A chunked body
+ * has no length to check first, and `request.text()` would hold all of it, however big, before anything could
+ * count it: it is read as a stream instead, and its chunks decoded once, together (a small body is one chunk).
  */
 async function readText(request: Request): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const length = request.headers.get('content-length');
+  if (Number(length) > MAX_BODY_BYTES) throw tooLarge();
+  if (length !== null) return request.text();
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
