@@ -193,6 +193,14 @@ test.describe('bodies far over the limit', () => {
     expect(growth).toBeLessThan(100);
   });
 
+  test(`the health check's POST, the benchmark's floor, answers a chunked body of ${BODY_MB} MB at once without reading it, and the server grows by less than 20 MB`, async () => {
+    const result = await sendHuge(`${app.url}/api/health`, pid);
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ ok: true });
+    expect(result.sentMiB).toBeLessThan(BODY_MB);
+    expect(result.growthMiB).toBeLessThan(20);
+  });
+
   test('the server still answers normally afterwards', async () => {
     expect((await signInOverHttp(app.url, DEMO)).status).toBe(200);
   });

@@ -7,3 +7,11 @@ import { json } from '@/lib/server/http';
 export function GET() {
   return json({ ok: true });
 }
+
+/**
+ * The same for a POST, whose body it never reads (Node discards it): the floor of the keep-alive, which is a
+ * POST, since Next turns the body of every POST into a stream before any handler runs (bench/profile.md).
+ */
+export function POST() {
+  return json({ ok: true });
+}
