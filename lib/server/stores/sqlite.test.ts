@@ -72,3 +72,33 @@ it('writes to the log, for a keep-alive, only its row and its entry in the index
   other.close();
   await store.close();
 });
+
+it('commits keep-alives that arrive together once, and answers each only after its commit', async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const path = join(dir, 'batch.db');
+  const store = new SqliteSessionStore(path);
+  const now = Date.now();
+  const ids = Array.from({ length: 50 }, (_, i) => `00000000-0000-4000-8000-1${String(i).padStart(11, '0')}`);
+  for (const id of ids) await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, Infinity);
+  const other = new DatabaseSync(path);
+  const seen = () => Number((other.prepare('SELECT count(*) AS n FROM sessions WHERE last_activity_at > ?').get(now) as { n: number }).n);
+  other.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  const answers = Promise.all(ids.map((id, i) => store.touch(id, now + 1 + i, now + 1 + i + HOUR, now)));
+  // 50 at once: not one is committed yet, so not one has answered.
+  expect(seen()).toBe(0);
+  const touched = await answers;
+  expect(touched.map((record) => record?.lastActivityAt)).toEqual(ids.map((_, i) => now + 1 + i));
+  expect(seen()).toBe(50);
+  // One commit writes each changed page once: far fewer pages than 50 commits of three or four each.
+  const pages = (statSync(`${path}-wal`).size - 32) / (1024 + 24);
+  expect(pages).toBeGreaterThan(0);
+  expect(pages).toBeLessThan(50);
+
+  // Anything else the store does first commits the keep-alives before it.
+  const late = store.touch(ids[0] ?? '', now + 100, now + 100 + HOUR, now);
+  await store.end(ids[1] ?? '', 'signed-out', now + 100);
+  expect(Number((other.prepare('SELECT last_activity_at AS at FROM sessions WHERE id = ?').get(ids[0] ?? '') as { at: number }).at)).toBe(now + 100);
+  expect((await late)?.lastActivityAt).toBe(now + 100);
+  other.close();
+  await store.close();
+});

@@ -187,6 +187,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
+    this.flush();
     const at = record.createdAt;
     // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
     this.db.exec('BEGIN IMMEDIATE');
@@ -204,45 +205,93 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async get(id: string, username?: string): Promise<SessionRecord | undefined> {
+    this.flush();
     const record = toRecord(this.sql.get.get(id) as Row | undefined);
     return username === undefined || record?.username === username ? record : undefined;
   }
 
   async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
+    const committed = this.touches?.committed ?? this.openTouches();
     // `all`, not `get`: a RETURNING statement left unfinished holds its transaction open, and SQLite can
     // then never checkpoint the write-ahead log, which grows with every keep-alive.
     const rows = this.sql.touch.all({ id, lastActivityAt, expiresAt, now, keep: this.keep });
+    await committed;
     return toRecord(rows[0] as Row | undefined) ?? this.get(id);
   }
 
+  /**
+   * Keep-alives that reach the store in the same turn of the event loop share one transaction, committed at the
+   * start of the next turn: a commit is most of what a touch costs (its pages written to the log), and under
+   * load about five share each. Each keep-alive still answers only once its commit is done. Every other method
+   * commits an open batch first, so nothing else runs inside it and whatever they read is committed. Meanwhile
+   * another process sharing the file waits for the write lock (`busy_timeout`), at most that one turn.
+   */
+  private touches: { committed: Promise<void>; commit: () => void } | undefined;
+
+  private openTouches(): Promise<void> {
+    this.db.exec('BEGIN IMMEDIATE');
+    const { promise: committed, resolve, reject } = Promise.withResolvers<void>();
+    const batch = {
+      committed,
+      commit: () => {
+        if (this.touches !== batch) return;
+        this.touches = undefined;
+        try {
+          this.db.exec('COMMIT');
+          resolve();
+        } catch (error) {
+          if (this.db.isTransaction) this.db.exec('ROLLBACK');
+          reject(error);
+        }
+      },
+    };
+    this.touches = batch;
+    setImmediate(batch.commit);
+    // Every touch of the batch awaits it; this keeps a failed commit whose only touch threw from going unhandled.
+    committed.catch(() => undefined);
+    return committed;
+  }
+
+  /** Commits the keep-alives' open batch, if any: the first step of every other method. */
+  private flush(): void {
+    this.touches?.commit();
+  }
+
   async markAuthenticated(id: string, at: number): Promise<SessionRecord | undefined> {
+    this.flush();
     this.sql.markAuthenticated.run({ id, at });
     return this.get(id);
   }
 
   async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
+    this.flush();
     this.sql.end.run({ id, reason, at, keep: this.keep });
     return this.get(id);
   }
 
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {
+    this.flush();
     return records(this.sql.endOthers.all({ username, keepId, reason, at, keep: this.keep }) as Row[]);
   }
 
   async lapse(id: string, username: string, now: number, absoluteMs: number): Promise<SessionRecord | undefined> {
+    this.flush();
     const record = toRecord(this.sql.lapse.all({ id, now, absoluteMs, keep: this.keep })[0] as Row | undefined);
     return record?.username === username ? record : undefined;
   }
 
   async lapsedSince(now: number, limit: number): Promise<LapsedEntry[]> {
+    this.flush();
     return (this.sql.lapsedSince.all(now, limit) as Row[]).map((row) => ({ id: String(row.id), username: String(row.username) }));
   }
 
   async appendEvent(event: SessionEvent): Promise<void> {
+    this.flush();
     this.sql.insertEvent.run(event.id, event.at, event.kind, event.username, serializeSessionEvent(event));
   }
 
   async listEvents({ username, kind }: EventFilter, now: number, { offset, limit }: PageRequest): Promise<EventPage> {
+    this.flush();
     // Built from fixed pieces only; the values go in as parameters. SQLite picks the index for the filter given.
     const where = ['at > ?', ...(username === undefined ? [] : ['username = ?']), ...(kind === undefined ? [] : ['kind = ?'])].join(' AND ');
     const values = [now - this.retention, ...(username === undefined ? [] : [username]), ...(kind === undefined ? [] : [kind])];
@@ -252,40 +301,48 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async purgeEvents(now: number): Promise<number> {
+    this.flush();
     return Number(this.sql.purgeEvents.run(now - this.retention).changes);
   }
 
   async listByUser(username: string, now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    this.flush();
     const rows = this.sql.pageByUser.all(username, now, limit, offset) as Row[];
     const counted = this.sql.countByUser.get(username, now) as Row;
     return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
   }
 
   async listAll(now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
+    this.flush();
     const rows = this.sql.pageAll.all(now, limit, offset) as Row[];
     const counted = this.sql.countAll.get(now) as Row;
     return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
   }
 
   async purgeExpired(now: number): Promise<number> {
+    this.flush();
     this.sql.purgeAttempts.run(now);
     return Number(this.sql.purgeEnded.run({ now }).changes) + Number(this.sql.purgeActive.run({ now }).changes);
   }
 
   async reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
+    this.flush();
     const row = this.sql.reserve.all({ key, now, resetAt: now + windowMs })[0] as Row;
     return { count: Number(row.count), failures: Number(row.failures), resetAt: Number(row.reset_at) };
   }
 
   async failAttempt(key: string, resetAt: number): Promise<void> {
+    this.flush();
     this.sql.fail.run(key, resetAt);
   }
 
   async releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {
+    this.flush();
     this.sql.release.run({ key, resetAt, forget: forgetFailures ? 1 : 0 });
   }
 
   async close(): Promise<void> {
+    this.flush();
     if (this.db.isOpen) this.db.close();
   }
 }
