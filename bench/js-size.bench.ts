@@ -62,6 +62,10 @@ async function esbuildSize(entry: string, leaveOut: string[] = []) {
     metafile: true,
     logLevel: 'silent',
   });
+  // esbuild quietly ignores an external that nothing imports: a left-out file that moved would be counted.
+  const externals = new Set(Object.values(result.metafile.inputs).flatMap(({ imports }) => imports.filter((imported) => imported.external).map((imported) => imported.path)));
+  const unused = leaveOut.filter((path) => !externals.has(path));
+  if (unused.length > 0) throw new Error(`js-size: nothing in the bundle imports ${unused.join(', ')}, left out by name`);
   const code = result.outputFiles[0]?.text ?? '';
   const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
   return { gzip: gzipBytes(code), minified: code.length, inputs: Object.entries(inputs).map(([path, { bytesInOutput }]) => ({ path, bytesInOutput })) };
@@ -98,7 +102,7 @@ test('js-size: what the timeout adds to the dashboard first load, beside react-i
     return [file, code.length, gzipBytes(code), marginal] as [string, number, number, number];
   });
 
-  const ours = await esbuildSize(`export { SessionTimeoutProvider } from '@/components/session-timeout/provider';`, ['@/lib/session-client']);
+  const ours = await esbuildSize(`export { SessionTimeoutProvider } from '@/components/session-timeout/provider';`, ['@/lib/client/session-endpoints']);
   const theirs = await esbuildSize(
     `import { useIdleTimer } from 'react-idle-timer';\nexport const useIdle = () => useIdleTimer({ timeout: 30 * 60_000, promptBeforeIdle: 5 * 60_000 });`,
   );
