@@ -73,19 +73,23 @@ it('writes to the log, for a keep-alive, only its row and its entry in the index
   await store.close();
 });
 
-it('commits keep-alives that arrive together once, and answers each only after its commit', async () => {
+it('writes keep-alives that arrive together in one commit, holds no lock until then, and answers each after it', async () => {
   const { DatabaseSync } = await import('node:sqlite');
   const path = join(dir, 'batch.db');
   const store = new SqliteSessionStore(path);
   const now = Date.now();
   const ids = Array.from({ length: 50 }, (_, i) => `00000000-0000-4000-8000-1${String(i).padStart(11, '0')}`);
   for (const id of ids) await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, Infinity);
-  const other = new DatabaseSync(path);
+  // Without a busy timeout: any lock held by the store fails this connection's write at once.
+  const other = new DatabaseSync(path, { timeout: 0 });
   const seen = () => Number((other.prepare('SELECT count(*) AS n FROM sessions WHERE last_activity_at > ?').get(now) as { n: number }).n);
   other.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-  const answers = Promise.all(ids.map((id, i) => store.touch(id, now + 1 + i, now + 1 + i + HOUR, now)));
-  // 50 at once: not one is committed yet, so not one has answered.
-  expect(seen()).toBe(0);
+  let answered = 0;
+  const answers = Promise.all(ids.map((id, i) => store.touch(id, now + 1 + i, now + 1 + i + HOUR, now).finally(() => (answered += 1))));
+  // 50 at once: queued for the next turn, holding no lock meanwhile (another writer need not wait), unanswered.
+  other.exec("UPDATE sessions SET user_agent = 'other' WHERE id = 'none'");
+  await Promise.resolve();
+  expect([seen(), answered]).toEqual([0, 0]);
   const touched = await answers;
   expect(touched.map((record) => record?.lastActivityAt)).toEqual(ids.map((_, i) => now + 1 + i));
   expect(seen()).toBe(50);
@@ -102,3 +106,22 @@ it('commits keep-alives that arrive together once, and answers each only after i
   other.close();
   await store.close();
 });
+
+it('fails every keep-alive of a batch whose write fails, leaves no transaction open, and writes the next', async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const path = join(dir, 'batch-fails.db');
+  const store = new SqliteSessionStore(path);
+  const now = Date.now();
+  const ids = ['00000000-0000-4000-8000-200000000001', '00000000-0000-4000-8000-200000000002'];
+  for (const id of ids) await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
+  // Another process holds the write lock past the store's busy timeout (5 s): the batch cannot begin.
+  const other = new DatabaseSync(path);
+  other.exec('BEGIN IMMEDIATE');
+  const failed = await Promise.allSettled(ids.map((id) => store.touch(id, now + 1, now + 1 + HOUR, now)));
+  expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+  other.exec('ROLLBACK');
+  expect((await store.touch(ids[0] ?? '', now + 2, now + 2 + HOUR, now))?.lastActivityAt).toBe(now + 2);
+  expect((await store.get(ids[1] ?? ''))?.lastActivityAt).toBe(now);
+  other.close();
+  await store.close();
+}, 20_000);

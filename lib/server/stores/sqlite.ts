@@ -190,16 +190,27 @@ export class SqliteSessionStore implements SessionStore {
     this.flush();
     const at = record.createdAt;
     // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
+    return this.transaction(() => {
       this.sql.insert.run({ ...record, remember: record.remember ? 1 : 0, keep: this.keep });
       // Counting reads the index; only past the cap do the user's sessions get sorted by activity.
       const active = Number((this.sql.countByUser.get(record.username, at) as Row).total);
       const ended = active > maxActive ? this.sql.endBeyondCap.all({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }) : [];
-      this.db.exec('COMMIT');
       return records(ended as Row[]);
+    });
+  }
+
+  /** `work` in one `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if anything in it throws. */
+  private transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      // A failed COMMIT may have rolled back already; the error to report is the first one.
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {}
       throw error;
     }
   }
@@ -211,50 +222,46 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
-    const committed = this.touches?.committed ?? this.openTouches();
-    // `all`, not `get`: a RETURNING statement left unfinished holds its transaction open, and SQLite can
-    // then never checkpoint the write-ahead log, which grows with every keep-alive.
-    const rows = this.sql.touch.all({ id, lastActivityAt, expiresAt, now, keep: this.keep });
-    await committed;
-    return toRecord(rows[0] as Row | undefined) ?? this.get(id);
+    const batch = this.touches ?? this.openTouches();
+    const index = batch.queued.push({ id, lastActivityAt, expiresAt, now, keep: this.keep }) - 1;
+    const rows = await batch.done;
+    return toRecord(rows[index]) ?? this.get(id);
   }
 
   /**
-   * Keep-alives that reach the store in the same turn of the event loop share one transaction, committed at the
-   * start of the next turn: a commit is most of what a touch costs (its pages written to the log), and under
-   * load about five share each. Each keep-alive still answers only once its commit is done. Every other method
-   * commits an open batch first, so nothing else runs inside it and whatever they read is committed. Meanwhile
-   * another process sharing the file waits for the write lock (`busy_timeout`), at most that one turn.
+   * Keep-alives that reach the store in the same turn of the event loop are written together in one transaction
+   * at the start of the next turn: a commit is most of what a touch costs (its pages written to the log), and
+   * under load about five share each. The write lock is held only while their updates run, never across a turn,
+   * so another process sharing the file waits no longer than for one touch of its own. Each keep-alive answers
+   * once its commit is done. Every other method writes the queued touches first, so calls keep their order.
    */
-  private touches: { committed: Promise<void>; commit: () => void } | undefined;
+  private touches: { queued: Array<Record<string, number | string>>; done: Promise<Array<Row | undefined>>; write: () => void } | undefined;
 
-  private openTouches(): Promise<void> {
-    this.db.exec('BEGIN IMMEDIATE');
-    const { promise: committed, resolve, reject } = Promise.withResolvers<void>();
+  private openTouches() {
+    const { promise: done, resolve, reject } = Promise.withResolvers<Array<Row | undefined>>();
     const batch = {
-      committed,
-      commit: () => {
+      queued: [] as Array<Record<string, number | string>>,
+      done,
+      write: () => {
         if (this.touches !== batch) return;
         this.touches = undefined;
         try {
-          this.db.exec('COMMIT');
-          resolve();
+          // `all`, not `get`: a RETURNING statement left unfinished holds its transaction open, and SQLite can
+          // then never checkpoint the write-ahead log, which grows with every keep-alive.
+          resolve(this.transaction(() => batch.queued.map((touch) => this.sql.touch.all(touch)[0] as Row | undefined)));
         } catch (error) {
-          if (this.db.isTransaction) this.db.exec('ROLLBACK');
           reject(error);
         }
       },
     };
     this.touches = batch;
-    setImmediate(batch.commit);
-    // Every touch of the batch awaits it; this keeps a failed commit whose only touch threw from going unhandled.
-    committed.catch(() => undefined);
-    return committed;
+    setImmediate(batch.write);
+    return batch;
   }
 
-  /** Commits the keep-alives' open batch, if any: the first step of every other method. */
+  /** Writes the keep-alives queued in this turn, if any: the first step of every other method. */
   private flush(): void {
-    this.touches?.commit();
+    this.touches?.write();
   }
 
   async markAuthenticated(id: string, at: number): Promise<SessionRecord | undefined> {
