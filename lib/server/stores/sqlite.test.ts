@@ -8,12 +8,24 @@ const HOUR = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A new active record of `username`'s, as sign-in writes it, lasting an hour from `now`. */
+const activeRecord = (id: string, now: number, username = 'demo') =>
+  ({ id, username, role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }) as const;
+
+/** A store on a new file in `dir` with an active session for each of `ids`, created at `now`. */
+async function storeWith(name: string, ids: string[], now: number) {
+  const path = join(dir, name);
+  const store = new SqliteSessionStore(path);
+  for (const id of ids) await store.create(activeRecord(id, now), Infinity);
+  return { path, store };
+}
+
 it('keeps its write-ahead log bounded under thousands of keep-alives and failed sign-in attempts (SQLite can checkpoint)', async () => {
   const path = join(dir, 'wal.db');
   const store = new SqliteSessionStore(path);
   const now = Date.now();
   const id = '00000000-0000-4000-8000-000000000001';
-  await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
+  await store.create(activeRecord(id, now), 20);
   for (let i = 1; i <= 3_000; i += 1) {
     await store.touch(id, now + i, now + i + HOUR, now + i);
     const { resetAt } = await store.reserveAttempt(`user:${i % 10}`, HOUR, now);
@@ -43,7 +55,7 @@ it('makes new files with 1 KiB pages and opens a file made with 4 KiB pages as i
   made.close();
   const store = new SqliteSessionStore(older);
   const now = Date.now();
-  await store.create({ id: '00000000-0000-4000-8000-000000000002', username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
+  await store.create(activeRecord('00000000-0000-4000-8000-000000000002', now), 20);
   expect((await store.get('00000000-0000-4000-8000-000000000002'))?.username).toBe('demo');
   await store.close();
   expect(pageSize(older)).toBe(4096);
@@ -56,7 +68,7 @@ it('writes to the log, for a keep-alive, only its row and its entry in the index
   const now = Date.now();
   const ids = Array.from({ length: 2_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
   for (const [i, id] of ids.entries()) {
-    await store.create({ id, username: `user${i % 50}`, role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, Infinity);
+    await store.create(activeRecord(id, now, `user${i % 50}`), Infinity);
     // Half of them ended, as a live server's file holds them until their purge.
     if (i % 2 === 1) await store.end(id, 'signed-out', now);
   }
@@ -75,11 +87,9 @@ it('writes to the log, for a keep-alive, only its row and its entry in the index
 
 it('writes keep-alives that arrive together in one commit, holds no lock until then, and answers each after it', async () => {
   const { DatabaseSync } = await import('node:sqlite');
-  const path = join(dir, 'batch.db');
-  const store = new SqliteSessionStore(path);
   const now = Date.now();
   const ids = Array.from({ length: 50 }, (_, i) => `00000000-0000-4000-8000-1${String(i).padStart(11, '0')}`);
-  for (const id of ids) await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, Infinity);
+  const { path, store } = await storeWith('batch.db', ids, now);
   // Without a busy timeout: any lock held by the store fails this connection's write at once.
   const other = new DatabaseSync(path, { timeout: 0 });
   const seen = () => Number((other.prepare('SELECT count(*) AS n FROM sessions WHERE last_activity_at > ?').get(now) as { n: number }).n);
@@ -109,11 +119,9 @@ it('writes keep-alives that arrive together in one commit, holds no lock until t
 
 it('fails every keep-alive of a batch whose write fails, leaves no transaction open, and writes the next', async () => {
   const { DatabaseSync } = await import('node:sqlite');
-  const path = join(dir, 'batch-fails.db');
-  const store = new SqliteSessionStore(path);
   const now = Date.now();
   const ids = ['00000000-0000-4000-8000-200000000001', '00000000-0000-4000-8000-200000000002'];
-  for (const id of ids) await store.create({ id, username: 'demo', role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }, 20);
+  const { path, store } = await storeWith('batch-fails.db', ids, now);
   // Another process holds the write lock past the store's busy timeout (5 s): the batch cannot begin.
   const other = new DatabaseSync(path);
   other.exec('BEGIN IMMEDIATE');
