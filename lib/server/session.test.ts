@@ -112,3 +112,25 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     await real.close();
   });
 });
+
+describe.each(stores)('readSession on %s', (_name, open) => {
+  it('answers active, and ends nothing, when a keep-alive from another process extends the record it read just past its deadline', async () => {
+    const real = open();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    // Expires 1 ms after `start`. This process reads it at `start + 2`; between that read and its `lapse`, another
+    // process's keep-alive, stamped `start`, reaches the store and slides the expiry half an hour on.
+    const user = await signedIn(real, start - IDLE_MS + 1);
+    const get: SessionStore['get'] = async (...args) => {
+      const read = await real.get(...args);
+      await real.touch(user.id, start, start + IDLE_MS, start, 'demo');
+      return read;
+    };
+    provideSessionStore(wrapped(real, { get }));
+    vi.setSystemTime(start + 2);
+    expect(await session.readSession(user.jar)).toMatchObject({ active: true, session: { lastActivityAt: start } });
+    expect(await real.get(user.id)).toMatchObject({ expiresAt: start + IDLE_MS });
+    expect((await real.get(user.id))?.endReason).toBeUndefined();
+    await real.close();
+  });
+});

@@ -118,16 +118,19 @@ async function readSessionCookie(jar: CookieReader): Promise<CookieRead> {
   return { active: true, cookie, stale, sessionTag, seal: value, user, now };
 }
 
+/** A record judged at a moment: active, or why it ended. */
+type Judged = { active: true; record: SessionRecord } | { active: false; reason: SignedOutReason };
+
 /**
  * The record as the store returned it, judged at `now`: active, or why it ended. A record whose time is up but
  * that no request has ended yet is ended here, with the deadline that passed as its reason.
  */
-async function judgeRecord(record: SessionRecord | undefined, cookie: CookieSession, now: number): Promise<{ active: true; record: SessionRecord } | { active: false; reason: SignedOutReason }> {
+async function judgeRecord(record: SessionRecord | undefined, cookie: CookieSession, now: number): Promise<Judged> {
   if (!record || record.username !== cookie.username) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (!ended) return { active: true, record };
-  return { active: false, reason: await endLapsed(record, ended, now) };
+  return endLapsed(record, ended, now);
 }
 
 /**
@@ -172,20 +175,26 @@ function lapsed(record: SessionRecord, now: number): 'idle' | 'absolute' | null 
 
 /**
  * Ends a record whose time is up and writes its event, once, whoever gets there first (this request, another, or
- * the sweep): the store's `lapse` ends it at its own expiry only while nothing has ended or extended it. A record
- * whose expiry is still ahead but whose deadline under the lifetimes in force has passed (a lifetime shortened
- * since) ends now instead. Returns the reason the record now holds.
+ * the sweep): the store's `lapse` ends it at its own expiry only while nothing has ended or extended it. When it
+ * ends nothing, the record as it now is decides: ended by someone else, or kept alive by a keep-alive that reached
+ * the store (from another process) after this request read it. A record whose expiry is still ahead but whose
+ * deadline under the lifetimes in force has passed (a lifetime shortened since) ends now instead.
  */
-async function endLapsed(record: SessionRecord, reason: 'idle' | 'absolute', now: number): Promise<SignedOutReason> {
+async function endLapsed(record: SessionRecord, reason: 'idle' | 'absolute', now: number): Promise<Judged> {
   const store = sessionStore();
   if (record.expiresAt <= now) {
     const ended = await store.lapse(record.id, record.username, now, config().policy.absoluteMs);
-    if (ended) await recordEnd(ended);
-    return ended?.endReason ?? (await store.get(record.id, record.username))?.endReason ?? reason;
+    if (ended) {
+      await recordEnd(ended);
+      return { active: false, reason: ended.endReason ?? reason };
+    }
+    const current = await store.get(record.id, record.username);
+    if (current && !current.endReason && !lapsed(current, now)) return { active: true, record: current };
+    return { active: false, reason: current?.endReason ?? reason };
   }
   const after = await store.end(record.id, reason, now, record.username);
   if (after?.endReason === reason && after.endedAt === now) await recordEnd(after);
-  return after?.endReason ?? reason;
+  return { active: false, reason: after?.endReason ?? reason };
 }
 
 /** For protected pages: the active session, or a redirect to the login page that remembers where the user was going. */
