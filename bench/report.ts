@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { chromium } from '@playwright/test';
 import { chromiumExecutable } from '../test-support/chromium';
 import { passes, readAll, type Figure } from './results';
 
 function chromiumVersion(): string {
   try {
-    return execFileSync(chromiumExecutable(), ['--version'], { encoding: 'utf8' }).trim();
+    return execFileSync(chromiumExecutable() ?? chromium.executablePath(), ['--version'], { encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }

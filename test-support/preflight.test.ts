@@ -22,6 +22,7 @@ function fakeMachine(files: string[], { PATH = '/usr/local/bin:/usr/bin:/bin', C
 
 const DEBIAN = [
   '/usr/lib/chromium/chromium',
+  '/usr/lib/chromium/chromium-headless-shell',
   '/usr/bin/redis-server',
   '/usr/bin/firefox-esr',
   '/usr/bin/WebKitWebDriver',
@@ -34,12 +35,19 @@ const without = (...gone: string[]) => DEBIAN.filter((file) => !gone.includes(fi
 describe('inspectMachine', () => {
   it("finds Debian's engines and misses nothing on a machine set up by .ci/run", () => {
     expect(inspectMachine(fakeMachine(DEBIAN))).toEqual({
-      chromium: '/usr/lib/chromium/chromium',
+      chromium: '/usr/lib/chromium/chromium-headless-shell',
       gecko: { kind: 'firefox-esr', executable: '/usr/bin/firefox-esr' },
       webkit: { kind: 'webkitgtk', driver: '/usr/bin/WebKitWebDriver', miniBrowser: MINI_BROWSER, xvfb: '/usr/bin/Xvfb' },
       openssl: '/usr/bin/openssl',
       missing: [],
+      advice: [],
     });
+  });
+
+  it("runs without Debian's headless shell in the full browser, and says once how to make it faster", () => {
+    const machine = inspectMachine(fakeMachine(without('/usr/lib/chromium/chromium-headless-shell')));
+    expect(machine).toMatchObject({ chromium: '/usr/lib/chromium/chromium', missing: [] });
+    expect(machine.advice).toEqual([expect.stringContaining('(sudo apt-get install -y chromium-headless-shell)')]);
   });
 
   it.each([
@@ -49,12 +57,17 @@ describe('inspectMachine', () => {
     [MINI_BROWSER, 'MiniBrowser', 'sudo apt-get install -y webkit2gtk-driver'],
     ['/usr/bin/Xvfb', 'Xvfb', 'sudo apt-get install -y xvfb'],
     ['/usr/bin/openssl', 'openssl', 'sudo apt-get install -y openssl'],
-    ['/usr/lib/chromium/chromium', 'Chromium', 'sudo apt-get install -y chromium'],
   ])('without %s, says so in one line naming %s and the command %s', (gone, name, command) => {
     const { missing } = inspectMachine(fakeMachine(without(gone)));
     expect(missing).toHaveLength(1);
     expect(missing[0]).toContain(name);
     expect(missing[0]).toContain(`(${command})`);
+  });
+
+  it('without any Chromium, says so in one line naming both of its packages', () => {
+    const { missing, chromium } = inspectMachine(fakeMachine(without('/usr/lib/chromium/chromium', '/usr/lib/chromium/chromium-headless-shell')));
+    expect(chromium).toBeUndefined();
+    expect(missing).toEqual(['Chromium: not found (sudo apt-get install -y chromium chromium-headless-shell)']);
   });
 
   it('names every missing piece at once, one line each', () => {
@@ -86,6 +99,7 @@ describe('inspectMachine', () => {
       webkit: { kind: 'playwright' },
       openssl: '/usr/bin/openssl',
       missing: [],
+      advice: [],
     });
   });
 
