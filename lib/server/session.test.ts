@@ -121,15 +121,60 @@ describe.each(stores)('readSession on %s', (_name, open) => {
     // Expires 1 ms after `start`. This process reads it at `start + 2`; between that read and its `lapse`, another
     // process's keep-alive, stamped `start`, reaches the store and slides the expiry half an hour on.
     const user = await signedIn(real, start - IDLE_MS + 1);
+    let raced = false;
     const get: SessionStore['get'] = async (...args) => {
       const read = await real.get(...args);
-      await real.touch(user.id, start, start + IDLE_MS, start, 'demo');
+      if (!raced) await real.touch(user.id, start, start + IDLE_MS, start, 'demo');
+      raced = true;
       return read;
     };
     provideSessionStore(wrapped(real, { get }));
     vi.setSystemTime(start + 2);
     expect(await session.readSession(user.jar)).toMatchObject({ active: true, session: { lastActivityAt: start } });
     expect(await real.get(user.id)).toMatchObject({ expiresAt: start + IDLE_MS });
+    expect((await real.get(user.id))?.endReason).toBeUndefined();
+    await real.close();
+  });
+
+  it('ends the record now when the keep-alive that extended it meanwhile came from an instance with a longer idle lifetime', async () => {
+    const real = open();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const user = await signedIn(real, start - IDLE_MS + 1);
+    // An instance allowing an hour of idleness slides the expiry on, for the same last activity: here, with half
+    // an hour, the session is over, and ends at this read rather than living on in the store until that expiry.
+    let raced = false;
+    const get: SessionStore['get'] = async (...args) => {
+      const read = await real.get(...args);
+      if (!raced) await real.touch(user.id, start - IDLE_MS + 1, start + IDLE_MS, start, 'demo');
+      raced = true;
+      return read;
+    };
+    provideSessionStore(wrapped(real, { get }));
+    vi.setSystemTime(start + 2);
+    expect(await session.readSession(user.jar)).toEqual({ active: false, reason: 'idle' });
+    expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start + 2 });
+    await real.close();
+  });
+
+  it("answers active, and writes its own activity, when its touch is refused at an expiry that another process's keep-alive then slides on", async () => {
+    const real = open();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const user = await signedIn(real, start - IDLE_MS + 1);
+    // This keep-alive reaches the store at `start + 2`, just past the expiry, and is refused; another process's,
+    // stamped `start`, lands before this one's `lapse`.
+    let raced = false;
+    const touch: SessionStore['touch'] = async (...args) => {
+      const answer = await real.touch(...args);
+      if (!raced) await real.touch(user.id, start, start + IDLE_MS, start, 'demo');
+      raced = true;
+      return answer;
+    };
+    provideSessionStore(wrapped(real, { touch }));
+    vi.setSystemTime(start + 2);
+    expect(await session.keepAlive(0, user.jar)).toMatchObject({ ok: true, value: { idleExpiresInMs: IDLE_MS } });
+    expect(await real.get(user.id)).toMatchObject({ lastActivityAt: start + 2, expiresAt: start + 2 + IDLE_MS });
     expect((await real.get(user.id))?.endReason).toBeUndefined();
     await real.close();
   });

@@ -122,15 +122,15 @@ async function readSessionCookie(jar: CookieReader): Promise<CookieRead> {
 type Judged = { active: true; record: SessionRecord } | { active: false; reason: SignedOutReason };
 
 /**
- * The record as the store returned it, judged at `now`: active, or why it ended. A record whose time is up but
- * that no request has ended yet is ended here, with the deadline that passed as its reason.
+ * The record as the store returned it, judged at `now`: active, or why it ended. A record whose time is up is
+ * settled first: ended here, or found ended or kept alive by another request since it was read.
  */
 async function judgeRecord(record: SessionRecord | undefined, cookie: CookieSession, now: number): Promise<Judged> {
   if (!record || record.username !== cookie.username) return { active: false, reason: 'invalid' };
   if (record.endReason) return { active: false, reason: record.endReason };
   const ended = lapsed(record, now);
   if (!ended) return { active: true, record };
-  return endLapsed(record, ended, now);
+  return settleLapsed(record, ended, now);
 }
 
 /**
@@ -174,27 +174,31 @@ function lapsed(record: SessionRecord, now: number): 'idle' | 'absolute' | null 
 }
 
 /**
- * Ends a record whose time is up and writes its event, once, whoever gets there first (this request, another, or
- * the sweep): the store's `lapse` ends it at its own expiry only while nothing has ended or extended it. When it
- * ends nothing, the record as it now is decides: ended by someone else, or kept alive by a keep-alive that reached
- * the store (from another process) after this request read it. A record whose expiry is still ahead but whose
- * deadline under the lifetimes in force has passed (a lifetime shortened since) ends now instead.
+ * A record whose time is up at `now`: ends it and writes its event, once, whoever gets there first (this request,
+ * another, or the sweep). A record whose expiry is still ahead but whose deadline under the lifetimes in force has
+ * passed (a lifetime shortened since) ends now. Otherwise the store's `lapse` ends it at its own expiry, only while
+ * nothing has ended or extended it; when it ends nothing, the record as it now is decides, since another request,
+ * in this process or another, may have ended it or kept it alive after this one read it.
  */
-async function endLapsed(record: SessionRecord, reason: 'idle' | 'absolute', now: number): Promise<Judged> {
+async function settleLapsed(record: SessionRecord, reason: 'idle' | 'absolute', now: number): Promise<Judged> {
   const store = sessionStore();
-  if (record.expiresAt <= now) {
-    const ended = await store.lapse(record.id, record.username, now, config().policy.absoluteMs);
-    if (ended) {
-      await recordEnd(ended);
-      return { active: false, reason: ended.endReason ?? reason };
-    }
-    const current = await store.get(record.id, record.username);
-    if (current && !current.endReason && !lapsed(current, now)) return { active: true, record: current };
-    return { active: false, reason: current?.endReason ?? reason };
+  if (record.expiresAt > now) {
+    const after = await store.end(record.id, reason, now, record.username);
+    if (after?.endReason === reason && after.endedAt === now) await recordEnd(after);
+    return { active: false, reason: after?.endReason ?? reason };
   }
-  const after = await store.end(record.id, reason, now, record.username);
-  if (after?.endReason === reason && after.endedAt === now) await recordEnd(after);
-  return { active: false, reason: after?.endReason ?? reason };
+  const ended = await store.lapse(record.id, record.username, now, config().policy.absoluteMs);
+  if (ended) {
+    await recordEnd(ended);
+    return { active: false, reason: ended.endReason ?? reason };
+  }
+  const current = await store.get(record.id, record.username);
+  if (!current || current.endReason) return { active: false, reason: current?.endReason ?? reason };
+  const still = lapsed(current, now);
+  if (!still) return { active: true, record: current };
+  // Kept alive, but not as far as the lifetimes in force allow (by an instance with longer ones). An expiry only
+  // moves forward and `lapse` found this one ahead of now, so this call ends it by the first branch.
+  return settleLapsed(current, still, now);
 }
 
 /** For protected pages: the active session, or a redirect to the login page that remembers where the user was going. */
@@ -299,8 +303,11 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
   }
   // The activity as reported (never after now); the store keeps the later of its own and this, and of the expiries.
   const reported = { ...cookie, lastActivityAt: now - Math.max(0, idleMs) };
-  const touched = await sessionStore().touch(cookie.sessionId, reported.lastActivityAt, deadlines(reported, config().policy).endsAt, now, cookie.username);
-  const judged = await judgeRecord(touched, cookie, now);
+  const touch = () => sessionStore().touch(cookie.sessionId, reported.lastActivityAt, deadlines(reported, config().policy).endsAt, now, cookie.username);
+  let judged = await judgeRecord(await touch(), cookie, now);
+  // A touch moves last activity to at least the reported one, unless the store refused it at an expiry that passed
+  // and another request then slid on: judged active after all, this keep-alive's activity is written too.
+  if (judged.active && judged.record.lastActivityAt < reported.lastActivityAt) judged = await judgeRecord(await touch(), cookie, now);
   if (!judged.active) return { ok: false, reason: judged.reason };
   const { record } = judged;
   const session = { ...cookie, lastActivityAt: record.lastActivityAt, authenticatedAt: record.authenticatedAt, sessionTag };
