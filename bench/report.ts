@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { chromium } from '@playwright/test';
 import { chromiumExecutable } from '../test-support/chromium';
 import { passes, readAll, type Figure } from './results';
 
+/** The version, and which binary: the headless shell and the full browser of one version print the same. */
 function chromiumVersion(): string {
+  const path = chromiumExecutable();
   try {
-    return execFileSync(chromiumExecutable() ?? chromium.executablePath(), ['--version'], { encoding: 'utf8' }).trim();
+    return `${execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()} (${path})`;
   } catch {
     return 'unknown';
   }

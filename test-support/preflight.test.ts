@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inspectMachine, which, type Probe } from './preflight';
+import { chooseChromium, inspectMachine, which, type Probe } from './preflight';
 
 const PLAYWRIGHT = {
   chromium: '/home/dev/.cache/ms-playwright/chromium-1200/chrome-linux/chrome',
@@ -62,6 +62,11 @@ describe('inspectMachine', () => {
     expect(missing).toHaveLength(1);
     expect(missing[0]).toContain(name);
     expect(missing[0]).toContain(`(${command})`);
+  });
+
+  it("gives a headed run Debian's full browser even where the headless shell is installed, without advice", () => {
+    expect(chooseChromium(fakeMachine(DEBIAN), true)).toEqual({ path: '/usr/lib/chromium/chromium' });
+    expect(chooseChromium(fakeMachine(DEBIAN), false)).toEqual({ path: '/usr/lib/chromium/chromium-headless-shell' });
   });
 
   it('without any Chromium, says so in one line naming both of its packages', () => {

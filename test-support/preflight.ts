@@ -72,17 +72,23 @@ export interface Machine {
 
 const APT = 'sudo apt-get install -y';
 /** Debian's Chromium (`/usr/bin/chromium` is its wrapper script), and its headless shell: the same engine without the browser's UI. */
-export const SYSTEM_CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
-export const SYSTEM_HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
+const SYSTEM_CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+const SYSTEM_HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
 
-function chromium(probe: Probe): { path?: string; missing?: string; advice?: string } {
+/**
+ * The Chromium to drive: CHROMIUM_PATH if set; else Playwright's own download; else the system's. Headless, that
+ * is Debian's headless shell where it is installed, as Playwright's own headless runs use its shell: the e2e suite
+ * spends a third of the CPU there that it spends in the full browser. A headed run gets the full browser.
+ */
+export function chooseChromium(probe: Probe, headed: boolean): { path?: string; missing?: string; advice?: string } {
   const fromEnv = probe.env.CHROMIUM_PATH;
   if (fromEnv) return probe.exists(fromEnv) ? { path: fromEnv } : { missing: `Chromium: CHROMIUM_PATH is ${fromEnv}, which does not exist (unset it, or: ${APT} chromium)` };
   if (probe.playwright.chromium && probe.exists(probe.playwright.chromium)) return { path: probe.playwright.chromium };
-  if (probe.exists(SYSTEM_HEADLESS_SHELL)) return { path: SYSTEM_HEADLESS_SHELL };
+  if (!headed && probe.exists(SYSTEM_HEADLESS_SHELL)) return { path: SYSTEM_HEADLESS_SHELL };
   const found = SYSTEM_CHROMIUM.find((path) => probe.exists(path));
   if (!found) return { missing: `Chromium: not found (${APT} chromium chromium-headless-shell)` };
-  return { path: found, advice: `Chromium: running headless in the full browser, which takes about twice the CPU of its headless shell (${APT} chromium-headless-shell)` };
+  if (headed) return { path: found };
+  return { path: found, advice: `Chromium: running headless in the full browser, which takes about three times the CPU of its headless shell (${APT} chromium-headless-shell)` };
 }
 
 function gecko(probe: Probe): { engine?: Gecko; missing?: string } {
@@ -108,7 +114,7 @@ function webkit(probe: Probe): { engine?: WebKit; missing: string[] } {
 }
 
 export function inspectMachine(probe: Probe): Machine {
-  const found = { chromium: chromium(probe), gecko: gecko(probe), webkit: webkit(probe), openssl: which(probe, 'openssl') };
+  const found = { chromium: chooseChromium(probe, false), gecko: gecko(probe), webkit: webkit(probe), openssl: which(probe, 'openssl') };
   const missing = [
     ...(found.chromium.missing ? [found.chromium.missing] : []),
     ...(which(probe, 'redis-server') ? [] : [`redis-server: not on the PATH, the Redis store's tests start their own (${APT} redis-server)`]),
