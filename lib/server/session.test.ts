@@ -113,23 +113,38 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
   });
 });
 
+/**
+ * A session whose expiry passes 1 ms after `start`, met by this instance at `start + 2`, in a store where another
+ * instance's keep-alive, stamped `start` with last activity `othersActivity(start)`, lands right after this
+ * instance's first `step`: inside the window between that step and the `lapse` that would end the record.
+ */
+async function racedJustPastExpiry(open: () => SessionStore, step: 'get' | 'touch', othersActivity: (start: number) => number) {
+  const real = open();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const start = Date.now();
+  const user = await signedIn(real, start - IDLE_MS + 1);
+  let raced = false;
+  const thenRace = async <T>(answer: Promise<T>): Promise<T> => {
+    const value = await answer;
+    if (!raced) {
+      raced = true;
+      await real.touch(user.id, othersActivity(start), start + IDLE_MS, start, 'demo');
+    }
+    return value;
+  };
+  const steps: Partial<SessionStore> =
+    step === 'get'
+      ? { get: (...args: Parameters<SessionStore['get']>) => thenRace(real.get(...args)) }
+      : { touch: (...args: Parameters<SessionStore['touch']>) => thenRace(real.touch(...args)) };
+  provideSessionStore(wrapped(real, steps));
+  vi.setSystemTime(start + 2);
+  return { real, user, start };
+}
+
 describe.each(stores)('readSession on %s', (_name, open) => {
   it('answers active, and ends nothing, when a keep-alive from another process extends the record it read just past its deadline', async () => {
-    const real = open();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const start = Date.now();
-    // Expires 1 ms after `start`. This process reads it at `start + 2`; between that read and its `lapse`, another
-    // process's keep-alive, stamped `start`, reaches the store and slides the expiry half an hour on.
-    const user = await signedIn(real, start - IDLE_MS + 1);
-    let raced = false;
-    const get: SessionStore['get'] = async (...args) => {
-      const read = await real.get(...args);
-      if (!raced) await real.touch(user.id, start, start + IDLE_MS, start, 'demo');
-      raced = true;
-      return read;
-    };
-    provideSessionStore(wrapped(real, { get }));
-    vi.setSystemTime(start + 2);
+    // The other keep-alive reports activity at `start` and slides the expiry half an hour on.
+    const { real, user, start } = await racedJustPastExpiry(open, 'get', (start) => start);
     expect(await session.readSession(user.jar)).toMatchObject({ active: true, session: { lastActivityAt: start } });
     expect(await real.get(user.id)).toMatchObject({ expiresAt: start + IDLE_MS });
     expect((await real.get(user.id))?.endReason).toBeUndefined();
@@ -137,42 +152,17 @@ describe.each(stores)('readSession on %s', (_name, open) => {
   });
 
   it('ends the record now when the keep-alive that extended it meanwhile came from an instance with a longer idle lifetime', async () => {
-    const real = open();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const start = Date.now();
-    const user = await signedIn(real, start - IDLE_MS + 1);
     // An instance allowing an hour of idleness slides the expiry on, for the same last activity: here, with half
     // an hour, the session is over, and ends at this read rather than living on in the store until that expiry.
-    let raced = false;
-    const get: SessionStore['get'] = async (...args) => {
-      const read = await real.get(...args);
-      if (!raced) await real.touch(user.id, start - IDLE_MS + 1, start + IDLE_MS, start, 'demo');
-      raced = true;
-      return read;
-    };
-    provideSessionStore(wrapped(real, { get }));
-    vi.setSystemTime(start + 2);
+    const { real, user, start } = await racedJustPastExpiry(open, 'get', (start) => start - IDLE_MS + 1);
     expect(await session.readSession(user.jar)).toEqual({ active: false, reason: 'idle' });
     expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start + 2 });
     await real.close();
   });
 
   it("answers active, and writes its own activity, when its touch is refused at an expiry that another process's keep-alive then slides on", async () => {
-    const real = open();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const start = Date.now();
-    const user = await signedIn(real, start - IDLE_MS + 1);
-    // This keep-alive reaches the store at `start + 2`, just past the expiry, and is refused; another process's,
-    // stamped `start`, lands before this one's `lapse`.
-    let raced = false;
-    const touch: SessionStore['touch'] = async (...args) => {
-      const answer = await real.touch(...args);
-      if (!raced) await real.touch(user.id, start, start + IDLE_MS, start, 'demo');
-      raced = true;
-      return answer;
-    };
-    provideSessionStore(wrapped(real, { touch }));
-    vi.setSystemTime(start + 2);
+    // This keep-alive reaches the store at `start + 2`, just past the expiry, and is refused; the other lands before its `lapse`.
+    const { real, user, start } = await racedJustPastExpiry(open, 'touch', (start) => start);
     expect(await session.keepAlive(0, user.jar)).toMatchObject({ ok: true, value: { idleExpiresInMs: IDLE_MS } });
     expect(await real.get(user.id)).toMatchObject({ lastActivityAt: start + 2, expiresAt: start + 2 + IDLE_MS });
     expect((await real.get(user.id))?.endReason).toBeUndefined();
