@@ -1,8 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from './test-support/chromium';
+import { ensureRunMark } from './test-support/run-mark';
 import { SERVERS, TEST_SECRET, urlOf } from './test-support/servers';
 
 const CI = Boolean(process.env.CI);
+// Every process the run starts carries it, so that one left behind is found and stopped by its pid (run-mark.ts).
+ensureRunMark();
 
 export default defineConfig({
   testDir: 'e2e',

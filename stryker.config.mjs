@@ -101,8 +101,10 @@ const config = {
     'lib/server/stores/sqlite.ts',
     'lib/server/stores/redis.ts',
   ],
-  // The sandbox needs only what the unit tests load; the rest (the build, e2e, bench) would only be copied.
-  ignorePatterns: ['/*', '!/lib', '!/vitest.config.ts', '!/vitest.mutation.config.ts', '!/tsconfig.json', '!/package.json'],
+  // The sandbox needs only what the unit tests load (lib/, and test-support/ for their setup, demo accounts and
+  // Redis); the rest (the build, e2e, bench) would only be copied. `npm test` runs the dry run
+  // (`npm run test:mutation:dry`), so a sandbox that lacks something fails there, not an hour into this run.
+  ignorePatterns: ['/*', '!/lib', '!/test-support', '!/vitest.config.ts', '!/vitest.mutation.config.ts', '!/tsconfig.json', '!/package.json'],
   concurrency: 2,
   // A run slower than its dry run by more than this (plus 1.5 times the tests' own time) counts as a
   // hang. The default 5 s is too tight on a shared 2-core machine: load alone made mutants "time out".

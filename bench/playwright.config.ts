@@ -1,5 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../test-support/chromium';
+import { ensureRunMark } from '../test-support/run-mark';
+
+ensureRunMark();
 
 /**
  * `npm run bench`: every figure of the Performance table in one run, one bench at a time so they do

@@ -1,4 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { ensureRunMark } from '../test-support/run-mark';
+
+ensureRunMark();
 
 /** `npm run bench:profile`: where the server's time goes, from a CPU profile of `next start` under load. */
 export default defineConfig({

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { clusterTestPorts, startRedisCluster, type RunningCluster } from '../test-support/redis-cluster';
+import { clusterTestPorts, startRedisCluster, type ClusterNodeProcess, type RunningCluster } from '../test-support/redis-cluster';
 import { ADMIN, DEMO, sessionCookie } from './fixtures';
 
 async function call(base: string, cookie: string, path = '/api/session', method = 'GET') {
@@ -72,15 +72,21 @@ test.describe('two app instances on a Redis Cluster', () => {
         } else if (answer.code !== 200) wrong.push(`${answer.code} ${JSON.stringify(answer.body)}`);
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await cluster.kill(master);
-    const killedAt = Date.now();
-    const promoted = await cluster.waitForFailover(userIndexKey(DEMO.username), master, 30_000);
-    // Keep the load on until the apps have answered 200 for a while after the failover.
-    const until = Date.now() + 30_000;
-    while (Date.now() < until && (last503 === undefined || Date.now() - last503 < 3_000)) await new Promise((resolve) => setTimeout(resolve, 200));
-    stop = true;
-    await Promise.all(load);
+    let killedAt = 0;
+    let promoted: ClusterNodeProcess;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await cluster.kill(master);
+      killedAt = Date.now();
+      promoted = await cluster.waitForFailover(userIndexKey(DEMO.username), master, 30_000);
+      // Keep the load on until the apps have answered 200 for a while after the failover.
+      const until = Date.now() + 30_000;
+      while (Date.now() < until && (last503 === undefined || Date.now() - last503 < 3_000)) await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      // Whatever happened, the load stops before the servers do (afterAll), so that none of it fails against them.
+      stop = true;
+      await Promise.all(load);
+    }
 
     const window = first503 === undefined || last503 === undefined ? 0 : last503 - first503;
     console.log(

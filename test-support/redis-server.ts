@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { stopOwnListenerOn } from './run-mark';
 
 /**
  * Test ports: derived from E2E_PORT_BASE (3100 by default), so two checkouts' suites can run side by
@@ -10,7 +11,7 @@ export const redisTestPort = (offset = 0) => 6390 + ((Math.floor((PORT_BASE - 31
 /** Stryker's workers (STRYKER_MUTATOR_WORKER 0, 1, … and a new number for each restarted one) take 6400 and up. */
 export const mutationRedisPort = (worker: number) => 6400 + worker;
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     socket.once('connect', () => {
@@ -37,6 +38,7 @@ export interface RunningRedis {
 
 /** A throw-away redis-server on loopback, without persistence, stopped by its own pid. */
 export async function startRedis(port: number): Promise<RunningRedis> {
+  await stopOwnListenerOn(port);
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: cannot start a test redis-server there`);
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { clusterTestPorts, startRedisCluster } from './redis-cluster';
 import { mutationRedisPort, redisTestPort, startRedis } from './redis-server';
+import { ensureRunMark } from './run-mark';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,7 @@ declare module 'vitest' {
  * and every file empties it before it starts, as a file of `npm test` finds a fresh server.
  */
 export default async function setup(project: TestProject) {
+  ensureRunMark();
   const worker = process.env.STRYKER_MUTATOR_WORKER;
   const redis = await startRedis(worker === undefined ? redisTestPort(0) : mutationRedisPort(Number(worker)));
   project.provide('redisUrl', redis.url);
