@@ -4,11 +4,11 @@
 // was one: nothing a run starts outlives it, and a run that leaves something behind is red.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { markedProcesses, RUN_MARK, stopProcesses } from '../test-support/run-mark.ts';
+import { markedProcesses, RUN_CHECKOUT, RUN_MARK, stopProcesses } from '../test-support/run-mark.ts';
 
 const steps = process.argv.slice(2);
 const mark = randomUUID();
-const env = { ...process.env, [RUN_MARK]: mark };
+const env = { ...process.env, [RUN_MARK]: mark, [RUN_CHECKOUT]: process.cwd() };
 // How long a step, and then what it started, get to stop on their own (shorter in this runner's own tests).
 const GRACE_MS = Number(process.env.RUN_STEPS_GRACE_MS ?? 10_000);
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { carriesMark, markedProcesses, RUN_MARK, stopProcesses } from './run-mark';
+import { canConnect, waitForPort } from './redis-server';
+import { carriesMark, ensureRunMark, markedProcesses, RUN_CHECKOUT, RUN_MARK, stopOwnListenerOn, stopProcesses } from './run-mark';
 
 const started: number[] = [];
 afterEach(async () => {
@@ -16,6 +17,16 @@ function orphanSleep(mark: string): Promise<number> {
     shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     shell.once('exit', () => resolve(Number(out.trim())));
   });
+}
+
+/** A listener on `port` left by a run of `checkout`, its parent gone. */
+async function leftListener(port: number, checkout: string): Promise<number> {
+  const script = `require('node:net').createServer().listen(${port}, '127.0.0.1')`;
+  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, [RUN_MARK]: randomUUID(), [RUN_CHECKOUT]: checkout }, detached: true, stdio: 'ignore' });
+  child.unref();
+  started.push(child.pid ?? 0);
+  await waitForPort(port, 5_000);
+  return child.pid ?? 0;
 }
 
 describe('the run mark', () => {
@@ -33,5 +44,16 @@ describe('the run mark', () => {
     expect(markedProcesses(mark).map(({ pid, command }) => [pid, command])).toEqual([[orphan, 'sleep 60']]);
     await stopProcesses([orphan]);
     expect(markedProcesses(mark)).toEqual([]);
+  });
+
+  it('before a server starts on a port, stops what an earlier run of this checkout left there, and nothing else', async () => {
+    ensureRunMark();
+    const port = 7390 + Math.floor(Math.random() * 9);
+    await leftListener(port, process.env[RUN_CHECKOUT] ?? '');
+    await stopOwnListenerOn(port);
+    expect(await canConnect(port)).toBe(false);
+    await leftListener(port, '/another/checkout');
+    await stopOwnListenerOn(port);
+    expect(await canConnect(port)).toBe(true);
   });
 });

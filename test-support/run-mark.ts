@@ -10,8 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs';
  * `npm test`; a suite started on its own sets one of its own.
  */
 export const RUN_MARK = 'TEST_RUN_MARK';
+/** And the checkout it ran from: what an earlier run of this checkout left (killed mid-run) is found by it. */
+export const RUN_CHECKOUT = 'TEST_RUN_CHECKOUT';
 
 export function ensureRunMark(): string {
+  process.env[RUN_CHECKOUT] ??= process.cwd();
   process.env[RUN_MARK] ??= randomUUID();
   return process.env[RUN_MARK];
 }
@@ -23,8 +26,8 @@ export interface MarkedProcess {
 }
 
 /** Whether a process's environment (`/proc/<pid>/environ`: NUL-separated `NAME=value`) carries `mark`. */
-export function carriesMark(environ: string, mark: string): boolean {
-  return environ.split('\0').includes(`${RUN_MARK}=${mark}`);
+export function carriesMark(environ: string, mark: string, name = RUN_MARK): boolean {
+  return environ.split('\0').includes(`${name}=${mark}`);
 }
 
 const read = (path: string) => {
@@ -66,13 +69,13 @@ export async function stopProcesses(pids: number[], graceMs = 3_000): Promise<vo
 }
 
 /**
- * Before a server is started on `port`: if a process of this run already listens there (a retry after a worker
- * crashed before its clean-up), it is stopped by its pid. A process of anyone else is left alone, and the caller's
- * own check of the port then refuses to start, saying so.
+ * Before a server is started on `port`: if a test run of this checkout already listens there (a retry after a
+ * worker crashed before its clean-up, or a run killed outright), it is stopped by its pid. Anyone else's process is
+ * left alone, and the caller's own check of the port then refuses to start, saying so.
  */
 export async function stopOwnListenerOn(port: number): Promise<void> {
-  const mark = process.env[RUN_MARK];
-  if (!mark) return;
+  const checkout = process.env[RUN_CHECKOUT];
+  if (!checkout) return;
   let listing = '';
   try {
     listing = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
@@ -80,6 +83,6 @@ export async function stopOwnListenerOn(port: number): Promise<void> {
     return; // no `ss`: the port check that follows still refuses a busy port
   }
   const pids = [...new Set([...listing.matchAll(/pid=(\d+)/g)].map(([, pid]) => Number(pid)))];
-  const ours = pids.filter((pid) => carriesMark(read(`/proc/${pid}/environ`) ?? '', mark));
+  const ours = pids.filter((pid) => carriesMark(read(`/proc/${pid}/environ`) ?? '', checkout, RUN_CHECKOUT));
   if (ours.length > 0) await stopProcesses(ours);
 }

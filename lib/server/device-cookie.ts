@@ -17,18 +17,35 @@ function cookieName(): string {
   return config().production ? '__Host-device' : 'device';
 }
 
-/** The device cookie of this request, if this app signed it and it has not expired. */
+/**
+ * The device cookie of this request, if this app signed it and it has not expired. One signed with the previous
+ * secret is signed again with the current one, the same browser for the same time, so that it survives the next
+ * rotation too (only route handlers and server actions read it, and both may set cookies).
+ */
 export async function readDeviceCookie(now: number): Promise<DeviceToken | undefined> {
   const value = (await cookies()).get(cookieName())?.value;
   if (!value) return undefined;
   const { secret, previousSecret } = config();
-  return verifyDeviceToken(value, previousSecret ? { current: secret, previous: previousSecret } : { current: secret }, now);
+  const token = verifyDeviceToken(value, previousSecret ? { current: secret, previous: previousSecret } : { current: secret }, now);
+  if (!token) return undefined;
+  const { stale, ...device } = token;
+  if (stale) await setDeviceCookie(device, now);
+  return device;
 }
 
 /** After a successful sign-in: a new cookie with a new id and a year to live, as OWASP recommends. */
 export async function writeDeviceCookie(username: string, now: number): Promise<void> {
+  await setDeviceCookie({ username, id: randomBytes(16).toString('base64url'), expiresAt: now + LIFETIME_MS }, now);
+}
+
+async function setDeviceCookie(device: DeviceToken, now: number): Promise<void> {
   const { secret, production } = config();
-  const value = signDeviceToken({ username, id: randomBytes(16).toString('base64url'), expiresAt: now + LIFETIME_MS }, secret);
   // Only ever sent with this app's own sign-in requests: nothing cross-site needs it.
-  (await cookies()).set(cookieName(), value, { httpOnly: true, secure: production, sameSite: 'strict', path: '/', maxAge: LIFETIME_MS / 1000 });
+  (await cookies()).set(cookieName(), signDeviceToken(device, secret), {
+    httpOnly: true,
+    secure: production,
+    sameSite: 'strict',
+    path: '/',
+    maxAge: Math.max(0, Math.floor((device.expiresAt - now) / 1000)),
+  });
 }

@@ -7,16 +7,16 @@ const NOW = 1_800_000_000_000;
 const token = { username: 'demo', id: 'AAAAAAAAAAAAAAAAAAAAAA', expiresAt: NOW + 1_000 };
 
 describe('device tokens', () => {
-  it('read back what was signed, with the current or the previous secret', () => {
-    expect(verifyDeviceToken(signDeviceToken(token, SECRET), { current: SECRET }, NOW)).toEqual(token);
-    expect(verifyDeviceToken(signDeviceToken(token, OLD), { current: SECRET, previous: OLD }, NOW)).toEqual(token);
+  it('read back what was signed, with the current or the previous secret, and say which (stale: the previous)', () => {
+    expect(verifyDeviceToken(signDeviceToken(token, SECRET), { current: SECRET }, NOW)).toEqual({ ...token, stale: false });
+    expect(verifyDeviceToken(signDeviceToken(token, OLD), { current: SECRET, previous: OLD }, NOW)).toEqual({ ...token, stale: true });
     const unicode = { ...token, username: 'zoë.o\'brien 😀' };
-    expect(verifyDeviceToken(signDeviceToken(unicode, SECRET), { current: SECRET }, NOW)).toEqual(unicode);
+    expect(verifyDeviceToken(signDeviceToken(unicode, SECRET), { current: SECRET }, NOW)).toEqual({ ...unicode, stale: false });
   });
 
   it('expire at their expiry, to the millisecond', () => {
     const value = signDeviceToken(token, SECRET);
-    expect(verifyDeviceToken(value, { current: SECRET }, token.expiresAt - 1)).toEqual(token);
+    expect(verifyDeviceToken(value, { current: SECRET }, token.expiresAt - 1)).toEqual({ ...token, stale: false });
     expect(verifyDeviceToken(value, { current: SECRET }, token.expiresAt)).toBeUndefined();
   });
 

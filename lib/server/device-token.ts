@@ -31,17 +31,20 @@ export function signDeviceToken(token: DeviceToken, secret: string): string {
   return `${body}.${signature(body, secret)}`;
 }
 
-/** The token, when `value` is exactly one this app signed with the current or the previous secret and it has not expired. */
-export function verifyDeviceToken(value: string, secrets: Secrets, now: number): DeviceToken | undefined {
+/**
+ * The token, when `value` is exactly one this app signed with the current or the previous secret and it has not
+ * expired; `stale` when the previous one signed it, so that it is signed again before a second rotation drops it.
+ */
+export function verifyDeviceToken(value: string, secrets: Secrets, now: number): (DeviceToken & { stale: boolean }) | undefined {
   const match = FORMAT.exec(value);
   if (!match) return undefined;
   const [, username = '', id = '', expires = '', given = ''] = match;
   const body = value.slice(0, value.length - given.length - 1);
   // The signatures are compared as text: two base64url strings can decode to the same bytes.
-  const genuine = [secrets.current, secrets.previous].some(
+  const signedBy = [secrets.current, secrets.previous].findIndex(
     (secret) => secret !== undefined && timingSafeEqual(Buffer.from(signature(body, secret)), Buffer.from(given)),
   );
   const expiresAt = Number(expires);
-  if (!genuine || !(expiresAt > now)) return undefined;
-  return { username: Buffer.from(username, 'base64url').toString('utf8'), id, expiresAt };
+  if (signedBy < 0 || !(expiresAt > now)) return undefined;
+  return { username: Buffer.from(username, 'base64url').toString('utf8'), id, expiresAt, stale: signedBy > 0 };
 }

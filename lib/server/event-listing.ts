@@ -3,6 +3,7 @@ import 'server-only';
 import { z } from 'zod';
 import { describeEvent, EVENT_KINDS, type EventKind } from '../shared/session-events';
 import type { Result } from '../shared/result';
+import { accountName } from './account-name';
 import { getSession } from './session';
 import { keepsRecords, sessionStore, type EventFilter } from './stores';
 import type { SessionEvent } from './stores/event-schema';
@@ -64,7 +65,9 @@ const FilterQuery = z.object({
 
 export function eventFilter(query: Record<string, string | string[] | undefined>): EventFilter {
   const parsed = FilterQuery.parse({ user: query.user, kind: query.kind });
-  return { ...(parsed.user ? { username: parsed.user } : {}), ...(parsed.kind ? { kind: parsed.kind } : {}) };
+  // Events are written under the account's name (accountName), so "Demo" finds demo's.
+  const username = parsed.user ? accountName(parsed.user) : '';
+  return { ...(username ? { username } : {}), ...(parsed.kind ? { kind: parsed.kind } : {}) };
 }
 
 /**

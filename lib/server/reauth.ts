@@ -4,7 +4,7 @@ import type { Result } from '../shared/result';
 import { config } from './config';
 import { getSession, keepAlive, type SessionRead } from './session';
 import { recordEvent } from './session-events';
-import { checkCredentials, type ClientInfo, type CredentialCheck } from './sign-in';
+import { checkCredentials, firstRefusal, type ClientInfo, type CredentialCheck } from './sign-in';
 import { sessionStore } from './stores';
 
 /**
@@ -43,8 +43,11 @@ export async function confirmPresence(password: string, client: ClientInfo): Pro
   const checked = await checkCredentials({ username: read.user.username, password }, client);
   const about = { username: read.user.username, sessionId: read.session.sessionId, actor: { by: 'user' } } as const;
   if (!checked.ok) {
+    // A wrong password is a password check, as many as the throttle allows; past it, one event per key and window.
     const reason = checked.kind === 'throttled' ? 'throttled' : 'wrong-password';
-    await recordEvent({ ...about, kind: 'reauthentication-failed', details: { address: client.address, userAgent: client.userAgent, reason } });
+    if (checked.kind !== 'throttled' || firstRefusal('confirmation', checked)) {
+      await recordEvent({ ...about, kind: 'reauthentication-failed', details: { address: client.address, userAgent: client.userAgent, reason } });
+    }
     return checked;
   }
   const kept = await keepAlive(0, await cookies());

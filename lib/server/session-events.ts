@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import { clipText } from '../shared/clip-text';
 import type { EventActor, EventDetails, EventKind } from '../shared/session-events';
 import { tagOf } from './session-tag';
 import { keepsRecords, sessionStore, type EndReason, type SessionRecord, type SessionStore } from './stores';
@@ -25,7 +26,7 @@ export interface EventInput {
   at?: number;
 }
 
-const clip = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
+const clip = (text: string | undefined, max: number) => (text === undefined ? undefined : clipText(text, max));
 
 export function buildEvent({ kind, username, sessionId, actor, details = {}, at = Date.now() }: EventInput): SessionEvent {
   const kept: SessionEvent['details'] = {};

@@ -129,6 +129,83 @@ describe.each(stores)('the sweep on %s', (_name, open) => {
   });
 });
 
+describe.each(stores)('a backlog of 10,000 lapsed sessions on %s', (_name, open) => {
+  it('is swept in batches that leave room for requests: a status read meanwhile answers within 100 ms', { timeout: 120_000 }, async () => {
+    const store = open();
+    provideSessionStore(store);
+    const now = Date.now();
+    // One user, so that they come back in one listing and the session read below is another user's.
+    const user = `backlog-${randomUUID().slice(0, 8)}`;
+    for (let start = 0; start < 10_000; start += 500) {
+      await Promise.all(Array.from({ length: 500 }, () => store.create(record(user, { createdAt: now - IDLE_MS - 2 * MINUTE, lastActivityAt: now - IDLE_MS - MINUTE, expiresAt: now - MINUTE }), 100_000)));
+    }
+    const id = randomUUID();
+    await store.create(record('demo', { id }), 20);
+    const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now, remember: false }, { current: SECRET }, 12 * 3600);
+    const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
+    // Its first read unseals the cookie (about 50 ms cold, here); a server that has been answering has done that.
+    expect((await session.readSession(jar)).active).toBe(true);
+
+    // A status read every 10 ms, started from a timer as a request's I/O callback would be: how long from when it was
+    // due to when it had its answer, stalls of the event loop included (and the one to the sweep's end, should no
+    // read come at all).
+    const waits: number[] = [];
+    const reads: Array<Promise<void>> = [];
+    const started = performance.now();
+    let last = started;
+    const timer = setInterval(() => {
+      const fired = performance.now();
+      const late = Math.max(0, fired - last - 10);
+      last = fired;
+      reads.push(
+        session.readSession(jar).then((read) => {
+          expect(read.active).toBe(true);
+          waits.push(late + performance.now() - fired);
+        }),
+      );
+    }, 10);
+    const outcome = await linesOf(() => sweeping.sweep(store, Date.now()));
+    waits.push(Math.max(0, performance.now() - last - 10));
+    clearInterval(timer);
+    await Promise.all(reads);
+    expect(outcome.filter((line) => line.sessionEvent.kind === 'idle')).toHaveLength(10_000);
+    const longest = Math.max(...waits);
+    console.log(`sweep of 10,000 lapsed sessions: ${(performance.now() - started).toFixed(0)} ms, ${reads.length} status reads meanwhile, the longest ${longest.toFixed(0)} ms from due to answered`);
+    expect(longest).toBeLessThan(100);
+    await store.close();
+  });
+});
+
+describe('on Redis, a lost write to the index of everyone\'s sessions', () => {
+  it('still lets the sweep end a lapsed session once and write its event, to the store and standard output', async () => {
+    const store = stores[1]?.[1]() as RedisSessionStore;
+    const user = `lost-index-${randomUUID().slice(0, 8)}`;
+    const now = Date.now();
+    const lapsed = record(user, { createdAt: now - IDLE_MS - 2 * MINUTE, lastActivityAt: now - IDLE_MS - MINUTE, expiresAt: now - MINUTE });
+    await store.create(lapsed, 20);
+    failIndexWriteOnce(store, 'zRem');
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const lines = await linesOf(() => sweeping.sweep(store, now));
+    expect(lines.filter((line) => line.sessionEvent.sessionTag === tagOf(lapsed.id))).toMatchObject([{ sessionEvent: { kind: 'idle', at: now - MINUTE } }]);
+    expect((await store.listEvents({ username: user }, now, FIRST)).events).toMatchObject([{ kind: 'idle', at: now - MINUTE }]);
+    // The entry the lost write left is gone after the next sweep, which writes nothing more.
+    expect(await linesOf(() => sweeping.sweep(store, now + 1))).toEqual([]);
+    expect((await store.lapsedSince(now + 1, 10_000)).map((entry) => entry.id)).not.toContain(lapsed.id);
+    await store.close();
+  });
+});
+
+/** The store's next `command` to Redis fails, as one to a node that is failing over would. */
+function failIndexWriteOnce(store: RedisSessionStore, command: 'zRem' | 'zAdd'): void {
+  const client = (store as unknown as { client: Record<string, (...args: unknown[]) => Promise<unknown>> }).client;
+  const real = client[command];
+  if (!real) throw new Error(`no ${command}`);
+  client[command] = () => {
+    client[command] = real;
+    return Promise.reject(new Error('CLUSTERDOWN The cluster is down'));
+  };
+}
+
 describe('an event the store cannot take', () => {
   it('is still written to standard output, and the caller goes on', async () => {
     const real = new SqliteSessionStore(join(dir, `${randomUUID()}.db`));

@@ -9,6 +9,7 @@ import { sealSession, unsealSession, type CookieSession } from './seal';
 import type { Result } from '../shared/result';
 import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
 import { recordEnd, recordEvent } from './session-events';
+import { firstInWindow } from './once-per-window';
 import { sweepNowAndThen } from './session-sweep';
 import { tagOf } from './session-tag';
 import { keepsRecords, sessionStore, type SessionRecord } from './stores';
@@ -313,7 +314,10 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
   const session = { ...cookie, lastActivityAt: record.lastActivityAt, authenticatedAt: record.authenticatedAt, sessionTag };
   if (stale) {
     await writeCookie(session, now);
-    await recordEvent({ kind: 'resealed', username: record.username, sessionId: record.id, actor: { by: 'system' }, details: { userAgent: record.userAgent } });
+    // A copy of the old cookie replayed without keeping the new one is resealed at every keep-alive: one event says it.
+    if (firstInWindow(`resealed:${record.id}`, record.createdAt + config().policy.absoluteMs, now)) {
+      await recordEvent({ kind: 'resealed', username: record.username, sessionId: record.id, actor: { by: 'system' }, details: { userAgent: record.userAgent } });
+    }
   } else if (session.remember) await writeCookie(session, now, seal);
   return { ok: true, value: toStatus(session, now) };
 }

@@ -138,6 +138,32 @@ describe('attemptSignIn with a device cookie', () => {
   });
 });
 
+describe('a reservation that is never released', () => {
+  // Every window the tests above opened has closed.
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 2 * 3_600_000);
+  });
+  afterAll(() => vi.useRealTimers());
+
+  it('holds the user back for RESERVATION_HOLD_MS, not until the window closes', { timeout: 15_000 }, async () => {
+    const { RESERVATION_HOLD_MS } = await import('./stores/types');
+    for (const address of ['10.11.0.1', '10.11.0.2']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
+    // A sign-in whose process died during its password check: reserved under the username, never released.
+    await sessionStore().reserveAttempt('user:demo', 15 * 60_000, Date.now());
+    vi.setSystemTime(Date.now() + RESERVATION_HOLD_MS);
+    expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.11.0.3'))).ok).toBe(true);
+  });
+});
+
+describe('a username typed in another case or width', () => {
+  it('signs in as the account it folds to, as its throttle counts it', async () => {
+    for (const typed of ['DEMO', ' Demo ', 'ｄｅｍｏ']) {
+      expect(await attemptSignIn({ username: typed, password: DEMO.password, remember: false }, client('10.12.0.1'))).toMatchObject({ ok: true, status: { user: { username: 'demo' } } });
+    }
+  });
+});
+
 describe('clientInfo', () => {
   it('takes the address the nearest proxy (or Next itself) saw: the last X-Forwarded-For entry', async () => {
     const { clientInfo } = await import('./sign-in');

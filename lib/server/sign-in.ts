@@ -1,10 +1,12 @@
 import 'server-only';
+import { accountName } from './account-name';
 import { config } from './config';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from './session';
 import { recordEvent } from './session-events';
 import type { ActiveStatus } from '../shared/session-status';
 import { attemptStore } from './stores';
+import { firstInWindow } from './once-per-window';
 import { admitAttempt } from './sign-in-throttle';
 import { verifyCredentials, type User } from './users';
 
@@ -35,8 +37,8 @@ export function clientInfo(headers: Headers): ClientInfo {
   return { address, userAgent: headers.get('user-agent') ?? '' };
 }
 
-// Usernames are compared as the user would: case, width and surrounding spaces do not make a new key.
-const userKey = (username: string) => `user:${username.normalize('NFKC').trim().toLowerCase().slice(0, 100)}`;
+// Usernames are compared as the user would (`accountName`): case, width and surrounding spaces do not make a new key.
+const userKey = (username: string) => `user:${accountName(username)}`;
 const addressKey = (address: string) => `addr:${address}`;
 const deviceKey = (id: string) => `device:${id}`;
 
@@ -59,7 +61,14 @@ const deviceKey = (id: string) => `device:${id}`;
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const checked = await checkCredentials(input, client);
   if (!checked.ok && checked.kind === 'throttled') {
-    await recordThrottled(input.username, client, checked);
+    if (firstRefusal('sign-in', checked)) {
+      await recordEvent({
+        kind: 'sign-in-throttled',
+        username: accountName(input.username) || '(none)',
+        actor: { by: 'user' },
+        details: { address: client.address, userAgent: client.userAgent, reason: checked.limitedBy },
+      });
+    }
     return { ok: false, kind: 'throttled', retryAfterS: checked.retryAfterS };
   }
   if (!checked.ok) return checked;
@@ -68,34 +77,22 @@ export async function attemptSignIn(input: SignInInput, client: ClientInfo): Pro
   return { ok: true, status };
 }
 
-/** `limitedBy`: whose limit refused it, the username's (or its trusted browser's) or the address's. */
+/**
+ * `limitedBy`: whose limit refused it, the username's (or its trusted browser's) or the address's; `refusedBy` the
+ * throttle keys that did.
+ */
 export type CredentialCheck =
   | { ok: true; user: User }
   | { ok: false; kind: 'invalid-credentials' }
-  | { ok: false; kind: 'throttled'; retryAfterS: number; limitedBy: 'user' | 'address' };
+  | { ok: false; kind: 'throttled'; retryAfterS: number; limitedBy: 'user' | 'address'; refusedBy: readonly string[] };
 
 /**
- * When a throttled sign-in was last written, per key that refused it, in this process: a guesser refused a
- * thousand times in one window writes one event, not a thousand, and one refused by the username's limit writes
+ * Whether this refusal is the first of its keys' window for `what` (a sign-in, a confirmation) in this process: a
+ * guesser refused a thousand times writes one event, not a thousand, and one refused by the username's limit writes
  * one whatever number of addresses it comes from (each key costs its full budget of password checks first).
- * Bounded, since the names are anyone's to type.
  */
-const throttledUntil = new Map<string, number>();
-const MAX_THROTTLED_KEYS = 10_000;
-
-async function recordThrottled(username: string, client: ClientInfo, { retryAfterS, limitedBy }: { retryAfterS: number; limitedBy: 'user' | 'address' }) {
-  const now = Date.now();
-  const key = limitedBy === 'user' ? userKey(username) : addressKey(client.address);
-  if ((throttledUntil.get(key) ?? 0) > now) return;
-  if (throttledUntil.size >= MAX_THROTTLED_KEYS) throttledUntil.clear();
-  throttledUntil.set(key, now + retryAfterS * 1000);
-  await recordEvent({
-    kind: 'sign-in-throttled',
-    username: username.normalize('NFKC').trim() || '(none)',
-    actor: { by: 'user' },
-    at: now,
-    details: { address: client.address, userAgent: client.userAgent, reason: limitedBy },
-  });
+export function firstRefusal(what: 'sign-in' | 'confirmation', { refusedBy, retryAfterS }: { refusedBy: readonly string[]; retryAfterS: number }): boolean {
+  return firstInWindow(`${what}:${refusedBy.join(' ')}`, Date.now() + retryAfterS * 1000);
 }
 
 /**
@@ -106,7 +103,7 @@ export async function checkCredentials({ username, password }: { username: strin
   const { throttle } = config();
   const store = attemptStore();
   const device = await readDeviceCookie(Date.now());
-  const trusted = device !== undefined && userKey(device.username) === userKey(username);
+  const trusted = device !== undefined && accountName(device.username) === accountName(username);
   const attempt = await admitAttempt(
     store,
     [
@@ -117,10 +114,10 @@ export async function checkCredentials({ username, password }: { username: strin
   );
   if (!attempt.admitted) {
     const limitedBy = attempt.refusedBy.every((key) => key.startsWith('addr:')) ? 'address' : 'user';
-    return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS, limitedBy };
+    return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS, limitedBy, refusedBy: attempt.refusedBy };
   }
 
-  const user = await verifyCredentials(username, password).catch(async (error: unknown) => {
+  const user = await verifyCredentials(accountName(username), password).catch(async (error: unknown) => {
     await attempt.withdraw();
     throw error;
   });

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createClient, createCluster } from 'redis';
-import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { MemoryAttemptStore } from './memory-attempts';
 import { RedisSessionStore } from './redis';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys';
 import type { SessionEvent } from './event-schema';
 import { SqliteSessionStore } from './sqlite';
-import { KEEP_ENDED_MS, type AttemptStore, type NewSessionRecord, type SessionStore, type StoreOptions } from './types';
+import { KEEP_ENDED_MS, RESERVATION_HOLD_MS, type AttemptStore, type NewSessionRecord, type SessionStore, type StoreOptions } from './types';
 
 const HOUR = 3_600_000;
 const T0 = Date.now();
@@ -479,6 +479,45 @@ describe.each(attemptStores)('%s attempt counter', (_name, open) => {
     expect(await store.reserveAttempt(key, 60_000, now)).toMatchObject({ count: 1 });
   });
 
+  it('a reservation never released stops counting RESERVATION_HOLD_MS after the latest one; failures stay', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const { resetAt } = await store.reserveAttempt(key, HOUR, now); // never released: its process died
+    await store.reserveAttempt(key, HOUR, now);
+    await store.failAttempt(key, resetAt);
+    // A later reservation holds every one in flight for another hold.
+    const later = now + RESERVATION_HOLD_MS - 1;
+    expect(await store.reserveAttempt(key, HOUR, later)).toEqual({ count: 3, failures: 1, resetAt });
+    await store.releaseAttempt(key, resetAt);
+    expect(await store.reserveAttempt(key, HOUR, later + RESERVATION_HOLD_MS - 1)).toEqual({ count: 3, failures: 1, resetAt });
+    await store.releaseAttempt(key, resetAt);
+    // The hold of the latest has lapsed: only the failure and this attempt count.
+    expect(await store.reserveAttempt(key, HOUR, later + 2 * RESERVATION_HOLD_MS - 1)).toEqual({ count: 2, failures: 1, resetAt });
+  });
+
+  it('a failure whose reservation lapsed meanwhile still counts', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const { resetAt } = await store.reserveAttempt(key, HOUR, now);
+    await store.reserveAttempt(key, HOUR, now + RESERVATION_HOLD_MS); // its hold lapsed: the first no longer counts
+    await store.failAttempt(key, resetAt);
+    await store.failAttempt(key, resetAt);
+    expect(await store.reserveAttempt(key, HOUR, now + RESERVATION_HOLD_MS)).toEqual({ count: 3, failures: 2, resetAt });
+  });
+
+  it('a key left with nothing counted is forgotten: the next attempt opens a window of its own', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const { resetAt } = await store.reserveAttempt(key, 60_000, now);
+    await store.releaseAttempt(key, resetAt);
+    expect(await store.reserveAttempt(key, 120_000, now + 1)).toEqual({ count: 1, failures: 0, resetAt: now + 1 + 120_000 });
+    // A key with a failure is kept.
+    const kept = await store.reserveAttempt(key, 60_000, now + 2);
+    await store.failAttempt(key, kept.resetAt);
+    await store.releaseAttempt(key, kept.resetAt);
+    expect(await store.reserveAttempt(key, 60_000, now + 3)).toEqual({ count: 2, failures: 1, resetAt: now + 1 + 120_000 });
+  });
+
   it('a window closes on its own, to the millisecond, and its attempts are forgotten', async () => {
     const key = `addr:${user}-closing`;
     const now = Date.now();
@@ -622,6 +661,35 @@ describe('redis session store', () => {
       await store.create(created, 20);
       await corruptRedis(store, created.id, 'authenticatedAt', null);
       expect(await store.get(created.id)).toMatchObject({ id: created.id, authenticatedAt: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  // The index of everyone's sessions lives in other slots than the user's script: its write can fail alone (a node
+  // failing over). The call must still report what it ended, so that its events are written.
+  it.each([
+    ['an end', async (store: SessionStore, [one]: NewSessionRecord[]) => [await store.end(one?.id ?? '', 'signed-out', T0 + 1)]],
+    ['"sign out other sessions"', (store: SessionStore, [one]: NewSessionRecord[]) => store.endOthers(one?.username ?? '', 'none', 'revoked', T0 + 1)],
+    ['a create past the cap', (store: SessionStore, [one]: NewSessionRecord[]) => store.create(record({ username: one?.username ?? '', lastActivityAt: T0 + 1 }), 1)],
+    ['a lapse', async (store: SessionStore, [one]: NewSessionRecord[]) => [await store.lapse(one?.id ?? '', one?.username ?? '', (one?.expiresAt ?? 0) + 1, 12 * HOUR)]],
+  ] as const)('%s whose write to the index of everyone\'s sessions fails still answers with what it ended', async (_what, act) => {
+    const store = new RedisSessionStore(redisUrl());
+    const user = `user-${Math.random().toString(36).slice(2)}`;
+    try {
+      const one = record({ username: user });
+      await store.create(one, 20);
+      const client = (store as unknown as { client: { zRem: (...args: unknown[]) => Promise<unknown> } }).client;
+      const zRem = client.zRem;
+      client.zRem = () => {
+        client.zRem = zRem;
+        return Promise.reject(new Error('CLUSTERDOWN The cluster is down'));
+      };
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      expect((await act(store, [one])).map((ended) => ended?.id)).toEqual([one.id]);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/index of everyone's sessions/), expect.anything());
+      expect(client.zRem).toBe(zRem);
+      warn.mockRestore();
     } finally {
       await store.close();
     }

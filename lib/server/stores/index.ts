@@ -30,7 +30,8 @@ export function sessionStore(): SessionStore {
 /** Where sign-in attempts are counted: the session store, or this process when there is none. */
 export function attemptStore(): AttemptStore {
   if (keepsRecords()) return sessionStore();
-  slot.__attemptStore ??= new MemoryAttemptStore();
+  const { maxFailuresPerUser, maxFailuresPerAddress } = config().throttle;
+  slot.__attemptStore ??= new MemoryAttemptStore(Math.min(maxFailuresPerUser, maxFailuresPerAddress));
   return slot.__attemptStore;
 }
 

@@ -44,8 +44,11 @@ export function redisKeys(prefix: string) {
      */
     eventShard: (index: number, kind?: string) => `${prefix}events:${kind === undefined ? '' : `${kind}:`}{e${index}}`,
     eventShardOf: (username: string, kind?: string) => `${prefix}events:${kind === undefined ? '' : `${kind}:`}{e${shardIndex(username)}}`,
-    /** A hash per sign-in throttle key (count, failures, resetAt), expired by Redis when its window closes. */
-    attempts: (key: string) => `${prefix}a:${key}`,
+    /**
+     * A hash per sign-in throttle key (count, failures, resetAt, heldUntil), expired by Redis when its window closes.
+     * The key, which holds a name as typed, is encoded into a tag of its own like a user's: no brace in it picks the slot.
+     */
+    attempts: (key: string) => `${prefix}a:${tag(key)}`,
   };
 }
 

@@ -21,7 +21,7 @@ end
 
 // The new record, and the end of the user's least recently active sessions beyond the cap, in one atomic step.
 // ARGV: id, now, expiresAt, keep, max, the prefix of the user's session keys, then the record's fields.
-// Returns the ids it ended.
+// Returns the fields of each record it ended, as they now are: all the caller needs to write their events.
 export const CREATE = `${FINISH}
 local id, at, expires, keep, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 redis.call('HSET', KEYS[1], unpack(ARGV, 7))
@@ -45,8 +45,9 @@ table.sort(others, function(a, b)
   return a[1] < b[1]
 end)
 for i = 1, excess do
-  finish(ARGV[6] .. others[i][1], others[i][1], at, 'session-limit', keep, KEYS[2])
-  ended[#ended + 1] = others[i][1]
+  local key = ARGV[6] .. others[i][1]
+  finish(key, others[i][1], at, 'session-limit', keep, KEYS[2])
+  ended[#ended + 1] = redis.call('HGETALL', key)
 end
 return ended`;
 
@@ -104,40 +105,53 @@ if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIREAT', KEYS[1], ARGV[5]
 return 1`;
 
 // "Sign out other sessions" in one step: KEYS[1] the user's index. ARGV: the id to keep, reason, at, keep, the
-// prefix of the user's session keys. Returns the ids it ended.
+// prefix of the user's session keys. Returns the fields of each record it ended, as they now are.
 export const END_OTHERS = `${FINISH}
 local ended = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[3], '+inf')) do
   local key = ARGV[5] .. id
   if id ~= ARGV[1] and redis.call('EXISTS', key) == 1 and redis.call('HEXISTS', key, 'endedAt') == 0 then
     finish(key, id, tonumber(ARGV[3]), ARGV[2], tonumber(ARGV[4]), KEYS[1])
-    ended[#ended + 1] = id
+    ended[#ended + 1] = redis.call('HGETALL', key)
   end
 end
 return ended`;
 
 // The sign-in throttle's counters, each one script on one key. The window is the app's clock, as in SQLite
 // (ARGV now and resetAt); Redis's expiry only forgets the key. resetAt is kept as the string the app sent, so
-// the outcome of an attempt applies only to the window it was reserved in.
+// the outcome of an attempt applies only to the window it was reserved in. ARGV: now, resetAt, heldUntil.
+// Reservations whose hold has lapsed (never released) no longer count.
 export const RESERVE = `
+local now = tonumber(ARGV[1])
 local resetAt = redis.call('HGET', KEYS[1], 'resetAt')
-if not resetAt or tonumber(resetAt) <= tonumber(ARGV[1]) then
+if not resetAt or tonumber(resetAt) <= now then
   resetAt = ARGV[2]
-  redis.call('HSET', KEYS[1], 'count', 0, 'failures', 0, 'resetAt', resetAt)
+  redis.call('HSET', KEYS[1], 'count', 0, 'failures', 0, 'resetAt', resetAt, 'heldUntil', 0)
   redis.call('PEXPIREAT', KEYS[1], resetAt)
 end
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures'))
+if tonumber(redis.call('HGET', KEYS[1], 'heldUntil') or '0') <= now then redis.call('HSET', KEYS[1], 'count', failures) end
 local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
-return {count, tonumber(redis.call('HGET', KEYS[1], 'failures')), tonumber(resetAt)}`;
+redis.call('HSET', KEYS[1], 'heldUntil', ARGV[3])
+return {count, failures, tonumber(resetAt)}`;
 
+// The reservation becomes a failure; should its hold have lapsed meanwhile, the failure still counts.
 export const FAIL = `
 if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
-return redis.call('HINCRBY', KEYS[1], 'failures', 1)`;
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+if tonumber(redis.call('HGET', KEYS[1], 'count')) < failures then redis.call('HSET', KEYS[1], 'count', failures) end
+return failures`;
 
+// A key left with nothing counted is deleted, so names that were only ever refused leave no keys.
 export const RELEASE = `
 if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
 local failures = tonumber(redis.call('HGET', KEYS[1], 'failures'))
-local forgotten = 0
-if ARGV[2] == '1' then forgotten = failures end
-local count = math.max(0, tonumber(redis.call('HGET', KEYS[1], 'count')) - 1 - forgotten)
-redis.call('HSET', KEYS[1], 'count', count, 'failures', failures - forgotten)
+local count = tonumber(redis.call('HGET', KEYS[1], 'count'))
+if ARGV[2] == '1' then
+  count = math.max(0, count - 1 - failures)
+  failures = 0
+else
+  count = math.max(failures, count - 1)
+end
+if count == 0 then redis.call('DEL', KEYS[1]) else redis.call('HSET', KEYS[1], 'count', count, 'failures', failures) end
 return count`;

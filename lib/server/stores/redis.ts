@@ -8,6 +8,7 @@ import { CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESE
 import {
   EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
+  RESERVATION_HOLD_MS,
   StoreUnavailableError,
   type AttemptCount,
   type EndReason,
@@ -66,7 +67,9 @@ function fromPairs(reply: unknown): Record<string, string> {
   return hash;
 }
 
-const strings = (reply: unknown): string[] => (Array.isArray(reply) ? reply.map(String) : []);
+// A script's reply of one HGETALL per record it ended.
+const endedRecords = (reply: unknown): SessionRecord[] =>
+  (Array.isArray(reply) ? reply : []).flatMap((fields: unknown) => toRecord(fromPairs(fields)) ?? []);
 
 /** One Redis (`REDIS_URL`) or the seeds of a Redis Cluster (`REDIS_CLUSTER_NODES`), as config.ts reads them. */
 export type RedisTarget = string | { url: string } | { clusterNodes: Array<{ host: string; port: number }> };
@@ -99,10 +102,11 @@ function connect(target: RedisTarget): Connection {
  * than waiting or deciding anything; the client reconnects by itself, and on a cluster follows a failover.
  *
  * What is atomic: everything about one user's sessions (create with the cap, touch, end, end the others,
- * the user's list), each one script on the user's slot. The index of everyone's sessions is written after
- * that script, in the shard's own slot: if that second write is lost (a node failing between the two), the
- * administrator's list holds an entry too many or too few until the next write of that session or the next
- * time a page reads it (`heal`). Who is signed in or out never depends on it.
+ * the user's list), each one script on the user's slot, which also answers with every record it ended. The
+ * index of everyone's sessions is written after that script, in the shard's own slot, and never fails the call:
+ * if that second write is lost (a node failing between the two), the administrator's list holds an entry too many
+ * or too few until the next write of that session, the next page that reads it (`heal`) or the next sweep. Who is
+ * signed in or out, and the events of the sessions that ended, never depend on it.
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis';
@@ -158,25 +162,32 @@ export class RedisSessionStore implements SessionStore {
       ]),
     );
     const ended = await this.run(async (redis) =>
-      strings(
+      endedRecords(
         await redis.eval(CREATE, {
           keys: [keys.session(record.username, record.id), keys.userIndex(record.username)],
           arguments: [record.id, ...numbers, keys.sessionOf(record.username), ...Object.entries(fields).flatMap(([field, value]) => [field, String(value)])],
         }),
       ),
     );
-    await this.unlist(record.username, ended);
-    return this.endedRecords(record.username, ended);
+    await this.unlist(record.username, ended.map(({ id }) => id));
+    return ended;
   }
 
-  private async endedRecords(username: string, ids: string[]): Promise<SessionRecord[]> {
-    const found = await this.records(ids.map((id) => ({ id, username })));
-    return found.filter((record): record is SessionRecord => record !== undefined);
+  /**
+   * A write to the index of everyone's sessions after the user's own script: lost, it is put right later (see the
+   * class's comment), so it is logged and never fails the call, whose change has been made and must be reported.
+   */
+  private async alsoIndex(work: (redis: Redis) => Promise<unknown>): Promise<void> {
+    try {
+      await this.run(work);
+    } catch (error) {
+      console.warn('Could not update the index of everyone\'s sessions; a later list or sweep puts it right', error);
+    }
   }
 
   private async unlist(username: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.run((redis) => redis.zRem(this.keys.shardOf(username), ids.map((id) => this.keys.shardMember(username, id))));
+    await this.alsoIndex((redis) => redis.zRem(this.keys.shardOf(username), ids.map((id) => this.keys.shardMember(username, id))));
   }
 
   /** `username`, when the caller knows it (the cookie names it), saves a round trip to the owner's key. */
@@ -195,7 +206,7 @@ export class RedisSessionStore implements SessionStore {
     const record = toRecord(fromPairs(reply));
     if (record && record.endedAt === undefined && record.expiresAt > now) {
       // GT: a late write never lowers an entry, and re-adds one a lost write had left out.
-      await this.run((redis) =>
+      await this.alsoIndex((redis) =>
         Promise.all([
           redis.zAdd(keys.shardOf(owner), { score: record.expiresAt, value: keys.shardMember(owner, id) }, { GT: true }),
           redis.pExpireAt(keys.owner(id), record.purgeAt, 'GT'),
@@ -228,10 +239,10 @@ export class RedisSessionStore implements SessionStore {
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {
     const { keys } = this;
     const ended = await this.run(async (redis) =>
-      strings(await redis.eval(END_OTHERS, { keys: [keys.userIndex(username)], arguments: [keepId, reason, String(at), String(this.keep), keys.sessionOf(username)] })),
+      endedRecords(await redis.eval(END_OTHERS, { keys: [keys.userIndex(username)], arguments: [keepId, reason, String(at), String(this.keep), keys.sessionOf(username)] })),
     );
-    await this.unlist(username, ended);
-    return this.endedRecords(username, ended);
+    await this.unlist(username, ended.map(({ id }) => id));
+    return ended;
   }
 
   async lapse(id: string, username: string, now: number, absoluteMs: number): Promise<SessionRecord | undefined> {
@@ -241,7 +252,7 @@ export class RedisSessionStore implements SessionStore {
     );
     if (typeof reply === 'number' && reply > 0) {
       // Extended meanwhile: the index gets its new expiry, should the keep-alive's own write of it have been lost.
-      await this.run((redis) => redis.zAdd(keys.shardOf(username), { score: reply, value: keys.shardMember(username, id) }, { GT: true }));
+      await this.alsoIndex((redis) => redis.zAdd(keys.shardOf(username), { score: reply, value: keys.shardMember(username, id) }, { GT: true }));
       return undefined;
     }
     await this.unlist(username, [id]);
@@ -328,10 +339,10 @@ export class RedisSessionStore implements SessionStore {
 
   /** Puts right what a lost second write left in the shards (see the class's comment): entries of ended or missing records go. */
   private async heal(entries: Array<{ shard: string; value: string; record: SessionRecord | undefined }>): Promise<void> {
-    // A lapsed record's entry stays for the sweep, which ends it and writes its event before removing it.
+    // A lapsed record's entry stays: the shards are the sweep's index of expiries, and whoever ends it (`lapse`) removes it.
     const gone = entries.filter(({ record }) => record === undefined || record.endedAt !== undefined);
     if (gone.length === 0) return;
-    await this.run((redis) => Promise.all(gone.map(({ shard, value }) => redis.zRem(shard, value))));
+    await this.alsoIndex((redis) => Promise.all(gone.map(({ shard, value }) => redis.zRem(shard, value))));
   }
 
   /**
@@ -344,7 +355,7 @@ export class RedisSessionStore implements SessionStore {
 
   reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
     return this.run(async (redis) => {
-      const reply = await redis.eval(RESERVE, { keys: [this.keys.attempts(key)], arguments: [String(now), String(now + windowMs)] });
+      const reply = await redis.eval(RESERVE, { keys: [this.keys.attempts(key)], arguments: [String(now), String(now + windowMs), String(now + RESERVATION_HOLD_MS)] });
       const [count, failures, resetAt] = reply as [number, number, number];
       return { count, failures, resetAt };
     });

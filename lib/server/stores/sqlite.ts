@@ -7,6 +7,7 @@ import { parseSessionRecord } from './record-schema';
 import {
   EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
+  RESERVATION_HOLD_MS,
   type AttemptCount,
   type EndReason,
   type EventFilter,
@@ -66,7 +67,8 @@ function openDatabase(path: string): DatabaseSync {
       key TEXT PRIMARY KEY,
       count INTEGER NOT NULL,
       failures INTEGER NOT NULL,
-      reset_at INTEGER NOT NULL
+      reset_at INTEGER NOT NULL,
+      held_until INTEGER NOT NULL DEFAULT 0
     ) STRICT;
     CREATE INDEX IF NOT EXISTS sign_in_attempts_reset ON sign_in_attempts (reset_at);
     -- The event whole as JSON (event-schema.ts), beside the columns its listings filter and order by.
@@ -89,11 +91,11 @@ function openDatabase(path: string): DatabaseSync {
 
 // A file written before sessions kept their proof of presence gets the column, with 0 for its sessions: proved at
 // no known time, so a sensitive action asks again (the safe reading; signing them all out would be the harsh one).
+// A sign-in window written before reservations lapsed gets 0: its reservations in flight count no longer.
 function addColumnsOfLaterVersions(db: DatabaseSync): void {
-  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('sessions') as Array<{ name: string }>;
-  if (!columns.some((column) => column.name === 'authenticated_at')) {
-    db.exec('ALTER TABLE sessions ADD COLUMN authenticated_at INTEGER NOT NULL DEFAULT 0');
-  }
+  const has = (table: string, name: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).some((column) => column.name === name);
+  if (!has('sessions', 'authenticated_at')) db.exec('ALTER TABLE sessions ADD COLUMN authenticated_at INTEGER NOT NULL DEFAULT 0');
+  if (!has('sign_in_attempts', 'held_until')) db.exec('ALTER TABLE sign_in_attempts ADD COLUMN held_until INTEGER NOT NULL DEFAULT 0');
 }
 
 // Ending a record keeps it until `:keep` after it ended, or after its expiry if that came first.
@@ -132,18 +134,23 @@ function prepareStatements(db: DatabaseSync) {
     purgeEnded: prepare('DELETE FROM sessions WHERE ended_at IS NOT NULL AND purge_at <= :now'),
     purgeActive: prepare('DELETE FROM sessions WHERE ended_at IS NULL AND expires_at <= :now AND purge_at <= :now'),
     purgeAttempts: prepare('DELETE FROM sign_in_attempts WHERE reset_at <= ?'),
-    // One statement, so concurrent attempts each get their own count; a closed window starts over.
-    reserve: prepare(`INSERT INTO sign_in_attempts (key, count, failures, reset_at) VALUES (:key, 1, 0, :resetAt)
+    // One statement, so concurrent attempts each get their own count; a closed window starts over, and reservations
+    // whose hold has lapsed (never released) no longer count.
+    reserve: prepare(`INSERT INTO sign_in_attempts (key, count, failures, reset_at, held_until) VALUES (:key, 1, 0, :resetAt, :heldUntil)
       ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN reset_at <= :now THEN 1 ELSE count + 1 END,
+        count = CASE WHEN reset_at <= :now THEN 1 WHEN held_until <= :now THEN failures + 1 ELSE count + 1 END,
         failures = CASE WHEN reset_at <= :now THEN 0 ELSE failures END,
-        reset_at = CASE WHEN reset_at <= :now THEN :resetAt ELSE reset_at END
+        reset_at = CASE WHEN reset_at <= :now THEN :resetAt ELSE reset_at END,
+        held_until = :heldUntil
       RETURNING count, failures, reset_at`),
-    fail: prepare('UPDATE sign_in_attempts SET failures = failures + 1 WHERE key = ? AND reset_at = ?'),
+    // The reservation becomes a failure; should its hold have lapsed meanwhile, the failure still counts.
+    fail: prepare('UPDATE sign_in_attempts SET failures = failures + 1, count = MAX(count, failures + 1) WHERE key = ? AND reset_at = ?'),
     release: prepare(`UPDATE sign_in_attempts SET
-        count = MAX(0, count - 1 - CASE WHEN :forget THEN failures ELSE 0 END),
+        count = CASE WHEN :forget THEN MAX(0, count - 1 - failures) ELSE MAX(failures, count - 1) END,
         failures = CASE WHEN :forget THEN 0 ELSE failures END
       WHERE key = :key AND reset_at = :resetAt`),
+    // A key with nothing counted is forgotten, so names that were only ever refused leave no rows.
+    forgetEmpty: prepare('DELETE FROM sign_in_attempts WHERE key = ? AND count = 0'),
   };
 }
 
@@ -334,7 +341,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
     this.flush();
-    const row = this.sql.reserve.all({ key, now, resetAt: now + windowMs })[0] as Row;
+    const row = this.sql.reserve.all({ key, now, resetAt: now + windowMs, heldUntil: now + RESERVATION_HOLD_MS })[0] as Row;
     return { count: Number(row.count), failures: Number(row.failures), resetAt: Number(row.reset_at) };
   }
 
@@ -346,6 +353,7 @@ export class SqliteSessionStore implements SessionStore {
   async releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {
     this.flush();
     this.sql.release.run({ key, resetAt, forget: forgetFailures ? 1 : 0 });
+    this.sql.forgetEmpty.run(key);
   }
 
   async close(): Promise<void> {

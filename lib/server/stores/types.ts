@@ -94,9 +94,20 @@ export interface LapsedEntry {
   username: string;
 }
 
+/**
+ * How long the reservations of attempts still being checked count, after the latest of them: far longer than a
+ * password check takes, even with many at once, and far shorter than any window. A reservation that is never
+ * released (a release lost while the store flapped, a process that died during the check) then stops counting on
+ * its own, rather than keeping a user who made no mistake waiting, and refused, until the window closes.
+ */
+export const RESERVATION_HOLD_MS = 10_000;
+
 /** The sign-in attempts counted under one key in its current fixed window. */
 export interface AttemptCount {
-  /** Attempts counted in the window: the ones that failed and the ones still being checked. */
+  /**
+   * Attempts counted in the window: the ones that failed and the ones still being checked, these only until
+   * `RESERVATION_HOLD_MS` after the latest reservation.
+   */
   count: number;
   /** How many of them failed. */
   failures: number;
@@ -109,11 +120,15 @@ export interface AttemptStore {
   /**
    * Counts a sign-in attempt under `key` before its password is checked, in one atomic step, so that
    * attempts arriving together each see the ones before them. The window opens with the first attempt.
+   * Reservations older than `RESERVATION_HOLD_MS` with none after them no longer count.
    */
   reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount>;
   /** The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure. */
   failAttempt(key: string, resetAt: number): Promise<void>;
-  /** The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures too. */
+  /**
+   * The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures
+   * too. A key left with nothing counted is forgotten: a name that was only ever refused leaves nothing behind.
+   */
   releaseAttempt(key: string, resetAt: number, forgetFailures?: boolean): Promise<void>;
 }
 
