@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
@@ -14,7 +15,6 @@ import { sweepNowAndThen } from './session-sweep';
 import { tagOf } from './session-tag';
 import { keepsRecords, sessionStore, type SessionRecord } from './stores';
 import { findUser, type User } from './users';
-import { VerifiedSeals } from './verified-seals';
 
 /**
  * The only module that knows the session cookie: its name, secret, lifetime and attributes.
@@ -67,13 +67,15 @@ interface Verified {
 }
 
 /**
- * Verified seals, so a status check costs a map lookup instead of an unseal. Only the seal's
- * integrity is cached: the record is still read on every request, so revocation and deadlines hold
- * to the millisecond. 32 MiB holds about 50,000 of today's 400-character seals (20,000 cost 11 MiB of
- * heap, measured), so a server whose signed-in users take turns beyond the old 10,000 does not unseal
- * every request; 256 bytes an entry beyond its seal is what one measured, rounded up.
+ * Verified seals, so a status check costs a cache lookup instead of an unseal: the key is the whole seal, so only
+ * the very string that was verified hits. Only the seal's integrity is cached: the record is still read on every
+ * request, so revocation and deadlines hold to the millisecond. Bounded by bytes, the least recently used going
+ * first: an entry costs its seal (one byte a character, as V8 holds an ASCII string) and 256 bytes of what it
+ * holds (measured with `--expose-gc`, rounded up). 32 MiB holds about 50,000 of today's 400-character seals
+ * (20,000 cost 11 MiB of heap, measured), so a server whose users take turns beyond that does not unseal every
+ * request. A lookup costs about 60 ns here, against 50 ns for a plain Map.
  */
-const verified = new VerifiedSeals<Verified>(32 * 1024 * 1024, 256);
+const verified = new LRUCache<string, Verified>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_entry, seal) => seal.length + 256 });
 
 async function readCookie(value: string): Promise<Verified | 'expired' | undefined> {
   const hit = verified.get(value);
