@@ -7,7 +7,7 @@ import type { SessionStore } from '../lib/server/stores/types';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { dbPath } from '../test-support/servers';
-import { ADMIN, DEMO, expect, sessionCookie, test } from './fixtures';
+import { ADMIN, DEMO, expect, medianFetch, sessionCookie, test } from './fixtures';
 
 /**
  * The dashboard's "Recent activity" and the administrator's Events view with 10,000 events in the store, on each
@@ -15,7 +15,7 @@ import { ADMIN, DEMO, expect, sessionCookie, test } from './fixtures';
  * times. What is asserted is what the pages show; the times are reported (annotations), with only a loose guard.
  */
 const EVENTS = 10_000;
-const RUNS = 7;
+const RUNS = 7; // medianFetch's
 
 async function seed(store: SessionStore, now: number): Promise<SessionEvent[]> {
   const seeded = Array.from({ length: EVENTS }, (_, i): SessionEvent => ({
@@ -30,22 +30,6 @@ async function seed(store: SessionStore, now: number): Promise<SessionEvent[]> {
   }));
   for (let i = 0; i < seeded.length; i += 200) await Promise.all(seeded.slice(i, i + 200).map((event) => store.appendEvent(event)));
   return seeded;
-}
-
-/** The median of `RUNS` fetches of the whole page, read to its end. */
-async function medianFetch(url: string, cookie: string): Promise<{ ms: number; html: string }> {
-  const times: number[] = [];
-  let html = '';
-  for (let i = 0; i < RUNS; i += 1) {
-    const started = performance.now();
-    const response = await fetch(url, { headers: { cookie } });
-    // React separates adjacent texts with empty comments: gone, the page reads as a person sees it.
-    html = (await response.text()).replaceAll('<!-- -->', '');
-    times.push(performance.now() - started);
-    expect(response.status).toBe(200);
-  }
-  times.sort((a, b) => a - b);
-  return { ms: Math.round(times[Math.floor(RUNS / 2)] ?? 0), html };
 }
 
 const STORES = [

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
+import { createClient } from 'redis';
 import { RedisSessionStore } from '../lib/server/stores/redis';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import type { SessionStore } from '../lib/server/stores/types';
 import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
+import { ADMIN, DEMO, expect, medianFetch, sessionCookie, signIn, test } from './fixtures';
 import { dbPath } from '../test-support/servers';
 
 // One user signed in in many places, and administrators paging through many sessions, on each store.
@@ -37,6 +38,19 @@ async function seed(store: SessionStore, count: number, username: (i: number) =>
     );
   }
   return ids;
+}
+
+/** How many bytes Redis sent its clients while `url` was fetched once. */
+async function redisBytesFor(redisUrl: string, url: string, cookie: string): Promise<number> {
+  const client = await createClient({ url: redisUrl }).connect();
+  try {
+    const sent = async () => Number(/total_net_output_bytes:(\d+)/.exec(await client.info('stats'))?.[1]);
+    const before = await sent();
+    expect((await fetch(url, { headers: { cookie } })).status).toBe(200);
+    return (await sent()) - before;
+  } finally {
+    client.destroy();
+  }
 }
 
 const STORES = [
@@ -146,6 +160,33 @@ for (const kind of STORES) {
         for (const [query, shown] of [['page=abc', 1], ['page=0', 1], ['page=-2', 1], ['page=1e3', 1], ['page=2&page=3', 1], ['page=999999999', pages]] as const) {
           await page.goto(`/admin/sessions?${query}`);
           await expect(pager, query).toContainText(`Page ${shown} of ${pages}`);
+        }
+      });
+
+      test('with 10,000 sessions, a page number far past the end costs what the first page costs', async () => {
+        test.setTimeout(120_000);
+        // 500 users of 20 sessions each (the cap), spread over the index as many users spread it.
+        const run = randomUUID().slice(0, 8);
+        for (let user = 0; user < 500; user += 25) {
+          await Promise.all(Array.from({ length: 25 }, (_, i) => seed(store, CAP, () => `many-${run}-${user + i}`, Date.now() + HOUR)));
+        }
+        const cookie = await sessionCookie(base, ADMIN);
+        const pages = Math.ceil((await store.listAll(Date.now(), { offset: 0, limit: 0 })).total / 50);
+        expect(pages).toBeGreaterThanOrEqual(200);
+        const first = await medianFetch(`${base}/admin/sessions`, cookie);
+        const far = await medianFetch(`${base}/admin/sessions?page=999999999`, cookie);
+        const line = `page 1 ${first.ms} ms, page 999999999 ${far.ms} ms`;
+        console.log(`${kind.name} admin page, 10,000 sessions, median of 7: ${line}`);
+        test.info().annotations.push({ type: `${kind.name} admin page, 10,000 sessions, median of 7`, description: line });
+        expect(first.html).toContain(`Page 1 of ${pages}`);
+        expect(far.html).toContain(`Page ${pages} of ${pages}`);
+        expect(far.ms).toBeLessThanOrEqual(1.5 * first.ms);
+        if (redis) {
+          // What Redis sent for each page: the time hides it at this size, the bytes do not (each of the 16 shards'
+          // every entry, twice, before the count came first).
+          const [firstBytes, farBytes] = [await redisBytesFor(redis.url, `${base}/admin/sessions`, cookie), await redisBytesFor(redis.url, `${base}/admin/sessions?page=999999999`, cookie)];
+          console.log(`Redis sent ${firstBytes} bytes for page 1, ${farBytes} for page 999999999`);
+          expect(farBytes).toBeLessThanOrEqual(1.5 * firstBytes);
         }
       });
 

@@ -236,6 +236,17 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     }
   });
 
+  it('pages everyone\'s sessions alike from either end: each page of 4 of 11, of four users, ties included', async () => {
+    const created = Array.from({ length: 11 }, (_, i) => record({ username: `${user}-${i % 4}`, expiresAt: T0 + HOUR - Math.floor(i / 3) }));
+    for (const r of created) await store.create(r, 20);
+    const expected = [...created].sort((a, b) => b.expiresAt - a.expiresAt || (a.id < b.id ? 1 : -1)).map((r) => r.id);
+    // A store may read a page from the end nearer to it (Redis's shards do): every offset, so both ends are read.
+    for (let offset = 0; offset < 11; offset += 1) {
+      expect(await store.listAll(T0, { offset, limit: 4 }), `offset ${offset}`).toMatchObject({ total: 11 });
+      expect(ids(await store.listAll(T0, { offset, limit: 4 })), `offset ${offset}`).toEqual(expected.slice(offset, offset + 4));
+    }
+  });
+
   it('a record stops being listed at its expiry, to the millisecond', async () => {
     const created = record({ username: user, expiresAt: T0 + 1_000 });
     await store.create(created, 20);
@@ -809,6 +820,17 @@ describe.each(stores)('%s session store: events', (_name, open, empty) => {
     const page = await store.listEvents({ username: user }, now, FIRST);
     expect(page).toEqual({ events: [tiedB, tiedA, first], total: 3 });
     expect(await store.listEvents({}, now, FIRST)).toEqual({ events: [tiedB, tiedA, first], total: 3 });
+  });
+
+  it('pages everyone\'s events alike from either end: each page of 4 of 11, of four users, equal times included', async () => {
+    const now = Date.now();
+    const written = Array.from({ length: 11 }, (_, i) => event({ username: `${user}-${i % 4}`, at: now - 10_000 + Math.floor(i / 3) }));
+    for (const e of written) await store.appendEvent(e);
+    const newest = [...written].sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1)).map((e) => e.id);
+    for (let offset = 0; offset < 11; offset += 1) {
+      const page = await store.listEvents({ kind: 'signed-in' }, now, { offset, limit: 4 });
+      expect({ total: page.total, ids: idsOf(page) }, `offset ${offset}`).toEqual({ total: 11, ids: newest.slice(offset, offset + 4) });
+    }
   });
 
   it('filters by user, by kind, and by both, and pages each newest first with the total', async () => {

@@ -3,6 +3,7 @@ import type { RedisClientType } from 'redis';
 import { EVENT_KINDS } from '../../shared/session-events';
 import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
 import { INDEX_SHARDS, type RedisKeys } from './redis-keys';
+import { mergedPage } from './redis-pages';
 import { APPEND_EVENT } from './redis-scripts';
 import type { EventFilter, EventPage, EventStore, PageRequest } from './types';
 
@@ -16,11 +17,6 @@ export type Run = <T>(work: (redis: Commands) => Promise<T>) => Promise<T>;
  * days, and a bound on what one username can cost, since throttled sign-ins are written under names anyone can type.
  */
 export const EVENTS_PER_USER = 1_000;
-
-// Merged from shards in the listings' order: the latest first, equal scores by member, the last first. An event's
-// member starts with its id (serializeSessionEvent), so that is SQLite's order too.
-const newestFirst = (a: { score: number; value: string }, b: { score: number; value: string }) =>
-  b.score - a.score || (a.value < b.value ? 1 : a.value > b.value ? -1 : 0);
 
 /**
  * Session events on Redis (README, "The event log"): each user's in a sorted set of their own slot, scored by time,
@@ -71,20 +67,11 @@ export class RedisEventLog implements EventStore {
       const matching = members.flatMap((member) => parseSessionEvent(member) ?? []).filter((event) => event.kind === kind);
       return { events: matching.slice(offset, offset + limit), total: matching.length };
     }
+    // Merged in the listings' order (mergedPage): the latest first, equal times by member, the last first. An event's
+    // member starts with its id (serializeSessionEvent), so that is SQLite's order too.
     const shards = Array.from({ length: INDEX_SHARDS }, (_, i) => this.keys.eventShard(i, kind));
-    const read = await this.run((redis) =>
-      Promise.all(
-        shards.map(async (shard) => {
-          const [entries, count] = await Promise.all([
-            offset + limit > 0 ? redis.zRangeWithScores(shard, '+inf', since, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: offset + limit } }) : [],
-            redis.zCount(shard, since, '+inf'),
-          ]);
-          return { entries, count };
-        }),
-      ),
-    );
-    const page = read.flatMap(({ entries }) => entries).sort(newestFirst).slice(offset, offset + limit);
-    return { events: page.flatMap((entry) => parseSessionEvent(entry.value) ?? []), total: read.reduce((sum, { count }) => sum + count, 0) };
+    const { entries, total } = await mergedPage(this.run, shards, now - this.retention, { offset, limit });
+    return { events: entries.flatMap((entry) => parseSessionEvent(entry.value) ?? []), total };
   }
 
   /** The shards of everyone's events are trimmed here; a user's set is trimmed at each write and goes by its TTL. */

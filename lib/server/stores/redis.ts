@@ -3,6 +3,7 @@ import { createClient, createCluster, type RedisClientType, type RedisClusterTyp
 import type { SessionEvent } from './event-schema';
 import { RedisEventLog } from './redis-events';
 import { parseSessionRecord } from './record-schema';
+import { mergedPage } from './redis-pages';
 import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
 import { CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
 import {
@@ -303,37 +304,20 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Everyone's sessions, a page at a time, from the shards of the index: each gives its first `offset + limit`
-   * entries, and the merge of them in the listing's order holds the page. Costs grow with the page number,
-   * not with the number of sessions.
+   * Everyone's sessions, a page at a time, from the shards of the index (see `mergedPage`), in the user's own list's
+   * order: the latest expiry first, equal expiries by id, the last first. Lapsed entries are left out but stay: the
+   * shards are the sweep's index of expiries. Costs grow with the page's distance from the nearer end, not with the
+   * number of sessions.
    */
-  async listAll(now: number, { offset, limit }: PageRequest): Promise<SessionPage> {
-    const { keys } = this;
-    const shards = Array.from({ length: INDEX_SHARDS }, (_, i) => keys.shard(i));
-    const read = await this.run((redis) =>
-      Promise.all(
-        shards.map(async (shard) => {
-          // Lapsed entries stay: the shards are the sweep's index of expiries, and it removes them once it has ended their sessions.
-          const [entries, count] = await Promise.all([
-            offset + limit > 0 ? redis.zRangeWithScores(shard, '+inf', `(${now}`, { BY: 'SCORE', REV: true, LIMIT: { offset: 0, count: offset + limit } }) : [],
-            redis.zCount(shard, `(${now}`, '+inf'),
-          ]);
-          return { shard, entries, count };
-        }),
-      ),
-    );
-    const total = read.reduce((sum, { count }) => sum + count, 0);
-    const page = read
-      .flatMap(({ shard, entries }) => entries.map((entry) => ({ shard, ...entry })))
-      // The user's own list's order: the latest expiry first, equal expiries by id, the last first.
-      .sort((a, b) => b.score - a.score || (a.value < b.value ? 1 : a.value > b.value ? -1 : 0))
-      .slice(offset, offset + limit)
-      .flatMap((entry) => {
-        const named = parseShardMember(entry.value);
-        return named ? [{ ...entry, ...named }] : [];
-      });
-    const found = await this.records(page);
-    await this.heal(page.map((entry, i) => ({ ...entry, record: found[i] })));
+  async listAll(now: number, page: PageRequest): Promise<SessionPage> {
+    const shards = Array.from({ length: INDEX_SHARDS }, (_, i) => this.keys.shard(i));
+    const { entries, total } = await mergedPage((work) => this.run(work), shards, now, page);
+    const named = entries.flatMap((entry) => {
+      const member = parseShardMember(entry.value);
+      return member ? [{ ...entry, ...member }] : [];
+    });
+    const found = await this.records(named);
+    await this.heal(named.map((entry, i) => ({ ...entry, record: found[i] })));
     return { records: found.filter((record): record is SessionRecord => record !== undefined && record.endedAt === undefined && record.expiresAt > now), total };
   }
 
