@@ -56,6 +56,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Everything but the route handlers under /api/ (which check their own bodies), Next's static files and image
+// optimiser, and the icon: a path that only starts like them (/apiX) is a page like any other.
 export const config = {
-  matcher: [{ source: '/((?!api|_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!(?:api|_next/static|_next/image)(?:/|$)|favicon\\.ico$).*)' }],
 };

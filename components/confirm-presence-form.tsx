@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useEffect, useRef, type FormEvent } from 'react';
+import { startTransition, useActionState, useEffect, useRef, type FormEvent } from 'react';
 import { confirmPresenceAction } from '@/lib/server/actions';
 import { CONFIRM_INITIAL, CONFIRM_TITLE, type PendingAction } from '@/lib/shared/reauth-state';
 import { ErrorSummary } from './error-summary';
@@ -15,6 +15,7 @@ export function ConfirmPresenceForm({
   returnTo,
   cancelTo = returnTo,
   pending,
+  purpose,
   onConfirmed,
   onCancel,
   headingLevel,
@@ -23,6 +24,8 @@ export function ConfirmPresenceForm({
   /** Where Cancel goes on a page of its own: back, unless going back would only ask again. */
   cancelTo?: string;
   pending?: PendingAction;
+  /** What confirming will do, for "Enter your password to …": the page of its own names the pending action. */
+  purpose?: string;
   onConfirmed?: () => void;
   onCancel?: () => void;
   headingLevel: 1 | 2;
@@ -41,15 +44,25 @@ export function ConfirmPresenceForm({
     if (state.confirmed > 0) confirmedRef.current?.();
   }, [state.confirmed]);
 
-  const onSubmit = (event: FormEvent) => {
-    if (busy) event.preventDefault();
+  // With scripts the form is sent from here rather than by React's form action, which would empty the field when the
+  // answer comes and wipe whatever was typed while it was on its way: the password is cleared as it is sent instead.
+  // Without scripts the browser posts the form to the same action.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const form = new FormData(event.currentTarget);
+    const password = event.currentTarget.elements.namedItem('password');
+    if (password instanceof HTMLInputElement) password.value = '';
+    startTransition(() => formAction(form));
   };
 
   return (
     <form className="confirm-form" action={formAction} onSubmit={onSubmit} noValidate>
       <Heading id="confirm-title">{CONFIRM_TITLE}</Heading>
       <ErrorSummary problems={problems} attempt={state} testId="confirm-error-summary" />
-      <p id="confirm-hint">Enter your password to go on. This keeps your sessions safe if someone else is at your device.</p>
+      <p id="confirm-hint">
+        Enter your password to {purpose ?? 'go on'}. This keeps your sessions safe if someone else is at your device.
+      </p>
       <input type="hidden" name="mode" value={onConfirmed ? 'dialog' : 'page'} />
       <input type="hidden" name="returnTo" value={returnTo} />
       {pending && <input type="hidden" name="then" value={pending.then} />}

@@ -142,6 +142,36 @@ test.describe('asking again before sensitive actions', () => {
     await other.close();
   });
 
+  test('what is typed while a wrong password\'s answer is on its way stays in the field', async ({ page, context, dashboard }) => {
+    const other = await otherSession(context);
+    await signIn(page.request);
+    await dashboard.open();
+    await outwaitWindow();
+    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+    const dialog = confirmDialog(page);
+    const password = dialog.getByLabel('Password');
+    // The confirmation's answer (a server action, posted to the page) held back until the next password is half typed.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/dashboard', async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
+    await password.fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    // Emptied as it is sent, not when the answer comes.
+    await expect(password).toHaveValue('');
+    await password.pressSequentially('half-ty');
+    const answered = page.waitForResponse((response) => response.request().method() === 'POST');
+    release();
+    await answered;
+    await expect(dialog.getByTestId('confirm-error-summary')).toHaveText(/Wrong password/);
+    await expect(password).toHaveValue('half-ty');
+    await page.unroute('**/dashboard');
+    expect((await sessionStatus(other.request)).code).toBe(200);
+    await other.close();
+  });
+
   test('the admin page is not shown with an old authentication, even by URL, until the password is confirmed', async ({ page }) => {
     await signIn(page.request, ADMIN);
     await outwaitWindow();
@@ -238,6 +268,25 @@ test.describe('asking again before sensitive actions', () => {
       await expect(page).toHaveURL(`${OWN}/dashboard`);
       await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
       expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+      await other.close();
+    });
+
+    test('a link to the page that asks says what confirming will do, and Cancel goes back without doing it', async ({ page, context }) => {
+      const other = await otherSession(context);
+      await signIn(page.request);
+      await page.goto('/confirm?then=sign-out-others&returnTo=%2Fdashboard');
+      await expect(page.getByText('Enter your password to sign out your other sessions.')).toBeVisible();
+      await page.getByRole('link', { name: 'Cancel' }).click();
+      await expect(page).toHaveURL(`${OWN}/dashboard`);
+      expect((await sessionStatus(other.request)).code).toBe(200);
+      await other.close();
+    });
+
+    test('for an administrator it names the session it would end, by its user and browser', async ({ page, context }) => {
+      const other = await otherSession(context);
+      await signIn(page.request, ADMIN);
+      await page.goto(`/confirm?then=end-session&sessionId=${other.sessionId}&returnTo=%2Fadmin%2Fsessions`);
+      await expect(page.getByText(/^Enter your password to end the session of demo on [\w ]+ on Linux\./)).toBeVisible();
       await other.close();
     });
   });

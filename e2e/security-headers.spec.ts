@@ -3,7 +3,8 @@ import { ADMIN, DEMO, expect, signIn, test } from './fixtures';
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 
-const PAGES = ['/login', '/login?reason=idle', '/dashboard', '/admin/sessions', '/no-such-page'];
+// The last two only start like the routes the proxy leaves alone (/api/…, /_next/…): they are pages too.
+const PAGES = ['/login', '/login?reason=idle', '/dashboard', '/admin/sessions', '/no-such-page', '/apiX', '/_nextX'];
 
 /** Collects CSP violations and console errors from the moment the page starts, before any of its scripts. */
 async function watchForViolations(page: Page) {
@@ -40,6 +41,13 @@ test('every page sends a nonce-based CSP and the other security headers', async 
   }
   // A fresh nonce for every response.
   expect(nonces.size).toBe(PAGES.length);
+});
+
+test('a post to a path that only starts like /api is held to the pages\' limits', async ({ request }) => {
+  expect((await request.post('/apiX', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, data: 'x'.repeat(20_000) })).status()).toBe(413);
+  // The routes under /api/ keep their own checks.
+  expect((await request.post('/api/session', { headers: { 'Content-Type': 'application/json' }, data: 'x'.repeat(20_000) })).status()).toBe(413);
+  expect((await request.post('/api/health', { data: 'x'.repeat(20_000) })).status()).toBe(200);
 });
 
 test('the API answers carry nosniff, Referrer-Policy and Strict-Transport-Security too', async ({ request }) => {

@@ -4,6 +4,9 @@ import type { PendingAction } from '../shared/reauth-state';
 import { safeReturnTo } from '../shared/return-to';
 import { revokeSession } from './all-sessions';
 import { endMyOtherSessions } from './my-sessions';
+import { getSession } from './session';
+import { keepsRecords, sessionStore } from './stores';
+import { describeUserAgent } from './user-agent';
 
 /**
  * Without JavaScript a sensitive action that needs the password first sends the browser to `/confirm`, naming
@@ -28,6 +31,20 @@ export function readPendingAction(get: (name: string) => unknown): PendingAction
 /** The page that asks for the password, then does `action` and returns to `returnTo`. */
 export function confirmPath(action: PendingAction, returnTo: string): string {
   return `/confirm?${new URLSearchParams({ ...action, returnTo: safeReturnTo(returnTo) })}`;
+}
+
+/**
+ * What confirming will do, for "Enter your password to …": the page must name the action a link sent the browser
+ * there to do, and not only ask for the password. A session to end is named by its user and browser, to an
+ * administrator only (anyone else would be refused it anyway, and learns nothing here).
+ */
+export async function describePendingAction(action: PendingAction): Promise<string> {
+  if (action.then === 'sign-out-others') return 'sign out your other sessions';
+  const read = await getSession();
+  const record = read.active && read.user.role === 'admin' && keepsRecords() ? await sessionStore().get(action.sessionId) : undefined;
+  if (!record) return 'end a session';
+  if (record.endReason !== undefined) return `end the session of ${record.username} on ${describeUserAgent(record.userAgent)}, which has ended already`;
+  return `end the session of ${record.username} on ${describeUserAgent(record.userAgent)}`;
 }
 
 /** Does the pending action; it checks the session, the role and the proof of presence itself. */

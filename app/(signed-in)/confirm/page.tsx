@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { ConfirmPresenceForm } from '@/components/confirm-presence-form';
-import { readPendingAction } from '@/lib/server/pending-action';
+import { describePendingAction, readPendingAction } from '@/lib/server/pending-action';
 import { requireSession } from '@/lib/server/session';
 import { CONFIRM_TITLE } from '@/lib/shared/reauth-state';
 import { safeReturnTo } from '@/lib/shared/return-to';
@@ -20,10 +20,12 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
     return Array.isArray(value) ? value[0] : value;
   };
   const pending = readPendingAction(first);
+  // The action is named, so that a link here cannot do something the page does not say; Cancel goes back without it.
+  const purpose = pending ? await describePendingAction(pending) : undefined;
   return (
     <main className="page">
       <section className="card">
-        <ConfirmPresenceForm returnTo={safeReturnTo(first('returnTo'))} {...(pending ? { pending } : {})} headingLevel={1} />
+        <ConfirmPresenceForm returnTo={safeReturnTo(first('returnTo'))} {...(pending ? { pending } : {})} {...(purpose ? { purpose } : {})} headingLevel={1} />
       </section>
     </main>
   );
