@@ -1,4 +1,6 @@
 import Link from 'next/link';
+import { config } from '@/lib/server/config';
+import { formatDuration } from '@/lib/shared/duration';
 import { listMySessions } from '@/lib/server/my-sessions';
 import { signOutOtherSessions } from '@/lib/server/actions';
 import { SensitiveForm } from './sensitive-form';
@@ -7,13 +9,15 @@ import { SessionPager } from './session-pager';
 
 /** `SESSION_STORE=cookie`: what this mode cannot do, said where the list would be. */
 function NoSessionList({ isAdmin }: { isAdmin: boolean }) {
+  const { absoluteMs } = config().policy;
   return (
     <section className="card" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Where you are signed in</h2>
       <p data-testid="no-session-list">
         This server keeps no sessions of its own: your session lives only in this browser&apos;s cookie. So it cannot list
         where else you are signed in, or sign those sessions out, and signing out here ends this browser&apos;s cookie only: a
-        copy of it taken before would still work until it has gone unused for the idle timeout.
+        copy of it taken before would still work, and whoever holds it could keep using it until {formatDuration(absoluteMs)}{' '}
+        after you signed in.
       </p>
       {isAdmin && <p>For the same reason there is no list of everyone&apos;s sessions, and no way to end one.</p>}
     </section>

@@ -27,6 +27,7 @@ test.describe('with SESSION_STORE=cookie', () => {
     await signIn(page.request, DEMO);
     await dashboard.open();
     await expect(page.getByTestId('no-session-list')).toContainText('keeps no sessions of its own');
+    await expect(page.getByTestId('no-session-list')).toContainText('could keep using it until 12 hours after you signed in');
     await expect(page.getByRole('button', { name: /Sign out other sessions/ })).toHaveCount(0);
     await expect(page.getByRole('table', { name: 'Your active sessions' })).toHaveCount(0);
   });
@@ -68,7 +69,8 @@ test.describe('with SESSION_STORE=cookie', () => {
     const copy = await sessionCookie(BASE);
     const signOut = await fetch(`${BASE}/api/session`, { method: 'DELETE', headers: { cookie: copy, Origin: BASE } });
     expect(signOut.status).toBe(200);
-    // Nothing on the server remembers the sign-out: the copy lives until its idle deadline (unit-tested to the millisecond).
+    // Nothing on the server remembers the sign-out: the copy lives until its idle deadline, and kept alive until the
+    // absolute one (both unit-tested, stateless-session.test.ts).
     expect(await status(copy)).toMatchObject({ code: 200, body: { authenticated: true } });
   });
 });

@@ -29,7 +29,8 @@ import { findUser, type User } from './users';
  *
  * With `SESSION_STORE=cookie` there is no record: the seal carries the last activity too, the deadlines are
  * checked from it on every request all the same, and a keep-alive reseals it. What that cannot do is make a
- * sign-out final: a copy of the cookie taken before works until its own idle deadline (README, Known limits).
+ * sign-out final: a copy of the cookie taken before works until its idle deadline, and whoever holds it can keep it
+ * alive with keep-alives until the absolute one (README, Known limits).
  */
 
 /** The session a request carries: what its cookie says, the last activity and proof of presence its record holds, and the tag its answers carry. */

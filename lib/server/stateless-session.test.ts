@@ -82,7 +82,7 @@ describe('SESSION_STORE=cookie', () => {
     expect(await session.readSession(cookieJar(cookie))).toEqual({ active: false, reason: 'absolute' });
   });
 
-  // The mode's known property, pinned so that nobody mistakes it for a bug or for a feature: without a record
+  // The mode's known properties, pinned so that nobody mistakes them for a bug or for a feature: without a record
   // nothing on the server can tell a copy of the cookie from the cookie itself.
   it('known property: a copy of the cookie replayed after sign-out works until its idle deadline, then reads idle', async () => {
     const signedInAt = Date.now();
@@ -93,6 +93,25 @@ describe('SESSION_STORE=cookie', () => {
     expect(await session.readSession(cookieJar(copy))).toMatchObject({ active: true, session: { username: 'demo' } });
     vi.setSystemTime(signedInAt + IDLE_MS);
     expect(await session.readSession(cookieJar(copy))).toEqual({ active: false, reason: 'idle' });
+  });
+
+  it('known property: whoever holds such a copy can keep it alive with keep-alives until the absolute deadline', async () => {
+    const signedInAt = Date.now();
+    let copy = await signIn();
+    await session.endSession();
+    // The holder reports activity every 25 minutes, as the page would, resealing the copy each time.
+    let at = signedInAt;
+    while (at + 25 * 60_000 < signedInAt + 12 * 3_600_000) {
+      at += 25 * 60_000;
+      vi.setSystemTime(at);
+      expect(await session.keepAlive(0, cookieJar(copy)), `at ${(at - signedInAt) / 60_000} minutes`).toMatchObject({ ok: true });
+      copy = jar.get('session') ?? '';
+    }
+    // Long past the idle lifetime after the sign-out, and still signed in, until the absolute deadline ends it.
+    expect(at - signedInAt).toBeGreaterThan(11 * 3_600_000);
+    expect(await session.readSession(cookieJar(copy))).toMatchObject({ active: true });
+    vi.setSystemTime(signedInAt + 12 * 3_600_000);
+    expect(await session.keepAlive(0, cookieJar(copy))).toEqual({ ok: false, reason: 'absolute' });
   });
 
   it('known property: signing in again does not end the session the browser held before', async () => {
