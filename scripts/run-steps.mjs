@@ -4,11 +4,12 @@
 // was one: nothing a run starts outlives it, and a run that leaves something behind is red.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { markedProcesses, RUN_CHECKOUT, RUN_MARK, stopProcesses } from '../test-support/run-mark.ts';
+import { markedProcesses, RUN_CHECKOUT, RUN_MARK, RUN_OWNER, startTime, stopProcesses } from '../test-support/run-mark.ts';
 
 const steps = process.argv.slice(2);
 const mark = randomUUID();
-const env = { ...process.env, [RUN_MARK]: mark, [RUN_CHECKOUT]: process.cwd() };
+const checkout = process.cwd();
+const env = { ...process.env, [RUN_MARK]: mark, [RUN_CHECKOUT]: checkout, [RUN_OWNER]: `${process.pid}:${startTime(process.pid)}` };
 // How long a step, and then what it started, get to stop on their own (shorter in this runner's own tests).
 const GRACE_MS = Number(process.env.RUN_STEPS_GRACE_MS ?? 10_000);
 
@@ -45,15 +46,15 @@ if (interrupted) code = 130;
 
 // Browsers and servers take a moment to go once their suite has asked them to.
 const until = Date.now() + GRACE_MS;
-let left = markedProcesses(mark);
+let left = markedProcesses(mark, checkout);
 while (left.length > 0 && Date.now() < until) {
   await new Promise((resolve) => setTimeout(resolve, 200));
-  left = markedProcesses(mark);
+  left = markedProcesses(mark, checkout);
 }
 if (left.length > 0) {
   console.error(`\nStill running after the run, now stopped by pid (a test or harness does not stop what it starts):`);
   for (const { pid, command } of left) console.error(`  ${pid} ${command}`);
-  await stopProcesses(left.map(({ pid }) => pid));
+  await stopProcesses(left);
   code ||= 1;
 }
 process.exit(code);

@@ -3,14 +3,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { canConnect } from '../test-support/ports';
 
 // The runner of `npm test`, run on a package of its own whose steps misbehave as a test or a harness might.
 const RUNNER = join(import.meta.dirname, 'run-steps.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'run-steps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const REDIS_PORT = 7380 + Math.floor(Math.random() * 9);
+const harness = `import { spawnRecorded } from ${JSON.stringify(join(import.meta.dirname, '../test-support/run-mark.ts'))};
+spawnRecorded('redis-server', ['--port', '${REDIS_PORT}', '--bind', '127.0.0.1', '--save', ''], { detached: true, stdio: 'ignore' }).unref();`;
+writeFileSync(join(dir, 'harness.mjs'), harness);
+
 const STEPS = {
   ok: 'true',
+  // A harness that starts a redis-server and crashes before it stops it: redis-server's new title wipes what /proc
+  // shows of its environment, so only the registry knows it.
+  'leaves-redis': `${JSON.stringify(process.execPath)} --disable-warning=MODULE_TYPELESS_PACKAGE_JSON harness.mjs && sleep 0.5`,
   fails: 'exit 3',
   // A server started in the background, in a process group of its own, that nobody stops: a harness's leak.
   leaves: 'setsid sleep 61 > /dev/null 2>&1 & echo started',
@@ -60,6 +69,13 @@ describe('npm test\'s runner', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/Still running after the run[^\n]*\n\s+\d+ sleep 61/);
     expect(await running('sleep 61')).toBe(false);
+  });
+
+  it('finds a redis-server a harness left, which only the registry knows, and stops it', { timeout: 60_000 }, async () => {
+    const { code, output } = await runSteps(['leaves-redis']);
+    expect(code).toBe(1);
+    expect(output).toMatch(new RegExp(`Still running after the run[^\\n]*\\n\\s+\\d+ redis-server 127\\.0\\.0\\.1:${REDIS_PORT}`));
+    expect(await canConnect(REDIS_PORT)).toBe(false);
   });
 
   it('on Ctrl-C, stops the step and whatever it started, and exits 130', { timeout: 60_000 }, async () => {

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { PORT_BASE } from './redis-server';
-import { stopOwnListenerOn } from './run-mark';
+import { spawnRecorded, stopOwnListenerOn } from './run-mark';
 import { TEST_SECRET } from './servers';
 
 /** Ports for the app servers a spec starts itself: base+2..base+99, so E2E_PORT_BASE moves them too. */
@@ -36,7 +36,7 @@ export interface AppOptions {
 /** Starts the production build (`next start`) on `port` with extra environment, and stops it by its own process group. */
 export async function startApp(port: number, env: Record<string, string>, { cwd, readyPath = '/login' }: AppOptions = {}): Promise<RunningApp> {
   await stopOwnListenerOn(port);
-  const child = spawn('next', ['start', '--port', String(port)], {
+  const child = spawnRecorded('next', ['start', '--port', String(port)], {
     cwd,
     env: { ...process.env, SESSION_SECRET: TEST_SECRET, NEXT_TELEMETRY_DISABLED: '1', ...env },
     // The servers' own logs (503s, purges) only with E2E_SERVER_LOGS=1.

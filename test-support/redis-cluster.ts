@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { canConnect, PORT_BASE, waitForPort } from './redis-server';
-import { stopOwnListenerOn } from './run-mark';
+import { canConnect, waitForPort } from './ports';
+import { PORT_BASE } from './redis-server';
+import { spawnRecorded, stopOwnListenerOn } from './run-mark';
 
 const run = promisify(execFile);
 
@@ -82,7 +83,7 @@ export async function startRedisCluster(ports: number[]): Promise<RunningCluster
     for (const port of ports) {
       await stopOwnListenerOn(port);
       if (await canConnect(port)) throw new Error(`port ${port} is already in use: cannot start a test cluster there`);
-      const child = spawn(
+      const child = spawnRecorded(
         'redis-server',
         // The node timeout is the failover's: a master silent for 2 s is replaced by its replica. A replica's first
         // sync starts at once: Redis 7.0 otherwise waits 5 s (repl-diskless-sync-delay) for more replicas to share it.

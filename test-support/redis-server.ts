@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
-import { stopOwnListenerOn } from './run-mark';
+import { canConnect, waitForPort } from './ports';
+import { spawnRecorded, stopOwnListenerOn } from './run-mark';
 
 /**
  * Test ports: derived from E2E_PORT_BASE (3100 by default), so two checkouts' suites can run side by
@@ -10,25 +9,6 @@ export const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
 export const redisTestPort = (offset = 0) => 6390 + ((Math.floor((PORT_BASE - 3100) / 100) * 3 + offset) % 10);
 /** Stryker's workers (STRYKER_MUTATOR_WORKER 0, 1, … and a new number for each restarted one) take 6400 and up. */
 export const mutationRedisPort = (worker: number) => 6400 + worker;
-
-export function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-export async function waitForPort(port: number, timeoutMs: number, open = true): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while ((await canConnect(port)) !== open) {
-    if (Date.now() > until) throw new Error(`port ${port} did not ${open ? 'open' : 'close'} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 export interface RunningRedis {
   url: string;
@@ -40,7 +20,7 @@ export interface RunningRedis {
 export async function startRedis(port: number): Promise<RunningRedis> {
   await stopOwnListenerOn(port);
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: cannot start a test redis-server there`);
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawnRecorded('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
   const failed = new Promise<never>((_, reject) =>

@@ -1,4 +1,5 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
+import { spawnRecorded } from '../../test-support/run-mark';
 
 export interface Child {
   pid: number;
@@ -7,7 +8,7 @@ export interface Child {
 
 /** Starts `command` and returns a way to stop it by its own pid (never by name: other suites run beside this one). */
 export function startChild(command: string, args: string[], options: SpawnOptions = {}) {
-  const child = spawn(command, args, { stdio: 'ignore', ...options });
+  const child = spawnRecorded(command, args, { stdio: 'ignore', ...options });
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new Error(`could not start ${command}: ${error.message}`)));
     child.once('exit', (code, signal) => reject(new Error(`${command} exited early (${signal ?? `code ${code}`})`)));

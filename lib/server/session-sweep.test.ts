@@ -129,8 +129,12 @@ describe.each(stores)('the sweep on %s', (_name, open) => {
   });
 });
 
+// A measure of time: not under Stryker (`npm run test:mutation` and its dry run in `npm test`), whose instrumented
+// code and two busy workers time the machine instead; it mutates nothing of the sweep's.
+const underStryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
+
 describe.each(stores)('a backlog of 10,000 lapsed sessions on %s', (_name, open) => {
-  it('is swept in batches that leave room for requests: a status read meanwhile answers within 100 ms', { timeout: 120_000 }, async () => {
+  it.skipIf(underStryker)('is swept in batches that leave room for requests: a status read meanwhile answers within 100 ms', { timeout: 120_000 }, async () => {
     const store = open();
     provideSessionStore(store);
     const now = Date.now();

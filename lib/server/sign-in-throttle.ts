@@ -1,4 +1,5 @@
 import 'server-only';
+import { RESERVATION_HOLD_MS } from './stores/types';
 import type { AttemptStore } from './stores';
 
 /** A throttle key and how many failures it may have in one window. */
@@ -10,6 +11,13 @@ export interface Limit {
 /** An attempt that may check its password; tell the throttle how it ended. */
 export interface Admitted {
   admitted: true;
+  /**
+   * Until when its reservations count (`RESERVATION_HOLD_MS`). A check that ends later may have been overtaken: once
+   * they lapsed, other attempts were let in on their room. Its result is then not to be given.
+   */
+  heldUntil: number;
+  /** When the window of the first key (the username's, or the device's) closes. */
+  resetAt: number;
   /** Every reservation stays counted, as a failure. */
   failed(): Promise<void>;
   /** No reservation counts any more, and the first key's failures are forgotten (the username's, or the device's). */
@@ -59,6 +67,8 @@ export async function admitAttempt(store: AttemptStore, limits: readonly Limit[]
     if (reserved.every((key) => key.count <= key.max)) {
       return {
         admitted: true,
+        heldUntil: now + RESERVATION_HOLD_MS,
+        resetAt: reserved[0]?.resetAt ?? now,
         failed: () => Promise.all(reserved.map((key) => store.failAttempt(key.key, key.resetAt))).then(() => undefined),
         succeeded: () => releaseAll(true),
         withdraw: () => releaseAll(),

@@ -156,6 +156,26 @@ describe('a reservation that is never released', () => {
   });
 });
 
+describe('a password check that outlasts the hold of its reservation', () => {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 4 * 3_600_000);
+  });
+  afterAll(() => vi.useRealTimers());
+
+  it('is not answered, right password or not, and counts as a failure', async () => {
+    const { RESERVATION_HOLD_MS } = await import('./stores/types');
+    // Admitted, its scrypt on its way; meanwhile its reservation lapses, and others could be let in on its room.
+    const late = attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.13.0.1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    vi.setSystemTime(Date.now() + RESERVATION_HOLD_MS);
+    expect(await late).toMatchObject({ ok: false, kind: 'throttled' });
+    expect(jar.has('session')).toBe(false);
+    const { failures } = await sessionStore().reserveAttempt('user:demo', 15 * 60_000, Date.now());
+    expect(failures).toBe(1);
+  });
+});
+
 describe('a username typed in another case or width', () => {
   it('signs in as the account it folds to, as its throttle counts it', async () => {
     for (const typed of ['DEMO', ' Demo ', 'ｄｅｍｏ']) {

@@ -92,7 +92,8 @@ export type CredentialCheck =
  * one whatever number of addresses it comes from (each key costs its full budget of password checks first).
  */
 export function firstRefusal(what: 'sign-in' | 'confirmation', { refusedBy, retryAfterS }: { refusedBy: readonly string[]; retryAfterS: number }): boolean {
-  return firstInWindow(`${what}:${refusedBy.join(' ')}`, Date.now() + retryAfterS * 1000);
+  // JSON, not a join: a key holds a typed name, which may hold any separator.
+  return firstInWindow(`${what}:${JSON.stringify(refusedBy)}`, Date.now() + retryAfterS * 1000);
 }
 
 /**
@@ -121,6 +122,13 @@ export async function checkCredentials({ username, password }: { username: strin
     await attempt.withdraw();
     throw error;
   });
+  // Checked so late that its reservation had lapsed (thousands of checks queued at once): other attempts may have
+  // been let in on its room meanwhile, so its answer is not given, right or wrong, and it counts as a failure.
+  if (Date.now() >= attempt.heldUntil) {
+    await attempt.failed();
+    const first = trusted ? deviceKey(device.id) : userKey(username);
+    return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000)), limitedBy: 'user', refusedBy: [first] };
+  }
   if (!user) {
     await attempt.failed();
     return { ok: false, kind: 'invalid-credentials' };

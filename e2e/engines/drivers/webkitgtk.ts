@@ -4,7 +4,7 @@ import { startChild } from '../child-process';
 import { describeTarget, FETCH_JSON, type FetchedJson, LABELLED_CONTROL, type ByRole, type Engine, type EngineSession, type EngineTab, type SessionOptions } from '../engine';
 import { startTlsFront } from '../tls-front';
 import { startXvfb } from '../xvfb';
-import { waitForPort } from '../../../test-support/redis-server';
+import { waitForPort } from '../../../test-support/ports';
 
 export interface WebKitGtkPaths {
   driver: string;

@@ -516,6 +516,16 @@ describe.each(attemptStores)('%s attempt counter', (_name, open) => {
     expect(await store.reserveAttempt(key, HOUR, now + RESERVATION_HOLD_MS)).toEqual({ count: 3, failures: 2, resetAt });
   });
 
+  it('a failure whose reservation lapsed and whose key was forgotten meanwhile still counts in its window', async () => {
+    const key = `user:${user}`;
+    const now = Date.now();
+    const slow = await store.reserveAttempt(key, HOUR, now); // a check that takes longer than the hold
+    const refused = await store.reserveAttempt(key, HOUR, now + RESERVATION_HOLD_MS); // the slow one no longer counts
+    await store.releaseAttempt(key, refused.resetAt); // nothing counted: the key is forgotten
+    await store.failAttempt(key, slow.resetAt);
+    expect(await store.reserveAttempt(key, HOUR, now + RESERVATION_HOLD_MS + 1)).toEqual({ count: 2, failures: 1, resetAt: slow.resetAt });
+  });
+
   it('a key left with nothing counted is forgotten: the next attempt opens a window of its own', async () => {
     const key = `user:${user}`;
     const now = Date.now();

@@ -30,10 +30,7 @@ export class MemoryAttemptStore implements AttemptStore {
 
   async reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount> {
     let window = this.find(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, failures: 0, resetAt: now + windowMs, heldUntil: 0 };
-      this.keep(key, window, now);
-    }
+    if (!window || window.resetAt <= now) window = this.keep(key, { count: 0, failures: 0, resetAt: now + windowMs, heldUntil: 0 }, now);
     // Reservations never released stop counting once the latest is older than the hold.
     if (window.heldUntil <= now) window.count = window.failures;
     window.count += 1;
@@ -42,8 +39,9 @@ export class MemoryAttemptStore implements AttemptStore {
   }
 
   async failAttempt(key: string, resetAt: number): Promise<void> {
-    const window = this.find(key);
-    if (window?.resetAt !== resetAt) return;
+    // Should the key have been forgotten meanwhile (its reservation lapsed), the failure still counts in its window.
+    const window = this.find(key) ?? this.keep(key, { count: 0, failures: 0, resetAt, heldUntil: 0 }, Date.now());
+    if (window.resetAt !== resetAt) return;
     window.failures += 1;
     window.count = Math.max(window.count, window.failures);
     if (window.failures === this.lockedAt) {
@@ -69,9 +67,10 @@ export class MemoryAttemptStore implements AttemptStore {
     return this.locked.get(key) ?? this.counting.get(key);
   }
 
-  private keep(key: string, window: Window, now: number): void {
+  private keep(key: string, window: Window, now: number): Window {
     this.locked.delete(key);
     // The cache's own clock only forgets a closed window sooner; the window is judged by `now` all the same.
     this.counting.set(key, window, { ttl: Math.max(1, window.resetAt - now) });
+    return window;
   }
 }

@@ -135,9 +135,16 @@ local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
 redis.call('HSET', KEYS[1], 'heldUntil', ARGV[3])
 return {count, failures, tonumber(resetAt)}`;
 
-// The reservation becomes a failure; should its hold have lapsed meanwhile, the failure still counts.
+// The reservation becomes a failure; should its hold have lapsed meanwhile, and the key even been forgotten, the
+// failure still counts in its window.
 export const FAIL = `
-if redis.call('HGET', KEYS[1], 'resetAt') ~= ARGV[1] then return 0 end
+local resetAt = redis.call('HGET', KEYS[1], 'resetAt')
+if not resetAt then
+  redis.call('HSET', KEYS[1], 'count', 1, 'failures', 1, 'resetAt', ARGV[1], 'heldUntil', 0)
+  redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+  return 1
+end
+if resetAt ~= ARGV[1] then return 0 end
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 if tonumber(redis.call('HGET', KEYS[1], 'count')) < failures then redis.call('HSET', KEYS[1], 'count', failures) end
 return failures`;

@@ -143,8 +143,10 @@ function prepareStatements(db: DatabaseSync) {
         reset_at = CASE WHEN reset_at <= :now THEN :resetAt ELSE reset_at END,
         held_until = :heldUntil
       RETURNING count, failures, reset_at`),
-    // The reservation becomes a failure; should its hold have lapsed meanwhile, the failure still counts.
-    fail: prepare('UPDATE sign_in_attempts SET failures = failures + 1, count = MAX(count, failures + 1) WHERE key = ? AND reset_at = ?'),
+    // The reservation becomes a failure; should its hold have lapsed meanwhile, and the key even been forgotten, the
+    // failure still counts in its window.
+    fail: prepare(`INSERT INTO sign_in_attempts (key, count, failures, reset_at, held_until) VALUES (:key, 1, 1, :resetAt, 0)
+      ON CONFLICT (key) DO UPDATE SET failures = failures + 1, count = MAX(count, failures + 1) WHERE reset_at = :resetAt`),
     release: prepare(`UPDATE sign_in_attempts SET
         count = CASE WHEN :forget THEN MAX(0, count - 1 - failures) ELSE MAX(failures, count - 1) END,
         failures = CASE WHEN :forget THEN 0 ELSE failures END
@@ -347,7 +349,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async failAttempt(key: string, resetAt: number): Promise<void> {
     this.flush();
-    this.sql.fail.run(key, resetAt);
+    this.sql.fail.run({ key, resetAt });
   }
 
   async releaseAttempt(key: string, resetAt: number, forgetFailures = false): Promise<void> {

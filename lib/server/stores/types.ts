@@ -123,7 +123,10 @@ export interface AttemptStore {
    * Reservations older than `RESERVATION_HOLD_MS` with none after them no longer count.
    */
   reserveAttempt(key: string, windowMs: number, now: number): Promise<AttemptCount>;
-  /** The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure. */
+  /**
+   * The attempt reserved in the window ending at `resetAt` failed: it stays counted, as a failure, even when its
+   * reservation lapsed and the key was forgotten meanwhile.
+   */
   failAttempt(key: string, resetAt: number): Promise<void>;
   /**
    * The attempt no longer counts (it was refused, or it succeeded); `forgetFailures` forgets the window's failures
