@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { satisfies } from '../scripts/node-version';
 import { appPort } from '../test-support/app-server';
+import { canConnect } from '../test-support/ports';
 import { TEST_SECRET } from '../test-support/servers';
 
 // `next` run by an older Node, outside npm scripts (which put the node devDependency first on the
@@ -33,17 +33,6 @@ function keepAsTheyAre(): () => void {
   return () => {
     for (const [path, text] of saved) if (readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
   };
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** Runs `next <args>` with the old Node; gives up (and stops it by its process group) after `withinMs`. */
@@ -89,7 +78,7 @@ test.describe('started with a Node older than the app needs', () => {
       expect(lines).toEqual([
         `This app needs Node.js ${REQUIRED}, but ${OLD.path} is ${OLD.version.replace(/^v/, '')}. Run it through npm (npm run dev, npm run build, npm start), which uses the Node of its node devDependency, or with node_modules/.bin/node.`,
       ]);
-      expect(await listening(PORT)).toBe(false);
+      expect(await canConnect(PORT)).toBe(false);
     });
   }
 });

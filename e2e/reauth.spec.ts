@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import type { DashboardPage } from './pages/dashboard-page';
 import { dbPath } from '../test-support/servers';
 import { ADMIN, DEMO, expect, holdClock, sessionStatus, signIn, test, watchKeepAlives, type Status } from './fixtures';
 
@@ -47,6 +48,16 @@ async function confirm(page: Page) {
   const field = confirmDialog(page).getByLabel('Password');
   await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), confirmDialog(page).getByRole('button', { name: 'Confirm' }).click()]);
   await expect(field).toHaveValue('');
+}
+
+/** Another browser signed in, this one on its dashboard past the window, and "Sign out other sessions" pressed: it asks. */
+async function askedToSignOutOthers(page: Page, context: BrowserContext, dashboard: DashboardPage) {
+  const other = await otherSession(context);
+  await signIn(page.request);
+  await dashboard.open();
+  await outwaitWindow();
+  await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+  return { other, dialog: confirmDialog(page) };
 }
 
 test.describe('asking again before sensitive actions', () => {
@@ -122,12 +133,7 @@ test.describe('asking again before sensitive actions', () => {
   });
 
   test('wrong passwords in the dialog are counted by the sign-in throttle, and past it even the right one does nothing', async ({ page, context, dashboard }) => {
-    const other = await otherSession(context);
-    await signIn(page.request);
-    await dashboard.open();
-    await outwaitWindow();
-    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
-    const dialog = confirmDialog(page);
+    const { other, dialog } = await askedToSignOutOthers(page, context, dashboard);
     const summary = dialog.getByTestId('confirm-error-summary');
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       await dialog.getByLabel('Password').fill(`wrong-${attempt}`);
@@ -143,12 +149,7 @@ test.describe('asking again before sensitive actions', () => {
   });
 
   test('what is typed while a wrong password\'s answer is on its way stays in the field', async ({ page, context, dashboard }) => {
-    const other = await otherSession(context);
-    await signIn(page.request);
-    await dashboard.open();
-    await outwaitWindow();
-    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
-    const dialog = confirmDialog(page);
+    const { other, dialog } = await askedToSignOutOthers(page, context, dashboard);
     const password = dialog.getByLabel('Password');
     // The confirmation's answer (a server action, posted to the page) held back until the next password is half typed.
     let release = () => {};

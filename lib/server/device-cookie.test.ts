@@ -1,14 +1,8 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { jar } from '../../test-support/cookie-jar';
 import { signDeviceToken, verifyDeviceToken } from './device-token';
 
-// One browser's cookie jar standing in for Next's request and response cookies.
-const jar = new Map<string, string>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    set: (name: string, value: string) => jar.set(name, value),
-  }),
-}));
+vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
 
 const CURRENT = 'unit-test-secret-after-the-rotation-0123456';
 const PREVIOUS = 'unit-test-secret-before-the-rotation-012345';

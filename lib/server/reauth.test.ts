@@ -3,19 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { jar } from '../../test-support/cookie-jar';
 import { DEMO } from '../../test-support/demo-accounts';
 import { RedisSessionStore } from './stores/redis';
 import { SqliteSessionStore } from './stores/sqlite';
 import type { SessionStore } from './stores/types';
 
-// One browser's cookie jar standing in for Next's request and response cookies.
-const jar = new Map<string, string>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    set: (name: string, value: string) => jar.set(name, value),
-  }),
-}));
+vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
 
 const SECRET = 'unit-test-secret-for-re-authentication-0123456';
 const MAX_PER_USER = 5;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { jar } from '../../test-support/cookie-jar';
 import { DEMO } from '../../test-support/demo-accounts';
 import { seal } from './seal';
 import { RedisSessionStore } from './stores/redis';
@@ -12,13 +13,7 @@ import type { SessionStore } from './stores/types';
 // What requests anyone can send again and again write to the event log, on each store: at most a fixed number of
 // events per key and window, whatever the number of requests (README, "The event log").
 
-const jar = new Map<string, string>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    set: (name: string, value: string) => jar.set(name, value),
-  }),
-}));
+vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
 
 const SECRET = 'unit-test-secret-for-repeated-requests-0123';
 const PREVIOUS = 'the-secret-before-the-rotation-for-repeats-0123';

@@ -16,6 +16,12 @@ describe('listPage', () => {
     expect(asked).toEqual([{ offset: 0, limit: 0 }, { offset: 199 * 50, limit: 50 }]);
   });
 
+  it('reads the first page at once, in one call', async () => {
+    asked.length = 0;
+    expect(await listPage(list, 1, 50, 'me')).toMatchObject({ page: 1, pages: 200 });
+    expect(asked).toEqual([{ offset: 0, limit: 50 }]);
+  });
+
   it('reads the page asked for when it exists', async () => {
     asked.length = 0;
     expect(await listPage(list, 3, 50, 'me')).toMatchObject({ page: 3, pages: 200 });

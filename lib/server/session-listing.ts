@@ -51,12 +51,13 @@ function summarise(record: SessionRecord, currentId: string | undefined): Sessio
 /**
  * One page of a list: past the last page, the last. The count comes first, from the index alone, so that a page
  * number typed far past the end (`?page=999999999`) never asks a store to read its way out there: Redis's merge of
- * the shards reads `offset + size` entries of each. (The Events view pages the same way: event-listing.ts.)
+ * the shards reads `offset + size` entries of each. (The Events view pages the same way: event-listing.ts.) The first
+ * page, which every dashboard shows, exists whatever the count: it is read at once, one store call.
  */
 export async function listPage(list: (page: PageRequest) => Promise<SessionPage>, wanted: number, size: number, currentId: string): Promise<SessionListing> {
-  const { total } = await list({ offset: 0, limit: 0 });
-  const pages = Math.max(1, Math.ceil(total / size));
-  const page = Math.min(wanted, pages);
+  const last = wanted === 1 ? 1 : Math.max(1, Math.ceil((await list({ offset: 0, limit: 0 })).total / size));
+  const page = Math.min(wanted, last);
   const read = await list({ offset: (page - 1) * size, limit: size });
-  return { sessions: read.records.map((record) => summarise(record, currentId)), total: read.total, page, pages };
+  const pages = Math.max(1, Math.ceil(read.total / size));
+  return { sessions: read.records.map((record) => summarise(record, currentId)), total: read.total, page: Math.min(page, pages), pages };
 }

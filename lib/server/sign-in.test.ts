@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { jar } from '../../test-support/cookie-jar';
 import { ADMIN, DEMO } from '../../test-support/demo-accounts';
 import { verifyDeviceToken } from './device-token';
 
-// A cookie jar standing in for Next's request and response cookies: one browser, emptied before each test.
-const jar = new Map<string, string>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    set: (name: string, value: string) => jar.set(name, value),
-  }),
-}));
+// One browser's cookie jar, emptied before each test.
+vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
 
 let attemptSignIn: typeof import('./sign-in').attemptSignIn;
 let sessionStore: typeof import('./stores').sessionStore;

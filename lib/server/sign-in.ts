@@ -105,10 +105,12 @@ export async function checkCredentials({ username, password }: { username: strin
   const store = attemptStore();
   const device = await readDeviceCookie(Date.now());
   const trusted = device !== undefined && accountName(device.username) === accountName(username);
+  // Counted under the trusted browser, or else the username; the address is counted for everyone.
+  const own = trusted ? deviceKey(device.id) : userKey(username);
   const attempt = await admitAttempt(
     store,
     [
-      { key: trusted ? deviceKey(device.id) : userKey(username), max: throttle.maxFailuresPerUser },
+      { key: own, max: throttle.maxFailuresPerUser },
       { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
     ],
     throttle.windowMs,
@@ -126,8 +128,7 @@ export async function checkCredentials({ username, password }: { username: strin
   // been let in on its room meanwhile, so its answer is not given, right or wrong, and it counts as a failure.
   if (Date.now() >= attempt.heldUntil) {
     await attempt.failed();
-    const first = trusted ? deviceKey(device.id) : userKey(username);
-    return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000)), limitedBy: 'user', refusedBy: [first] };
+    return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000)), limitedBy: 'user', refusedBy: [own] };
   }
   if (!user) {
     await attempt.failed();

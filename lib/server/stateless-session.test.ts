@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { jar } from '../../test-support/cookie-jar';
 import { ADMIN, DEMO } from '../../test-support/demo-accounts';
 import { seal, unsealSession } from './seal';
 
-// SESSION_STORE=cookie: no store at all. A cookie jar stands in for Next's request and response cookies.
-const jar = new Map<string, string>();
-vi.mock('next/headers', () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name) } : undefined),
-    set: (name: string, value: string) => (value === '' ? jar.delete(name) : jar.set(name, value)),
-  }),
-}));
+// SESSION_STORE=cookie: no store at all, only the browser's cookie jar.
+vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
 
 const SECRET = 'unit-test-secret-for-the-stateless-mode-01';
 const IDLE_MS = 30 * 60_000;
