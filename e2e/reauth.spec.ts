@@ -277,6 +277,7 @@ test.describe('asking again before sensitive actions', () => {
       await signIn(page.request);
       await page.goto('/confirm?then=sign-out-others&returnTo=%2Fdashboard');
       await expect(page.getByText('Enter your password to sign out your other sessions.')).toBeVisible();
+      await expect(page).toHaveTitle(/^Confirm it's you to sign out your other sessions/);
       await page.getByRole('link', { name: 'Cancel' }).click();
       await expect(page).toHaveURL(`${OWN}/dashboard`);
       expect((await sessionStatus(other.request)).code).toBe(200);

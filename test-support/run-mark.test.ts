@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canConnect, waitForPort } from './ports';
 import { carriesMark, ensureRunMark, markedProcesses, RUN_CHECKOUT, RUN_MARK, RUN_OWNER, running, spawnRecorded, startTime, stopOwnListenerOn, stopProcesses, type Proc } from './run-mark';
@@ -73,6 +74,17 @@ describe('before a server starts on a port', () => {
     const left = await leftListener(port, { [RUN_MARK]: randomUUID(), [RUN_CHECKOUT]: checkout(), [RUN_OWNER]: '999999999:0' });
     await stopOwnListenerOn(port);
     expect(running(left)).toBe(false);
+    expect(await canConnect(port)).toBe(false);
+  });
+
+  it('stops a listener its harness started and left, crashing, while the run goes on', async () => {
+    const port = freePort();
+    const listen = `require('node:net').createServer().listen(${port}, '127.0.0.1')`;
+    const harness = `import { spawnRecorded } from ${JSON.stringify(join(import.meta.dirname, 'run-mark.ts'))};
+spawnRecorded(process.execPath, ['-e', ${JSON.stringify(listen)}], { detached: true, stdio: 'ignore' }).unref();`;
+    await new Promise((resolve) => spawn(process.execPath, ['--input-type=module', '-e', harness], { env: process.env, stdio: 'ignore' }).once('exit', resolve));
+    await waitForPort(port, 5_000);
+    await stopOwnListenerOn(port);
     expect(await canConnect(port)).toBe(false);
   });
 

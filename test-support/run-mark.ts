@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -68,6 +68,8 @@ const variable = (environ: string, name: string) => environ.split('\0').find((en
 interface Recorded extends Proc {
   mark: string;
   owner: string;
+  /** The harness's process that started it (`<pid>:<start time>`): a worker of the run, or its main process. */
+  by: string;
 }
 
 const registry = (checkout = process.env[RUN_CHECKOUT] ?? process.cwd()) => join(checkout, '.data', 'test-processes');
@@ -80,10 +82,12 @@ export function spawnRecorded(command: string, args: string[], options: SpawnOpt
   const child = spawn(command, args, options);
   const start = child.pid === undefined ? undefined : startTime(child.pid);
   if (child.pid === undefined || start === undefined) return child;
-  const entry: Recorded = { pid: child.pid, start, mark: ensureRunMark(), owner: process.env[RUN_OWNER] ?? '' };
+  const entry: Recorded = { pid: child.pid, start, mark: ensureRunMark(), owner: process.env[RUN_OWNER] ?? '', by: `${process.pid}:${startTime(process.pid) ?? ''}` };
   const file = join(registry(), `${entry.pid}-${start}.json`);
   mkdirSync(registry(), { recursive: true });
-  writeFileSync(file, JSON.stringify(entry));
+  // Written whole, then renamed into place: a reader never sees half an entry.
+  writeFileSync(`${file}.tmp`, JSON.stringify(entry));
+  renameSync(`${file}.tmp`, file);
   child.once('exit', () => rmSync(file, { force: true }));
   return child;
 }
@@ -97,11 +101,25 @@ function recorded(checkout?: string): Recorded[] {
     return [];
   }
   return names.flatMap((name) => {
-    const entry = JSON.parse(read(join(registry(checkout), name)) ?? 'null') as Recorded | null;
+    if (!name.endsWith('.json')) return [];
+    const entry = parseEntry(read(join(registry(checkout), name)));
     if (entry && running(entry)) return [entry];
     rmSync(join(registry(checkout), name), { force: true });
     return [];
   });
+}
+
+/** An entry as `spawnRecorded` wrote it, or `undefined` for anything else (a stray or damaged file is dropped). */
+function parseEntry(text: string | undefined): Recorded | undefined {
+  try {
+    const entry = JSON.parse(text ?? '') as Partial<Recorded>;
+    const { pid, start, mark, owner, by } = entry;
+    return typeof pid === 'number' && typeof start === 'string' && typeof mark === 'string' && typeof owner === 'string' && typeof by === 'string'
+      ? { pid, start, mark, owner, by }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface MarkedProcess extends Proc {
@@ -138,7 +156,9 @@ export async function stopProcesses(procs: Proc[], graceMs = 3_000): Promise<voi
   const until = Date.now() + graceMs;
   while (procs.some(running) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
   for (const proc of procs.filter(running)) signal(proc, 'SIGKILL');
-  while (procs.some(running)) await new Promise((resolve) => setTimeout(resolve, 20));
+  // A process in uninterruptible sleep outlives even SIGKILL for a while: wait for it, but not for ever.
+  const killedBy = Date.now() + 10_000;
+  while (procs.some(running) && Date.now() < killedBy) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** Whether the run that `owner` (`<pid>:<start time>`) owns is still going on. */
@@ -149,9 +169,10 @@ const ownerRunning = (owner: string | undefined) => {
 
 /**
  * Before a server is started on `port`: a process of this checkout's test runs that listens there is stopped by its
- * pid, if it is this run's own (a retry after a worker crashed before its clean-up) or its run has ended (a run killed
- * outright). A process of another run still going on, or of anyone else, is left alone, and the caller's own check
- * of the port then refuses to start, saying so.
+ * pid if nothing will stop it any more: the harness that started it has gone (a worker that crashed before its
+ * clean-up, whose test is now retried) or its whole run has (a run killed outright). A process that a live harness
+ * holds, of this run or another, or anyone else's, is left alone, and the caller's own check of the port then refuses
+ * to start, saying so.
  */
 export async function stopOwnListenerOn(port: number): Promise<void> {
   const checkout = process.env[RUN_CHECKOUT];
@@ -163,10 +184,9 @@ export async function stopOwnListenerOn(port: number): Promise<void> {
     if (start === undefined) return [];
     const environ = environOf(pid);
     const entry = ours.find((recordedProc) => recordedProc.pid === pid && recordedProc.start === start);
-    const mark = entry?.mark ?? (carriesMark(environ, checkout, RUN_CHECKOUT) ? variable(environ, RUN_MARK) : undefined);
-    if (mark === undefined) return [];
-    const owner = entry?.owner ?? variable(environ, RUN_OWNER);
-    return mark === process.env[RUN_MARK] || !ownerRunning(owner) ? [{ pid, start }] : [];
+    if (entry) return !ownerRunning(entry.owner) || !ownerRunning(entry.by) ? [{ pid, start }] : [];
+    // Not recorded (a server Playwright started, say): stopped only when the run it carries the mark of has ended.
+    return carriesMark(environ, checkout, RUN_CHECKOUT) && !ownerRunning(variable(environ, RUN_OWNER)) ? [{ pid, start }] : [];
   });
   if (leftovers.length === 0) return;
   await stopProcesses(leftovers);

@@ -22,6 +22,19 @@ describe('listPage', () => {
     expect(asked).toEqual([{ offset: 0, limit: 50 }]);
   });
 
+  it('reads the last page again when sessions ended between the count and the read', async () => {
+    let total = 250;
+    const shrinking = async (request: PageRequest): Promise<SessionPage> => {
+      asked.push(request);
+      const page = { records: [], total };
+      total = 190;
+      return page;
+    };
+    asked.length = 0;
+    expect(await listPage(shrinking, 5, 50, 'me')).toMatchObject({ page: 4, pages: 4, total: 190 });
+    expect(asked).toEqual([{ offset: 0, limit: 0 }, { offset: 200, limit: 50 }, { offset: 150, limit: 50 }]);
+  });
+
   it('reads the page asked for when it exists', async () => {
     asked.length = 0;
     expect(await listPage(list, 3, 50, 'me')).toMatchObject({ page: 3, pages: 200 });

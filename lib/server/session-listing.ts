@@ -56,8 +56,10 @@ function summarise(record: SessionRecord, currentId: string | undefined): Sessio
  */
 export async function listPage(list: (page: PageRequest) => Promise<SessionPage>, wanted: number, size: number, currentId: string): Promise<SessionListing> {
   const last = wanted === 1 ? 1 : Math.max(1, Math.ceil((await list({ offset: 0, limit: 0 })).total / size));
-  const page = Math.min(wanted, last);
-  const read = await list({ offset: (page - 1) * size, limit: size });
+  let page = Math.min(wanted, last);
+  let read = await list({ offset: (page - 1) * size, limit: size });
   const pages = Math.max(1, Math.ceil(read.total / size));
-  return { sessions: read.records.map((record) => summarise(record, currentId)), total: read.total, page: Math.min(page, pages), pages };
+  // Sessions ended between the count and the read, so this page is past the end now: the last one, read again.
+  if (page > pages) read = await list({ offset: ((page = pages) - 1) * size, limit: size });
+  return { sessions: read.records.map((record) => summarise(record, currentId)), total: read.total, page, pages };
 }

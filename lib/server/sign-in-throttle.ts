@@ -16,8 +16,6 @@ export interface Admitted {
    * they lapsed, other attempts were let in on their room. Its result is then not to be given.
    */
   heldUntil: number;
-  /** When the window of the first key (the username's, or the device's) closes. */
-  resetAt: number;
   /** Every reservation stays counted, as a failure. */
   failed(): Promise<void>;
   /** No reservation counts any more, and the first key's failures are forgotten (the username's, or the device's). */
@@ -68,7 +66,6 @@ export async function admitAttempt(store: AttemptStore, limits: readonly Limit[]
       return {
         admitted: true,
         heldUntil: now + RESERVATION_HOLD_MS,
-        resetAt: reserved[0]?.resetAt ?? now,
         failed: () => Promise.all(reserved.map((key) => store.failAttempt(key.key, key.resetAt))).then(() => undefined),
         succeeded: () => releaseAll(true),
         withdraw: () => releaseAll(),

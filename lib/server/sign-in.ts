@@ -7,7 +7,7 @@ import { recordEvent } from './session-events';
 import type { ActiveStatus } from '../shared/session-status';
 import { attemptStore } from './stores';
 import { firstInWindow } from './once-per-window';
-import { admitAttempt } from './sign-in-throttle';
+import { admitAttempt, type Admission } from './sign-in-throttle';
 import { verifyCredentials, type User } from './users';
 
 export interface SignInInput {
@@ -86,6 +86,11 @@ export type CredentialCheck =
   | { ok: false; kind: 'invalid-credentials' }
   | { ok: false; kind: 'throttled'; retryAfterS: number; limitedBy: 'user' | 'address'; refusedBy: readonly string[] };
 
+function throttled(refused: Extract<Admission, { admitted: false }>): CredentialCheck {
+  const limitedBy = refused.refusedBy.every((key) => key.startsWith('addr:')) ? 'address' : 'user';
+  return { ok: false, kind: 'throttled', retryAfterS: refused.retryAfterS, limitedBy, refusedBy: refused.refusedBy };
+}
+
 /**
  * Whether this refusal is the first of its keys' window for `what` (a sign-in, a confirmation) in this process: a
  * guesser refused a thousand times writes one event, not a thousand, and one refused by the username's limit writes
@@ -106,29 +111,26 @@ export async function checkCredentials({ username, password }: { username: strin
   const device = await readDeviceCookie(Date.now());
   const trusted = device !== undefined && accountName(device.username) === accountName(username);
   // Counted under the trusted browser, or else the username; the address is counted for everyone.
-  const own = trusted ? deviceKey(device.id) : userKey(username);
-  const attempt = await admitAttempt(
-    store,
-    [
-      { key: own, max: throttle.maxFailuresPerUser },
-      { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
-    ],
-    throttle.windowMs,
-  );
-  if (!attempt.admitted) {
-    const limitedBy = attempt.refusedBy.every((key) => key.startsWith('addr:')) ? 'address' : 'user';
-    return { ok: false, kind: 'throttled', retryAfterS: attempt.retryAfterS, limitedBy, refusedBy: attempt.refusedBy };
-  }
+  const limits = [
+    { key: trusted ? deviceKey(device.id) : userKey(username), max: throttle.maxFailuresPerUser },
+    { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
+  ];
+  let attempt = await admitAttempt(store, limits, throttle.windowMs);
+  if (!attempt.admitted) return throttled(attempt);
 
+  const checking = attempt;
   const user = await verifyCredentials(accountName(username), password).catch(async (error: unknown) => {
-    await attempt.withdraw();
+    await checking.withdraw();
     throw error;
   });
   // Checked so late that its reservation had lapsed (thousands of checks queued at once): other attempts may have
-  // been let in on its room meanwhile, so its answer is not given, right or wrong, and it counts as a failure.
+  // been let in on its room meanwhile. Its answer is given only if its keys still have room now, as if it had just
+  // arrived; else it is refused as they refuse anyone, and its answer never told.
   if (Date.now() >= attempt.heldUntil) {
-    await attempt.failed();
-    return { ok: false, kind: 'throttled', retryAfterS: Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000)), limitedBy: 'user', refusedBy: [own] };
+    const again = await admitAttempt(store, limits, throttle.windowMs);
+    await attempt.withdraw();
+    if (!again.admitted) return throttled(again);
+    attempt = again;
   }
   if (!user) {
     await attempt.failed();

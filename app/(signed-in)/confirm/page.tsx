@@ -5,23 +5,34 @@ import { requireSession } from '@/lib/server/session';
 import { CONFIRM_TITLE } from '@/lib/shared/reauth-state';
 import { safeReturnTo } from '@/lib/shared/return-to';
 
-export const metadata: Metadata = { title: CONFIRM_TITLE };
+type Query = Promise<Record<string, string | string[] | undefined>>;
+
+const firstOf = (query: Record<string, string | string[] | undefined>) => (name: string) => {
+  const value = query[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** What confirming will do, or nothing when no action is pending; named in the title too, the first thing read. */
+async function purposeOf(query: Query) {
+  const pending = readPendingAction(firstOf(await query));
+  return { pending, purpose: pending ? await describePendingAction(pending) : undefined };
+}
+
+export async function generateMetadata({ searchParams }: { searchParams: Query }): Promise<Metadata> {
+  const { purpose } = await purposeOf(searchParams);
+  return { title: purpose ? `${CONFIRM_TITLE} to ${purpose}` : CONFIRM_TITLE };
+}
 
 /**
  * Where a sensitive action posted without JavaScript asks for the password: `?then=` names the action
  * (done once confirmed, and checked again then), `?returnTo=` the page to go back to. With JavaScript the
  * same form opens as a dialog over the page instead.
  */
-export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ConfirmPage({ searchParams }: { searchParams: Query }) {
   await requireSession('/dashboard');
-  const query = await searchParams;
-  const first = (name: string) => {
-    const value = query[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const pending = readPendingAction(first);
+  const first = firstOf(await searchParams);
   // The action is named, so that a link here cannot do something the page does not say; Cancel goes back without it.
-  const purpose = pending ? await describePendingAction(pending) : undefined;
+  const { pending, purpose } = await purposeOf(searchParams);
   return (
     <main className="page">
       <section className="card">
