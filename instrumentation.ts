@@ -4,7 +4,7 @@ export async function register() {
     const { assertConfigAtStart } = await import('./lib/server/config-check');
     assertConfigAtStart();
     // Idle and absolute ends are written at their deadline even when no request comes back for the session.
-    const { startSweeper } = await import('./lib/server/session-sweep');
+    const { startSweeper } = await import('./lib/server/session/sweep');
     startSweeper();
   }
 }

@@ -93,7 +93,7 @@ const config = {
     'lib/client/announcement.ts',
     'lib/shared/clock-time.ts',
     'lib/shared/sign-in-input.ts',
-    'lib/server/user-agent.ts',
+    'lib/server/http/user-agent.ts',
     // The timing core.
     'lib/client/timeout-controller.ts',
     'lib/client/tab-channel.ts',

@@ -28,13 +28,13 @@ export interface CpuProfile {
  * it as ours. Frames of the production build are read through its source maps.
  */
 export const CATEGORIES = {
-  body: 'request body reading (lib/server/http.ts readJson, undici text)',
+  body: 'request body reading (lib/server/http/respond.ts readJson, undici text)',
   validation: 'validation (zod safeParse)',
   store: 'session store (lib/server/stores, node:sqlite)',
   seal: 'seal and hashing (iron-session, crypto)',
   cookies: "cookies (Next's request cookies, Set-Cookie)",
   json: 'JSON (parse, stringify, Response.json)',
-  ours: 'our session logic and handlers (lib/server/session.ts, policy, origin check, app/api)',
+  ours: 'our session logic and handlers (lib/server/session/session.ts, policy, origin check, app/api)',
   next: "Next's routing, request and response (next/dist)",
   node: 'Node HTTP, streams, async hooks (node:)',
   gc: 'garbage collection',
@@ -54,14 +54,14 @@ function categoryOf(where: string, functionName: string): Category | undefined {
   }
   if (where.includes('lib/server/stores/') || where.startsWith('node:sqlite')) return 'store';
   if (where.includes('node_modules/zod/')) return 'validation';
-  if (where.includes('iron-session') || where.includes('iron-webcrypto') || where.includes('lib/server/seal.ts') || where.includes('uncrypto')) return 'seal';
+  if (where.includes('iron-session') || where.includes('iron-webcrypto') || where.includes('lib/server/session/seal.ts') || where.includes('uncrypto')) return 'seal';
   if (where.includes('@edge-runtime/cookies') || /spec-extension\/(request-)?cookies|adapters\/request-cookies/.test(where)) return 'cookies';
   if (where.includes('undici')) {
     if (BODY_READERS.has(functionName)) return 'body';
     if (functionName === 'json') return 'json';
     return undefined;
   }
-  if (where.endsWith('lib/server/http.ts')) return functionName === 'json' ? 'json' : 'body';
+  if (where.endsWith('lib/server/http/respond.ts')) return functionName === 'json' ? 'json' : 'body';
   if (/(^|\/)(lib|app)\//.test(where) && !where.includes('node_modules/')) return 'ours';
   if (where.includes('node_modules/next/') || where.includes('next/dist/') || where.includes('next/src/')) return 'next';
   if (where.startsWith('node:')) return 'node';

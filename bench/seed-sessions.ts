@@ -1,6 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
 import { TEST_SECRET } from '../test-support/servers';
-import { seal, sealSession } from '../lib/server/seal';
+import { seal, sealSession } from '../lib/server/session/seal';
 import type { SessionStore } from '../lib/server/stores/types';
 import type { SignedIn } from './support';
 
@@ -9,7 +9,7 @@ const HOUR = 3_600_000;
 /**
  * Writes `count` active sessions of `demo` straight into the store, as sign-in would, and seals cookies
  * for the first `inUse` of them with the bench servers' secret, then closes the store. Each comes with the tag its status answers
- * carry (`toStatus` in lib/server/session.ts), so every answer can be checked to be that very session.
+ * carry (`toStatus` in lib/server/session/session.ts), so every answer can be checked to be that very session.
  */
 export async function seedSessions(store: SessionStore, count: number, inUse = count): Promise<SignedIn[]> {
   const now = Date.now();

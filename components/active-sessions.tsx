@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { config } from '@/lib/server/config';
 import { formatDuration } from '@/lib/shared/duration';
-import { listMySessions } from '@/lib/server/my-sessions';
+import { listMySessions } from '@/lib/server/lists/my-sessions';
 import { signOutOtherSessions } from '@/lib/server/actions';
 import { SensitiveForm } from './sensitive-form';
 import { SessionList } from './session-list';

@@ -1,4 +1,4 @@
-import type { EventSummary } from '@/lib/server/event-listing';
+import type { EventSummary } from '@/lib/server/events/event-listing';
 import { LocalTime } from './local-time';
 
 /** A table of session events, the newest first, for administrators. A server component. */

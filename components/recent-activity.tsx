@@ -1,4 +1,4 @@
-import { listMyRecentEvents, RECENT_EVENTS } from '@/lib/server/event-listing';
+import { listMyRecentEvents, RECENT_EVENTS } from '@/lib/server/events/event-listing';
 import { LocalTime } from './local-time';
 
 /** The dashboard's "Recent activity": the user's latest session events in plain words. A server component. */

@@ -7,7 +7,7 @@ import { ReauthDialog } from './reauth-dialog';
 const noSubscription = () => () => {};
 
 /**
- * A form whose action may need the password first (see lib/server/reauth.ts). When the server says so,
+ * A form whose action may need the password first (see lib/server/step-up/reauth.ts). When the server says so,
  * "Confirm it's you" opens over the page and, once confirmed, the same form is sent again: the user's
  * action completes without leaving the page, and nothing else on it changes. Without JavaScript the
  * server sends the browser to the page that asks instead.

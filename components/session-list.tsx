@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { formatDuration } from '@/lib/shared/duration';
-import type { SessionSummary } from '@/lib/server/session-listing';
+import type { SessionSummary } from '@/lib/server/lists/session-listing';
 
 const wholeMinutes = (ms: number) => formatDuration(Math.floor(ms / 60_000) * 60_000);
 

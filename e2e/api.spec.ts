@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sealData } from 'iron-session';
-import { passwordId } from '../lib/server/seal';
+import { passwordId } from '../lib/server/session/seal';
 import { expect, test } from '@playwright/test';
 import { sessionCookie } from './fixtures';
 import { TEST_SECRET, urlOf } from '../test-support/servers';

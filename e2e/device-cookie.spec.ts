@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext } from '@playwright/test';
-import { signDeviceToken } from '../lib/server/device-token';
+import { signDeviceToken } from '../lib/server/sign-in/device-token';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, test } from './fixtures';
 import { LoginPage } from './pages/login-page';

@@ -26,15 +26,15 @@ describe('the lint boundaries between the wings', () => {
   }, 30_000);
 
   it("a 'use client' component cannot import the server wing, except its server actions", async () => {
-    expect(await rulesFired('components/bad.tsx', `'use client';\nimport { getSession } from '@/lib/server/session';${useIt('getSession')}`)).toContain(
+    expect(await rulesFired('components/bad.tsx', `'use client';\nimport { getSession } from '@/lib/server/session/session';${useIt('getSession')}`)).toContain(
       'wings/client-stays-client',
     );
-    expect(await rulesFired('components/bad.tsx', `'use client';\nimport { getSession } from '../lib/server/session';${useIt('getSession')}`)).toContain(
+    expect(await rulesFired('components/bad.tsx', `'use client';\nimport { getSession } from '../lib/server/session/session';${useIt('getSession')}`)).toContain(
       'wings/client-stays-client',
     );
     expect(await rulesFired('components/fine.tsx', `'use client';\nimport { signInAction } from '@/lib/server/actions';${useIt('signInAction')}`)).toEqual([]);
     // A server component may, and a client one may import the shared rules and the browser wing.
-    expect(await rulesFired('components/fine.tsx', `import { getSession } from '@/lib/server/session';${useIt('getSession')}`)).toEqual([]);
+    expect(await rulesFired('components/fine.tsx', `import { getSession } from '@/lib/server/session/session';${useIt('getSession')}`)).toEqual([]);
     expect(await rulesFired('lib/client/fine.ts', `import { formatDuration } from '../shared/duration';${useIt('formatDuration')}`)).toEqual([]);
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-// Prints an scrypt hash in the format lib/server/users.ts stores: node scripts/hash-password.mjs <password>
+// Prints an scrypt hash in the format lib/server/sign-in/users.ts stores: node scripts/hash-password.mjs <password>
 import { randomBytes, scryptSync } from 'node:crypto';
 
 const password = process.argv[2];

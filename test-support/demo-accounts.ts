@@ -1,6 +1,6 @@
 /**
  * The demo's built-in accounts, as the tests and benches sign in with them. The app's own list is
- * `lib/server/users.ts`; `lib/server/demo-accounts.test.ts` signs these in against it, so the two cannot drift.
+ * `lib/server/sign-in/users.ts`; `lib/server/sign-in/demo-accounts.test.ts` signs these in against it, so the two cannot drift.
  */
 export interface Account {
   username: string;

@@ -2,7 +2,7 @@ import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { SessionTimeout } from '@/components/session-timeout';
 import { SignOutButton } from '@/components/sign-out-button';
-import { requireSession, toStatus } from '@/lib/server/session';
+import { requireSession, toStatus } from '@/lib/server/session/session';
 import { RETURN_TO_HEADER } from '@/lib/shared/return-to';
 
 /**

@@ -6,7 +6,7 @@ import { formatDuration } from '@/lib/shared/duration';
 import { safeReturnTo } from '@/lib/shared/return-to';
 import { isSignedOutReason } from '@/lib/shared/session-status';
 import { documentTitle } from '@/lib/shared/site';
-import { DEMO_CREDENTIALS } from '@/lib/server/users';
+import { DEMO_CREDENTIALS } from '@/lib/server/sign-in/users';
 import { SIGNED_OUT_WORDS, type Limits } from './signed-out-reasons';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;

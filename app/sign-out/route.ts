@@ -1,6 +1,6 @@
-import { handle } from '@/lib/server/http';
-import { assertSameOrigin } from '@/lib/server/same-origin';
-import { CLEAR_CACHE, endSession } from '@/lib/server/session';
+import { handle } from '@/lib/server/http/respond';
+import { assertSameOrigin } from '@/lib/server/http/same-origin';
+import { CLEAR_CACHE, endSession } from '@/lib/server/session/session';
 
 /**
  * The Sign out button's form, posted when JavaScript is off: ends the session and goes to the login page.

@@ -7,12 +7,12 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { safeReturnTo } from '../shared/return-to';
-import { refuseCrossSiteAction } from './same-origin';
-import { revokeSession } from './all-sessions';
-import { endMyOtherSessions } from './my-sessions';
-import { confirmPath, performPendingAction, readPendingAction } from './pending-action';
-import { confirmPresence } from './reauth';
-import { attemptSignIn, clientInfo } from './sign-in';
+import { refuseCrossSiteAction } from './http/same-origin';
+import { revokeSession } from './lists/all-sessions';
+import { endMyOtherSessions } from './lists/my-sessions';
+import { confirmPath, performPendingAction, readPendingAction } from './step-up/pending-action';
+import { confirmPresence } from './step-up/reauth';
+import { attemptSignIn, clientInfo } from './sign-in/sign-in';
 import { SCRIPTED_FIELD, WRONG_PASSWORD, type ConfirmState, type PendingAction, type SensitiveState } from '../shared/reauth-state';
 import { SIGN_IN_MESSAGES, SignInBody, SignInForm, throttledMessage, type SignInState } from '../shared/sign-in-input';
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { ConfirmPresenceForm } from '@/components/confirm-presence-form';
-import { describePendingAction, readPendingAction } from '@/lib/server/pending-action';
-import { requireSession } from '@/lib/server/session';
+import { describePendingAction, readPendingAction } from '@/lib/server/step-up/pending-action';
+import { requireSession } from '@/lib/server/session/session';
 import { CONFIRM_TITLE } from '@/lib/shared/reauth-state';
 import { safeReturnTo } from '@/lib/shared/return-to';
 

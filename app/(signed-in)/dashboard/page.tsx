@@ -4,8 +4,8 @@ import { LocalTime } from '@/components/local-time';
 import { NotesEditor } from '@/components/notes-editor';
 import { RecentActivity } from '@/components/recent-activity';
 import { formatDuration } from '@/lib/shared/duration';
-import { pageNumber } from '@/lib/server/session-listing';
-import { requireSession, toStatus } from '@/lib/server/session';
+import { pageNumber } from '@/lib/server/lists/session-listing';
+import { requireSession, toStatus } from '@/lib/server/session/session';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 

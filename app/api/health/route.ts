@@ -1,4 +1,4 @@
-import { json } from '@/lib/server/http';
+import { json } from '@/lib/server/http/respond';
 
 /**
  * A health check for load balancers: answers without touching the session or the store. It is also the

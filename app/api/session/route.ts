@@ -1,10 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, HttpError, json, readJson } from '@/lib/server/http';
-import { assertSameOrigin } from '@/lib/server/same-origin';
-import { CLEAR_CACHE, clearSessionCookie, readSession, toStatus } from '@/lib/server/session';
-import { attemptSignIn, clientInfo } from '@/lib/server/sign-in';
-import { signOut } from '@/lib/server/sign-out';
+import { handle, HttpError, json, readJson } from '@/lib/server/http/respond';
+import { assertSameOrigin } from '@/lib/server/http/same-origin';
+import { CLEAR_CACHE, clearSessionCookie, readSession, toStatus } from '@/lib/server/session/session';
+import { attemptSignIn, clientInfo } from '@/lib/server/sign-in/sign-in';
+import { signOut } from '@/lib/server/session/sign-out';
 import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/shared/sign-in-input';
 
 /** Status. Reading never extends the session. */

@@ -41,7 +41,7 @@ export function provideSessionStore(store: SessionStore): void {
 }
 
 /**
- * The store, if its clean-up is due (`everyMs` since the last one): the caller sweeps it (session-sweep.ts), and
+ * The store, if its clean-up is due (`everyMs` since the last one): the caller sweeps it (session/sweep.ts), and
  * nobody else in this process does until the next is due. A store opened in this process is due at once; one a
  * test provided is not, until `everyMs` has passed.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitAttempt } from '../sign-in-throttle';
+import { admitAttempt } from '../sign-in/throttle';
 import { MemoryAttemptStore } from './memory-attempts';
 
 // The in-process counters of SESSION_STORE=cookie under a flood of made-up names (the contract suite holds them to

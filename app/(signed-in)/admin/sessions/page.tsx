@@ -8,12 +8,12 @@ import { SensitiveForm } from '@/components/sensitive-form';
 import { SessionList } from '@/components/session-list';
 import { SessionPager } from '@/components/session-pager';
 import { endSessionAsAdmin } from '@/lib/server/actions';
-import { listAllEvents, listAllSessions } from '@/lib/server/all-sessions';
-import { eventFilter, type EventListing } from '@/lib/server/event-listing';
+import { listAllEvents, listAllSessions } from '@/lib/server/lists/all-sessions';
+import { eventFilter, type EventListing } from '@/lib/server/events/event-listing';
 import type { EventFilter } from '@/lib/server/stores';
 import { EVENT_KINDS } from '@/lib/shared/session-events';
-import { requireSession } from '@/lib/server/session';
-import { pageNumber } from '@/lib/server/session-listing';
+import { requireSession } from '@/lib/server/session/session';
+import { pageNumber } from '@/lib/server/lists/session-listing';
 
 export const metadata: Metadata = { title: 'Active sessions' };
 

@@ -1,8 +1,8 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, json, readJson } from '@/lib/server/http';
-import { assertSameOrigin } from '@/lib/server/same-origin';
-import { clearSessionCookie, keepAlive } from '@/lib/server/session';
+import { handle, json, readJson } from '@/lib/server/http/respond';
+import { assertSameOrigin } from '@/lib/server/http/same-origin';
+import { clearSessionCookie, keepAlive } from '@/lib/server/session/session';
 
 const DAY_MS = 86_400_000;
 

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { jar } from '../../test-support/cookie-jar';
+import { jar } from '../../../test-support/cookie-jar';
 import { signDeviceToken, verifyDeviceToken } from './device-token';
 
-vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
+vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 
 const CURRENT = 'unit-test-secret-after-the-rotation-0123456';
 const PREVIOUS = 'unit-test-secret-before-the-rotation-012345';

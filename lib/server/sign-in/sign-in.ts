@@ -1,13 +1,13 @@
 import 'server-only';
 import { accountName } from './account-name';
-import { config } from './config';
+import { config } from '../config';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
-import { startSession } from './session';
-import { recordEvent } from './session-events';
-import type { ActiveStatus } from '../shared/session-status';
-import { attemptStore } from './stores';
-import { firstInWindow } from './once-per-window';
-import { admitAttempt, type Admission } from './sign-in-throttle';
+import { startSession } from '../session/session';
+import { recordEvent } from '../events/event-log';
+import type { ActiveStatus } from '../../shared/session-status';
+import { attemptStore } from '../stores';
+import { firstInWindow } from '../events/once-per-window';
+import { admitAttempt, type Admission } from './throttle';
 import { verifyCredentials, type User } from './users';
 
 export interface SignInInput {

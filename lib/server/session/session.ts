@@ -4,17 +4,17 @@ import { LRUCache } from 'lru-cache';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { config } from './config';
-import { deadlines, deadlinePassed, reportActivity } from '../shared/session-policy';
+import { config } from '../config';
+import { deadlines, deadlinePassed, reportActivity } from '../../shared/session-policy';
 import { sealSession, unsealSession, type CookieSession } from './seal';
-import type { Result } from '../shared/result';
-import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
-import { recordEnd, recordEvent } from './session-events';
-import { firstInWindow } from './once-per-window';
-import { sweepNowAndThen } from './session-sweep';
-import { tagOf } from './session-tag';
-import { keepsRecords, sessionStore, type SessionRecord } from './stores';
-import { findUser, type User } from './users';
+import type { Result } from '../../shared/result';
+import type { ActiveStatus, SignedOutReason } from '../../shared/session-status';
+import { recordEnd, recordEvent } from '../events/event-log';
+import { firstInWindow } from '../events/once-per-window';
+import { sweepNowAndThen } from './sweep';
+import { tagOf } from './tag';
+import { keepsRecords, sessionStore, type SessionRecord } from '../stores';
+import { findUser, type User } from '../sign-in/users';
 
 /**
  * The only module that knows the session cookie: its name, secret, lifetime and attributes.

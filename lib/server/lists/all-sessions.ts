@@ -1,11 +1,11 @@
 import 'server-only';
-import type { Result } from '../shared/result';
-import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
-import { eventPage, type EventListing } from './event-listing';
-import { getSession } from './session';
-import { recordEnd } from './session-events';
+import type { Result } from '../../shared/result';
+import { requireRecentAuthentication, type FreshnessRefusal } from '../step-up/reauth';
+import { eventPage, type EventListing } from '../events/event-listing';
+import { getSession } from '../session/session';
+import { recordEnd } from '../events/event-log';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
-import { keepsRecords, sessionStore, type EventFilter } from './stores';
+import { keepsRecords, sessionStore, type EventFilter } from '../stores';
 
 /**
  * Everyone's sessions, for administrators only: the admin page's list, and ending any one session. Both

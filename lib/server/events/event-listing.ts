@@ -1,13 +1,13 @@
 import 'server-only';
 // What the dashboard's "Recent activity" and the administrator's Events view share: events as people read them.
 import { z } from 'zod';
-import { describeEvent, EVENT_KINDS, type EventKind } from '../shared/session-events';
-import type { Result } from '../shared/result';
-import { accountName } from './account-name';
-import { getSession } from './session';
-import { keepsRecords, sessionStore, type EventFilter } from './stores';
-import type { SessionEvent } from './stores/event-schema';
-import { describeUserAgent } from './user-agent';
+import { describeEvent, EVENT_KINDS, type EventKind } from '../../shared/session-events';
+import type { Result } from '../../shared/result';
+import { accountName } from '../sign-in/account-name';
+import { getSession } from '../session/session';
+import { keepsRecords, sessionStore, type EventFilter } from '../stores';
+import type { SessionEvent } from '../stores/event-schema';
+import { describeUserAgent } from '../http/user-agent';
 
 export interface EventSummary {
   id: string;

@@ -1,6 +1,6 @@
 import 'server-only';
 import { scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Role } from '../shared/session-policy';
+import type { Role } from '../../shared/session-policy';
 
 export interface User {
   username: string;

@@ -1,11 +1,11 @@
 import 'server-only';
 import { cookies } from 'next/headers';
-import type { Result } from '../shared/result';
-import { config } from './config';
-import { getSession, keepAlive, type SessionRead } from './session';
-import { recordEvent } from './session-events';
-import { checkCredentials, firstRefusal, type ClientInfo, type CredentialCheck } from './sign-in';
-import { sessionStore } from './stores';
+import type { Result } from '../../shared/result';
+import { config } from '../config';
+import { getSession, keepAlive, type SessionRead } from '../session/session';
+import { recordEvent } from '../events/event-log';
+import { checkCredentials, firstRefusal, type ClientInfo, type CredentialCheck } from '../sign-in/sign-in';
+import { sessionStore } from '../stores';
 
 /**
  * Sensitive actions ask the user to prove again that they are there (OWASP ASVS 3.3.4, 3.7.1): ending other

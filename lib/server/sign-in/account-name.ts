@@ -1,5 +1,5 @@
 import 'server-only';
-import { clipText } from '../shared/clip-text';
+import { clipText } from '../../shared/clip-text';
 
 /** The longest account name kept: the sign-in schema's limit. */
 export const ACCOUNT_NAME_MAX = 100;

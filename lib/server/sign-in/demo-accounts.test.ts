@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN, DEMO } from '../../test-support/demo-accounts';
+import { ADMIN, DEMO } from '../../../test-support/demo-accounts';
 import { DEMO_CREDENTIALS, verifyCredentials } from './users';
 
 // The tests and benches sign in with test-support's copy of the demo accounts: it must stay the app's.

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { jar } from '../../test-support/cookie-jar';
-import { ADMIN, DEMO } from '../../test-support/demo-accounts';
+import { jar } from '../../../test-support/cookie-jar';
+import { ADMIN, DEMO } from '../../../test-support/demo-accounts';
 import { verifyDeviceToken } from './device-token';
 
 // One browser's cookie jar, emptied before each test.
-vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
+vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 
 let attemptSignIn: typeof import('./sign-in').attemptSignIn;
-let sessionStore: typeof import('./stores').sessionStore;
+let sessionStore: typeof import('../stores').sessionStore;
 
 beforeAll(async () => {
   Object.assign(process.env, {
@@ -17,7 +17,7 @@ beforeAll(async () => {
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8',
   });
   ({ attemptSignIn } = await import('./sign-in'));
-  ({ sessionStore } = await import('./stores'));
+  ({ sessionStore } = await import('../stores'));
 });
 
 const SECRET = 'unit-test-secret-that-is-long-enough-0123';
@@ -142,7 +142,7 @@ describe('a reservation that is never released', () => {
   afterAll(() => vi.useRealTimers());
 
   it('holds the user back for RESERVATION_HOLD_MS, not until the window closes', { timeout: 15_000 }, async () => {
-    const { RESERVATION_HOLD_MS } = await import('./stores/types');
+    const { RESERVATION_HOLD_MS } = await import('../stores/types');
     for (const address of ['10.11.0.1', '10.11.0.2']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
     // A sign-in whose process died during its password check: reserved under the username, never released.
     await sessionStore().reserveAttempt('user:demo', 15 * 60_000, Date.now());
@@ -159,7 +159,7 @@ describe('a password check that outlasts the hold of its reservation', () => {
   afterAll(() => vi.useRealTimers());
 
   it('is answered when its keys still have room, as if it had just arrived', async () => {
-    const { RESERVATION_HOLD_MS } = await import('./stores/types');
+    const { RESERVATION_HOLD_MS } = await import('../stores/types');
     // Admitted, its scrypt on its way; meanwhile its reservation lapses (thousands of checks queued, say).
     const late = attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.13.0.1'));
     await new Promise((resolve) => setImmediate(resolve));
@@ -168,7 +168,7 @@ describe('a password check that outlasts the hold of its reservation', () => {
   });
 
   it('is refused, its answer never told, when the keys filled up meanwhile', async () => {
-    const { RESERVATION_HOLD_MS } = await import('./stores/types');
+    const { RESERVATION_HOLD_MS } = await import('../stores/types');
     jar.clear();
     const late = attemptSignIn({ username: 'filled-meanwhile', password: 'a-guess', remember: false }, client('10.13.0.2'));
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,12 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
-import type { PendingAction } from '../shared/reauth-state';
-import { safeReturnTo } from '../shared/return-to';
-import { revokeSession } from './all-sessions';
-import { endMyOtherSessions } from './my-sessions';
-import { getSession } from './session';
-import { keepsRecords, sessionStore } from './stores';
-import { describeUserAgent } from './user-agent';
+import type { PendingAction } from '../../shared/reauth-state';
+import { safeReturnTo } from '../../shared/return-to';
+import { revokeSession } from '../lists/all-sessions';
+import { endMyOtherSessions } from '../lists/my-sessions';
+import { getSession } from '../session/session';
+import { keepsRecords, sessionStore } from '../stores';
+import { describeUserAgent } from '../http/user-agent';
 
 /**
  * Without JavaScript a sensitive action that needs the password first sends the browser to `/confirm`, naming

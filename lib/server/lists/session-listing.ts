@@ -1,8 +1,8 @@
 import 'server-only';
 // What both lists of sessions share: the rows as people see them, and paging.
 import { z } from 'zod';
-import type { PageRequest, SessionPage, SessionRecord } from './stores';
-import { describeUserAgent } from './user-agent';
+import type { PageRequest, SessionPage, SessionRecord } from '../stores';
+import { describeUserAgent } from '../http/user-agent';
 
 export interface SessionSummary {
   id: string;
@@ -51,7 +51,7 @@ function summarise(record: SessionRecord, currentId: string | undefined): Sessio
 /**
  * One page of a list: past the last page, the last. The count comes first, from the index alone, so that a page
  * number typed far past the end (`?page=999999999`) never asks a store to read its way out there: Redis's merge of
- * the shards reads `offset + size` entries of each. (The Events view pages the same way: event-listing.ts.) The first
+ * the shards reads `offset + size` entries of each. (The Events view pages the same way: events/event-listing.ts.) The first
  * page, which every dashboard shows, exists whatever the count: it is read at once, one store call.
  */
 export async function listPage(list: (page: PageRequest) => Promise<SessionPage>, wanted: number, size: number, currentId: string): Promise<SessionListing> {

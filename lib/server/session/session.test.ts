@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { seal } from './seal';
-import { RedisSessionStore } from './stores/redis';
-import { SqliteSessionStore } from './stores/sqlite';
-import type { SessionStore } from './stores/types';
+import { RedisSessionStore } from '../stores/redis';
+import { SqliteSessionStore } from '../stores/sqlite';
+import type { SessionStore } from '../stores/types';
 
 // The session layer against real stores, each wrapped so that a step can be timed to open a race window.
 const SECRET = 'unit-test-secret-for-the-session-layer-0123';
@@ -15,11 +15,11 @@ const dir = mkdtempSync(join(tmpdir(), 'session-layer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let session: typeof import('./session');
-let provideSessionStore: typeof import('./stores').provideSessionStore;
+let provideSessionStore: typeof import('../stores').provideSessionStore;
 beforeAll(async () => {
   Object.assign(process.env, { SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT: '30m' });
   session = await import('./session');
-  ({ provideSessionStore } = await import('./stores'));
+  ({ provideSessionStore } = await import('../stores'));
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import { StoreUnavailableError } from './stores/types';
+import { StoreUnavailableError } from '../stores/types';
 
 /** Every session answer is personal and short-lived: no cache may keep it. */
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;

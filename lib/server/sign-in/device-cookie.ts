@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { cookies } from 'next/headers';
-import { config } from './config';
+import { config } from '../config';
 import { signDeviceToken, verifyDeviceToken, type DeviceToken } from './device-token';
 
 /**

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { seal } from './seal';
-import { RedisSessionStore } from './stores/redis';
-import { SqliteSessionStore } from './stores/sqlite';
-import { StoreUnavailableError, type NewSessionRecord, type SessionStore, type StoreOptions } from './stores/types';
+import { RedisSessionStore } from '../stores/redis';
+import { SqliteSessionStore } from '../stores/sqlite';
+import { StoreUnavailableError, type NewSessionRecord, type SessionStore, type StoreOptions } from '../stores/types';
 
 // The sweep and the event log against real stores, through the real session functions.
 const SECRET = 'unit-test-secret-for-the-event-sweep-0123456789';
@@ -16,18 +16,18 @@ const ABSOLUTE_MS = 12 * 60 * MINUTE;
 const dir = mkdtempSync(join(tmpdir(), 'session-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let sweeping: typeof import('./session-sweep');
-let events: typeof import('./session-events');
+let sweeping: typeof import('./sweep');
+let events: typeof import('../events/event-log');
 let session: typeof import('./session');
-let tagOf: typeof import('./session-tag').tagOf;
-let provideSessionStore: typeof import('./stores').provideSessionStore;
+let tagOf: typeof import('./tag').tagOf;
+let provideSessionStore: typeof import('../stores').provideSessionStore;
 beforeAll(async () => {
   Object.assign(process.env, { SESSION_SECRET: SECRET, SESSION_IDLE_TIMEOUT: '30m' });
-  sweeping = await import('./session-sweep');
-  events = await import('./session-events');
+  sweeping = await import('./sweep');
+  events = await import('../events/event-log');
   session = await import('./session');
-  ({ tagOf } = await import('./session-tag'));
-  ({ provideSessionStore } = await import('./stores'));
+  ({ tagOf } = await import('./tag'));
+  ({ provideSessionStore } = await import('../stores'));
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { jar } from '../../test-support/cookie-jar';
-import { DEMO } from '../../test-support/demo-accounts';
-import { RedisSessionStore } from './stores/redis';
-import { SqliteSessionStore } from './stores/sqlite';
-import type { SessionStore } from './stores/types';
+import { jar } from '../../../test-support/cookie-jar';
+import { DEMO } from '../../../test-support/demo-accounts';
+import { RedisSessionStore } from '../stores/redis';
+import { SqliteSessionStore } from '../stores/sqlite';
+import type { SessionStore } from '../stores/types';
 
-vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
+vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 
 const SECRET = 'unit-test-secret-for-re-authentication-0123456';
 const MAX_PER_USER = 5;
@@ -17,13 +17,13 @@ const dir = mkdtempSync(join(tmpdir(), 'reauth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let reauth: typeof import('./reauth');
-let signIn: typeof import('./sign-in');
-let provideSessionStore: typeof import('./stores').provideSessionStore;
+let signIn: typeof import('../sign-in/sign-in');
+let provideSessionStore: typeof import('../stores').provideSessionStore;
 beforeAll(async () => {
   Object.assign(process.env, { SESSION_SECRET: SECRET, SIGN_IN_MAX_FAILURES_PER_USER: String(MAX_PER_USER), SIGN_IN_MAX_FAILURES_PER_ADDRESS: '1000' });
   reauth = await import('./reauth');
-  signIn = await import('./sign-in');
-  ({ provideSessionStore } = await import('./stores'));
+  signIn = await import('../sign-in/sign-in');
+  ({ provideSessionStore } = await import('../stores'));
 });
 
 const stores: Array<[string, () => SessionStore]> = [

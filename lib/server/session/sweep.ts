@@ -1,7 +1,7 @@
 import 'server-only';
-import { config } from './config';
-import { recordEnd } from './session-events';
-import { claimSweep, type SessionStore } from './stores';
+import { config } from '../config';
+import { recordEnd } from '../events/event-log';
+import { claimSweep, type SessionStore } from '../stores';
 
 /**
  * The app's own clean-up, so that nobody needs a cron job: sessions whose deadline has passed with no request to

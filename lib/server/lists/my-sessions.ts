@@ -1,10 +1,10 @@
 import 'server-only';
-import type { Result } from '../shared/result';
-import { requireRecentAuthentication, type FreshnessRefusal } from './reauth';
-import { getSession } from './session';
-import { recordEnd } from './session-events';
+import type { Result } from '../../shared/result';
+import { requireRecentAuthentication, type FreshnessRefusal } from '../step-up/reauth';
+import { getSession } from '../session/session';
+import { recordEnd } from '../events/event-log';
 import { listPage, MY_SESSIONS_PAGE_SIZE, type SessionListing } from './session-listing';
-import { keepsRecords, sessionStore } from './stores';
+import { keepsRecords, sessionStore } from '../stores';
 
 /** The signed-in user's own sessions: the dashboard's list and "Sign out other sessions". */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listPage } from './session-listing';
-import type { PageRequest, SessionPage } from './stores/types';
+import type { PageRequest, SessionPage } from '../stores/types';
 
 // What the lists of sessions ask of a store: a page number anyone can type never makes it read past the end.
 describe('listPage', () => {

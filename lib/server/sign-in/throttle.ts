@@ -1,6 +1,6 @@
 import 'server-only';
-import { RESERVATION_HOLD_MS } from './stores/types';
-import type { AttemptStore } from './stores';
+import { RESERVATION_HOLD_MS } from '../stores/types';
+import type { AttemptStore } from '../stores';
 
 /** A throttle key and how many failures it may have in one window. */
 export interface Limit {

@@ -1,10 +1,10 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { clipText } from '../shared/clip-text';
-import type { EventActor, EventDetails, EventKind } from '../shared/session-events';
-import { tagOf } from './session-tag';
-import { keepsRecords, sessionStore, type EndReason, type SessionRecord, type SessionStore } from './stores';
-import { EVENT_TEXT_MAX, type SessionEvent } from './stores/event-schema';
+import { clipText } from '../../shared/clip-text';
+import type { EventActor, EventDetails, EventKind } from '../../shared/session-events';
+import { tagOf } from '../session/tag';
+import { keepsRecords, sessionStore, type EndReason, type SessionRecord, type SessionStore } from '../stores';
+import { EVENT_TEXT_MAX, type SessionEvent } from '../stores/event-schema';
 
 /**
  * The session event log: every event is written when it happens, by the code that made it happen, as one JSON

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Result } from '../shared/result';
+import type { Result } from '../../shared/result';
 import { endSession, readSession, toStatus, type CookieReader } from './session';
 
 /**

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
-import { ROLES } from '../shared/session-policy';
+import { ROLES } from '../../shared/session-policy';
 
 /**
  * Seals with the current secret and unseals with the current or the previous one.

@@ -1,7 +1,7 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
-import { HttpError } from './http';
+import { HttpError } from './respond';
 
 /**
  * Whether a browser sent this state-changing request from another site, on top of SameSite=Lax.

@@ -1,6 +1,6 @@
 // No secret lives here (callers pass them in), so tests may sign device cookies with it too.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import type { Secrets } from './seal';
+import type { Secrets } from '../session/seal';
 
 /** What a device cookie says: this browser signed in as `username` before. `id` names the browser for the throttle. */
 export interface DeviceToken {

@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { jar } from '../../test-support/cookie-jar';
-import { DEMO } from '../../test-support/demo-accounts';
-import { seal } from './seal';
-import { RedisSessionStore } from './stores/redis';
-import { SqliteSessionStore } from './stores/sqlite';
-import type { SessionStore } from './stores/types';
+import { jar } from '../../../test-support/cookie-jar';
+import { DEMO } from '../../../test-support/demo-accounts';
+import { seal } from '../session/seal';
+import { RedisSessionStore } from '../stores/redis';
+import { SqliteSessionStore } from '../stores/sqlite';
+import type { SessionStore } from '../stores/types';
 
 // What requests anyone can send again and again write to the event log, on each store: at most a fixed number of
 // events per key and window, whatever the number of requests (README, "The event log").
 
-vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
+vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 
 const SECRET = 'unit-test-secret-for-repeated-requests-0123';
 const PREVIOUS = 'the-secret-before-the-rotation-for-repeats-0123';
@@ -22,10 +22,10 @@ const REQUESTS = 5_000;
 const dir = mkdtempSync(join(tmpdir(), 'repeated-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let reauth: typeof import('./reauth');
-let signIn: typeof import('./sign-in');
-let session: typeof import('./session');
-let provideSessionStore: typeof import('./stores').provideSessionStore;
+let reauth: typeof import('../step-up/reauth');
+let signIn: typeof import('../sign-in/sign-in');
+let session: typeof import('../session/session');
+let provideSessionStore: typeof import('../stores').provideSessionStore;
 beforeAll(async () => {
   Object.assign(process.env, {
     SESSION_SECRET: SECRET,
@@ -33,10 +33,10 @@ beforeAll(async () => {
     SIGN_IN_MAX_FAILURES_PER_USER: String(LIMIT),
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: '100000',
   });
-  reauth = await import('./reauth');
-  signIn = await import('./sign-in');
-  session = await import('./session');
-  ({ provideSessionStore } = await import('./stores'));
+  reauth = await import('../step-up/reauth');
+  signIn = await import('../sign-in/sign-in');
+  session = await import('../session/session');
+  ({ provideSessionStore } = await import('../stores'));
 });
 
 const stores: Array<[string, () => SessionStore]> = [

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { jar } from '../../test-support/cookie-jar';
-import { ADMIN, DEMO } from '../../test-support/demo-accounts';
+import { jar } from '../../../test-support/cookie-jar';
+import { ADMIN, DEMO } from '../../../test-support/demo-accounts';
 import { seal, unsealSession } from './seal';
 
 // SESSION_STORE=cookie: no store at all, only the browser's cookie jar.
-vi.mock('next/headers', () => import('../../test-support/cookie-jar'));
+vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 
 const SECRET = 'unit-test-secret-for-the-stateless-mode-01';
 const IDLE_MS = 30 * 60_000;
 let session: typeof import('./session');
-let attemptSignIn: typeof import('./sign-in').attemptSignIn;
+let attemptSignIn: typeof import('../sign-in/sign-in').attemptSignIn;
 
 beforeAll(async () => {
   Object.assign(process.env, { SESSION_SECRET: SECRET, SESSION_STORE: 'cookie', SESSION_IDLE_TIMEOUT: '30m', SIGN_IN_MAX_FAILURES_PER_USER: '3' });
   session = await import('./session');
-  ({ attemptSignIn } = await import('./sign-in'));
+  ({ attemptSignIn } = await import('../sign-in/sign-in'));
 });
 beforeEach(() => {
   jar.clear();
