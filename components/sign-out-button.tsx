@@ -16,12 +16,12 @@ export function SignOutButton({ username }: { username: string }) {
   const onSignOut = (event: MouseEvent) => {
     event.preventDefault();
     if (readDraft(username)) confirmRef.current?.showModal();
-    else controller.logOut();
+    else controller.signOut();
   };
 
   const discardAndSignOut = () => {
     writeDraft(username, '');
-    controller.logOut();
+    controller.signOut();
   };
 
   return (

@@ -81,10 +81,10 @@ const CASES: Case[] = [
   { name: 'keep-alive: malformed JSON', path: KEEP_ALIVE, cookie: true, body: '{"idleMs":', status: 400, error: /not valid JSON/ },
   { name: 'keep-alive: text/plain', path: KEEP_ALIVE, cookie: true, body: '{}', headers: { 'Content-Type': 'text/plain' }, status: 415 },
   { name: 'keep-alive: oversized', path: KEEP_ALIVE, cookie: true, body: JSON.stringify({ idleMs: 0, pad: 'x'.repeat(8000) }), status: 413 },
-  { name: 'keep-alive without a cookie', path: KEEP_ALIVE, body: '{}', status: 401, reason: 'none' },
+  { name: 'keep-alive without a cookie', path: KEEP_ALIVE, body: '{}', status: 401, reason: 'no-session' },
   // Cookies at the status endpoint.
-  { name: 'no cookie', method: 'GET', status: 401, reason: 'none' },
-  { name: 'empty cookie value', method: 'GET', cookie: () => '', status: 401, reason: 'none' },
+  { name: 'no cookie', method: 'GET', status: 401, reason: 'no-session' },
+  { name: 'empty cookie value', method: 'GET', cookie: () => '', status: 401, reason: 'no-session' },
   { name: 'tampered cookie', method: 'GET', cookie: (seal) => flip(seal, Math.floor(seal.length / 2)), status: 401, reason: 'invalid' },
   { name: 'tampered MAC', method: 'GET', cookie: (seal) => flip(seal, seal.length - 5), status: 401, reason: 'invalid' },
   { name: 'truncated cookie', method: 'GET', cookie: (seal) => seal.slice(0, seal.length - 10), status: 401, reason: 'invalid' },

@@ -26,7 +26,7 @@ for (const javaScriptEnabled of [false, true]) {
           await expect(loginPage.username).not.toHaveAttribute('aria-invalid');
         }
         expect(await page.context().cookies()).toEqual([]);
-        expect((await sessionStatus(page.request)).body).toEqual({ authenticated: false, reason: 'none' });
+        expect((await sessionStatus(page.request)).body).toEqual({ authenticated: false, reason: 'no-session' });
       });
     }
   });

@@ -27,7 +27,7 @@ test('a wrong password shows an error summary that takes focus and points at the
   await expect(page).toHaveTitle('Error: Sign in · Session timeout, done right');
   await expect(page).toHaveURL('/login');
   expect(await page.context().cookies()).toEqual([]);
-  expect((await sessionStatus(page.request)).body).toEqual({ authenticated: false, reason: 'none' });
+  expect((await sessionStatus(page.request)).body).toEqual({ authenticated: false, reason: 'no-session' });
 });
 
 test('empty fields each get their own message, bound to the field, and the summary links to them in order', async ({ page, loginPage }) => {
@@ -126,7 +126,9 @@ for (const [reason, heading, words] of [
   ['idle', 'You were signed out after inactivity', 'signed out after 30 minutes of inactivity (8 hours for administrators)'],
   ['absolute', 'Your session reached its time limit', 'maximum length of 12 hours'],
   ['signed-out', 'You have signed out', 'Your session has ended on this device'],
-  ['revoked', 'Your session was ended elsewhere', 'ended from another device or by an administrator'],
+  ['signed-out-elsewhere', 'You were signed out on another device', 'signed out of every other device'],
+  ['ended-by-admin', 'An administrator ended your session', 'An administrator ended this session'],
+  ['session-limit', 'You were signed out on this device', 'the one used least recently'],
   ['invalid', 'You were signed out', 'could not be read'],
 ] as const) {
   test(`after reason=${reason} the login page says why first: in its title, and in a notice that takes focus`, async ({ page, loginPage }) => {

@@ -100,7 +100,7 @@ test.describe('asking again before sensitive actions', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
-    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'signed-out-elsewhere' });
 
     await expect(dashboard.notes).toHaveValue('Half a thought');
     expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
@@ -202,7 +202,7 @@ test.describe('asking again before sensitive actions', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await expect(dialog).toBeHidden();
     await expect(row).toHaveCount(0);
-    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'ended-by-admin' });
     await other.close();
   });
 
@@ -244,7 +244,7 @@ test.describe('asking again before sensitive actions', () => {
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
-    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+    expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'signed-out-elsewhere' });
     await other.close();
   });
 
@@ -268,7 +268,7 @@ test.describe('asking again before sensitive actions', () => {
       await page.getByRole('button', { name: 'Confirm' }).click();
       await expect(page).toHaveURL(`${OWN}/dashboard`);
       await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
-      expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+      expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'signed-out-elsewhere' });
       await other.close();
     });
 
@@ -304,6 +304,6 @@ test('inside the window nothing is asked: the admin page opens and ends a sessio
   await row.getByRole('button', { name: /End the session of demo/ }).click();
   await expect(row).toHaveCount(0);
   await expect(confirmDialog(page)).toHaveCount(0);
-  expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+  expect((await sessionStatus(other.request)).body).toEqual({ authenticated: false, reason: 'ended-by-admin' });
   await other.close();
 });

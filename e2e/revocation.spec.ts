@@ -68,15 +68,15 @@ test.describe('ending sessions from elsewhere', () => {
     await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
     await expect(mine.locator('tbody tr')).toHaveCount(1);
     expect((await sessionStatus(page.request)).code).toBe(200);
-    // The other browser's next request finds its session revoked, and its page goes to the login page saying so.
+    // The other browser's next request finds its session ended, and its page goes to the login page saying so.
     await otherPage.reload();
-    await expect(otherPage).toHaveURL(/\/login\?.*reason=revoked/);
+    await expect(otherPage).toHaveURL(/\/login\?.*reason=signed-out-elsewhere/);
     await expect(otherPage.getByTestId('signed-out-reason')).toContainText('ended from another device or by an administrator');
-    expect((await sessionStatus(otherPage.request)).body).toEqual({ authenticated: false, reason: 'revoked' });
+    expect((await sessionStatus(otherPage.request)).body).toEqual({ authenticated: false, reason: 'signed-out-elsewhere' });
     await other.close();
   });
 
-  test('an open tab whose session was revoked goes to the login page at its next keep-alive', async ({ page, browser, dashboard }) => {
+  test('an open tab whose session an administrator ended goes to the login page at its next keep-alive', async ({ page, browser, dashboard }) => {
     await page.clock.install();
     await signIn(page.request);
     await dashboard.open();
@@ -92,7 +92,7 @@ test.describe('ending sessions from elsewhere', () => {
     await expect(row).toHaveCount(0);
     await page.clock.fastForward('25:00');
     await dashboard.stay.click();
-    await expect(page).toHaveURL(/\/login\?.*reason=revoked/);
+    await expect(page).toHaveURL(/\/login\?.*reason=ended-by-admin/);
     await admin.close();
   });
 

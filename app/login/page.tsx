@@ -4,7 +4,7 @@ import { SignedOutNotice } from '@/components/signed-out-notice';
 import { config } from '@/lib/server/config';
 import { formatDuration } from '@/lib/shared/duration';
 import { safeReturnTo } from '@/lib/shared/return-to';
-import { isSignedOutReason } from '@/lib/shared/session-status';
+import { isNoSessionReason } from '@/lib/shared/session-status';
 import { documentTitle } from '@/lib/shared/site';
 import { DEMO_CREDENTIALS } from '@/lib/server/sign-in/users';
 import { SIGNED_OUT_WORDS, type Limits } from './signed-out-reasons';
@@ -13,7 +13,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** The words for the reason in the query, if it names one. */
 function signedOut(reason: unknown) {
-  return isSignedOutReason(reason) && reason !== 'none' ? { reason, ...SIGNED_OUT_WORDS[reason] } : undefined;
+  return isNoSessionReason(reason) && reason !== 'no-session' ? { reason, ...SIGNED_OUT_WORDS[reason] } : undefined;
 }
 
 function limits(): Limits {

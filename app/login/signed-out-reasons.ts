@@ -1,4 +1,4 @@
-import type { SignedOutReason } from '@/lib/shared/session-status';
+import type { NoSessionReason } from '@/lib/shared/session-status';
 
 /** What the login page says about the limits, worked out from the configuration. */
 export interface Limits {
@@ -12,9 +12,9 @@ export interface Limits {
 
 /**
  * What the login page says after a sign-out, per reason: a heading (also the page's title) and one
- * sentence. Every reason but `none` needs a row, so a new reason does not compile until it has its words.
+ * sentence. Every reason but `no-session` needs a row, so a new reason does not compile until it has its words.
  */
-export const SIGNED_OUT_WORDS: Record<Exclude<SignedOutReason, 'none'>, { heading: string; sentence: (limits: Limits) => string }> = {
+export const SIGNED_OUT_WORDS: Record<Exclude<NoSessionReason, 'no-session'>, { heading: string; sentence: (limits: Limits) => string }> = {
   idle: {
     heading: 'You were signed out after inactivity',
     sentence: ({ idle }) => `For your security you were signed out after ${idle}; sign in again to carry on where you left off, with your notes kept.`,
@@ -27,9 +27,13 @@ export const SIGNED_OUT_WORDS: Record<Exclude<SignedOutReason, 'none'>, { headin
     heading: 'You have signed out',
     sentence: () => 'Your session has ended on this device; sign in again whenever you are ready.',
   },
-  revoked: {
-    heading: 'Your session was ended elsewhere',
-    sentence: () => 'Your session was ended from another device or by an administrator; sign in again to carry on.',
+  'signed-out-elsewhere': {
+    heading: 'You were signed out on another device',
+    sentence: () => 'Someone signed in as you signed out of every other device, this one included; sign in again to carry on.',
+  },
+  'ended-by-admin': {
+    heading: 'An administrator ended your session',
+    sentence: () => 'An administrator ended this session; sign in again to carry on.',
   },
   replaced: {
     heading: 'You signed in again in this browser',

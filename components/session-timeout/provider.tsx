@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { listenForActivity, listenForWake } from '@/lib/client/activity';
-import { sendKeepAlive, signOutAndLeave } from '@/lib/client/session-endpoints';
+import { leaveForLogin, sendKeepAlive } from '@/lib/client/session-endpoints';
 import type { ActiveStatus } from '@/lib/shared/session-status';
 import { openTabChannel } from '@/lib/client/tab-channel';
 import { TimeoutController } from '@/lib/client/timeout-controller';
@@ -19,14 +19,14 @@ export function SessionTimeoutProvider({ status, copy, children }: { status: Act
         setTimer: (callback, ms) => window.setTimeout(callback, ms),
         clearTimer: (handle) => window.clearTimeout(handle as number | undefined),
         keepAlive: sendKeepAlive,
-        signOut: (reason, { endOnServer }) => void signOutAndLeave(reason, { endOnServer, sessionTag: status.sessionTag }),
+        leave: (reason, { endOnServer }) => void leaveForLogin(reason, { endOnServer, sessionTag: status.sessionTag }),
         reload: () => window.location.reload(),
       }),
   );
 
   useEffect(() => {
     const channel = openTabChannel(status.sessionTag, controller.receive);
-    const stopActivity = listenForActivity(window, controller.recordActivity);
+    const stopActivity = listenForActivity(window, controller.noteActivity);
     const stopWake = listenForWake(window, controller.check);
     controller.start(channel.post);
     return () => {

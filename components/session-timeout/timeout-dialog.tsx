@@ -104,7 +104,7 @@ export function SessionTimeoutDialog({ controller, copy }: { controller: Timeout
         <button ref={primaryRef} type="button" className="button button--primary" onClick={answer} aria-disabled={extending}>
           {primaryLabel}
         </button>
-        <button type="button" className="button" onClick={controller.logOut}>
+        <button type="button" className="button" onClick={controller.signOut}>
           Log out now
         </button>
       </div>

@@ -4,7 +4,7 @@
  */
 import 'client-only';
 import type { KeepAliveResult } from './timeout-controller';
-import { isSignedOutReason, type ActiveStatus, type SignedOutReason } from '../shared/session-status';
+import { isNoSessionReason, type ActiveStatus, type NoSessionReason } from '../shared/session-status';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -30,14 +30,14 @@ export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const body: unknown = await response.json().catch(() => null);
-    if (response.ok && isActiveStatus(body)) return { kind: 'extended', status: body };
+    if (response.ok && isActiveStatus(body)) return { ok: true, value: body };
     if (response.status === 401) {
       const reason = (body as { reason?: unknown } | null)?.reason;
-      return { kind: 'ended', reason: isSignedOutReason(reason) ? reason : 'none' };
+      return { ok: false, reason: isNoSessionReason(reason) ? reason : 'no-session' };
     }
-    return { kind: 'failed' };
+    return { ok: false, reason: 'unreachable' };
   } catch {
-    return { kind: 'failed' };
+    return { ok: false, reason: 'unreachable' };
   }
 }
 
@@ -47,8 +47,8 @@ export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
  * when the cookie names another by now (someone signed in again in another tab) the server ends
  * nothing and answers 409; the page then reloads into the session the browser holds.
  */
-export async function signOutAndLeave(
-  reason: SignedOutReason,
+export async function leaveForLogin(
+  reason: NoSessionReason,
   { endOnServer, sessionTag }: { endOnServer: boolean; sessionTag: string },
 ): Promise<void> {
   if (endOnServer) {

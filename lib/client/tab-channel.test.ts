@@ -3,7 +3,7 @@ import { openTabChannel, type TabChannel } from './tab-channel';
 import type { TabMessage } from './timeout-controller';
 
 const warning: TabMessage = { type: 'warning', from: 'tab-a' };
-const signedOut: TabMessage = { type: 'signed-out', from: 'tab-a', reason: 'idle' };
+const ended: TabMessage = { type: 'ended', from: 'tab-a', reason: 'idle' };
 
 /** Tabs of one browser, each with what it heard; closed after every test. */
 const open: TabChannel[] = [];
@@ -45,7 +45,7 @@ describe('openTabChannel over BroadcastChannel', () => {
       { type: 'activity', from: 'tab-a', to: 'tab-b', lastActivity: 7, busy: true },
       { type: 'extended', from: 'tab-a', reportedActivity: 7, deadlines },
       warning,
-      signedOut,
+      ended,
     ];
     for (const message of all) a.channel.post(message);
     expect(await b.received(all.length)).toEqual(all);
@@ -57,8 +57,8 @@ describe('openTabChannel over BroadcastChannel', () => {
     const other = tab('session-2');
     const mine = tab('session-1');
     tab('session-2').channel.post(warning);
-    tab('session-1').channel.post(signedOut);
-    expect(await mine.received(1)).toEqual([signedOut]);
+    tab('session-1').channel.post(ended);
+    expect(await mine.received(1)).toEqual([ended]);
     expect(await other.received(1)).toEqual([warning]);
   });
 
@@ -112,12 +112,12 @@ describe('openTabChannel over storage events', () => {
     const browser = browserWithoutBroadcastChannel();
     const sender = tab('session-1');
     const receiver = tab('session-1');
-    sender.channel.post(signedOut);
+    sender.channel.post(ended);
     expect(browser.written).toHaveLength(1);
     const [write] = browser.written;
     expect(write?.key).toBe('session-timeout:session-1');
     browser.storageEvent(write?.key ?? null, write?.value ?? null);
-    expect(receiver.heard).toEqual([expect.objectContaining(signedOut)]);
+    expect(receiver.heard).toEqual([expect.objectContaining(ended)]);
   });
 
   it('makes two equal messages two different writes, since storage fires an event only on a change', () => {

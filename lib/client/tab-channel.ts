@@ -14,7 +14,7 @@ export interface TabChannel {
   close(): void;
 }
 
-const TYPES: ReadonlySet<unknown> = new Set(['query', 'activity', 'extended', 'warning', 'signed-out']);
+const TYPES: ReadonlySet<unknown> = new Set(['query', 'activity', 'extended', 'warning', 'ended']);
 
 function isTabMessage(data: unknown): data is TabMessage {
   return typeof data === 'object' && data !== null && TYPES.has((data as TabMessage).type) && typeof (data as TabMessage).from === 'string';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
+import type { ActiveStatus, NoSessionReason } from '../shared/session-status';
 import { TimeoutController, type KeepAliveResult, type TabMessage } from './timeout-controller';
 
 const SEC = 1_000;
@@ -32,9 +32,9 @@ function setup(
   const absoluteAt = Date.now() + (options.absoluteMs ?? 12 * HOUR);
   const keepAlive = vi.fn(async (idleMs: number): Promise<KeepAliveResult> => {
     if (options.answer) return options.answer(idleMs);
-    return { kind: 'extended', status: status(30 * MIN - idleMs, absoluteAt - Date.now()) };
+    return { ok: true, value: status(30 * MIN - idleMs, absoluteAt - Date.now()) };
   });
-  const signOut = vi.fn<(reason: SignedOutReason, options: { endOnServer: boolean }) => void>();
+  const leave = vi.fn<(reason: NoSessionReason, options: { endOnServer: boolean }) => void>();
   const reload = vi.fn<() => void>();
   /** The delay of every timer the controller sets: how often a page wakes. */
   const delays: number[] = [];
@@ -46,14 +46,14 @@ function setup(
     },
     clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     keepAlive,
-    signOut,
+    leave,
     reload,
   });
   const phases: string[] = [];
   const renders = vi.fn(() => phases.push(controller.getSnapshot().phase));
   controller.subscribe(renders);
   if (options.start !== false) controller.start(options.bus?.join(controller));
-  return { controller, keepAlive, signOut, reload, renders, phases, delays };
+  return { controller, keepAlive, leave, reload, renders, phases, delays };
 }
 
 const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
@@ -101,28 +101,28 @@ describe('an idle user', () => {
   });
 
   it('counts the warning down once a second and signs out with reason idle at 30:00', async () => {
-    const { controller, signOut, renders, keepAlive } = setup();
+    const { controller, leave, renders, keepAlive } = setup();
     await advance(25 * MIN);
     renders.mockClear();
     await advance(MIN);
     expect(controller.getSnapshot().secondsLeft).toBe(240);
     expect(renders).toHaveBeenCalledTimes(60);
     await advance(4 * MIN - 1);
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     expect(controller.getSnapshot().secondsLeft).toBe(1);
     await advance(1);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', { endOnServer: true });
-    expect(controller.getSnapshot().phase).toBe('signed-out');
+    expect(leave).toHaveBeenCalledExactlyOnceWith('idle', { endOnServer: true });
+    expect(controller.getSnapshot().phase).toBe('ended');
     expect(keepAlive).not.toHaveBeenCalled();
   });
 
   it('is not kept signed in by activity while the warning is open', async () => {
-    const { controller, keepAlive, signOut } = setup();
+    const { controller, keepAlive, leave } = setup();
     await advance(26 * MIN);
-    controller.recordActivity();
+    controller.noteActivity();
     await advance(4 * MIN);
     expect(keepAlive).not.toHaveBeenCalled();
-    expect(signOut).toHaveBeenCalledWith('idle', { endOnServer: true });
+    expect(leave).toHaveBeenCalledWith('idle', { endOnServer: true });
   });
 
   it('costs a page at rest one wake-up until the warning point, then one a second', async () => {
@@ -147,7 +147,7 @@ describe('a working user', () => {
   it('never sees the warning: activity is reported once, at the warning point, as a duration', async () => {
     const { controller, keepAlive } = setup();
     await advance(10 * MIN);
-    controller.recordActivity();
+    controller.noteActivity();
     await advance(15 * MIN);
     expect(keepAlive).toHaveBeenCalledExactlyOnceWith(15 * MIN);
     expect(controller.getSnapshot().phase).toBe('active');
@@ -162,7 +162,7 @@ describe('a working user', () => {
   it('costs at most 3 keep-alives an hour while moving the mouse every second for two hours', async () => {
     const { controller, keepAlive, renders } = setup();
     for (let second = 0; second < 2 * 3600; second += 1) {
-      controller.recordActivity();
+      controller.noteActivity();
       await advance(SEC);
     }
     expect(controller.getSnapshot().phase).toBe('active');
@@ -173,14 +173,14 @@ describe('a working user', () => {
   });
 
   it('is signed out at the absolute deadline however active', async () => {
-    const { controller, signOut } = setup({ absoluteMs: HOUR });
+    const { controller, leave } = setup({ absoluteMs: HOUR });
     for (let minute = 0; minute < 59; minute += 1) {
-      controller.recordActivity();
+      controller.noteActivity();
       await advance(MIN);
     }
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     await advance(MIN);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', { endOnServer: true });
+    expect(leave).toHaveBeenCalledExactlyOnceWith('absolute', { endOnServer: true });
   });
 });
 
@@ -199,17 +199,17 @@ describe('the warning', () => {
   });
 
   it('signs out with the server reason when the session already ended elsewhere', async () => {
-    const { controller, signOut } = setup({ answer: () => ({ kind: 'ended', reason: 'signed-out' }) });
+    const { controller, leave } = setup({ answer: () => ({ ok: false, reason: 'signed-out' }) });
     await advance(25 * MIN);
     controller.staySignedIn();
     await advance(0);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
+    expect(leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
   });
 
   it('keeps the user signed in until the real deadline when keep-alive fails, and retries with backoff', async () => {
     let failing = true;
-    const { controller, keepAlive, signOut } = setup({
-      answer: (idleMs) => (failing ? { kind: 'failed' } : { kind: 'extended', status: status(30 * MIN - idleMs) }),
+    const { controller, keepAlive, leave } = setup({
+      answer: (idleMs) => (failing ? { ok: false, reason: 'unreachable' } : { ok: true, value: status(30 * MIN - idleMs) }),
     });
     await advance(25 * MIN);
     controller.staySignedIn();
@@ -219,7 +219,7 @@ describe('the warning', () => {
     expect(keepAlive).toHaveBeenCalledTimes(2);
     await advance(4 * SEC);
     expect(keepAlive).toHaveBeenCalledTimes(3);
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     failing = false;
     await advance(8 * SEC);
     expect(keepAlive).toHaveBeenCalledTimes(4);
@@ -232,13 +232,13 @@ describe('the warning', () => {
     await advance(25 * MIN);
     controller.staySignedIn();
     expect(controller.getSnapshot()).toMatchObject({ phase: 'warning', extending: true });
-    answer({ kind: 'extended', status: status() });
+    answer({ ok: true, value: status() });
     await advance(0);
     expect(controller.getSnapshot()).toMatchObject({ phase: 'active', extending: false });
   });
 
   it('retries on its backoff schedule to the millisecond, not at the next tick of the countdown', async () => {
-    const { controller, keepAlive } = setup({ answer: () => ({ kind: 'failed' }) });
+    const { controller, keepAlive } = setup({ answer: () => ({ ok: false, reason: 'unreachable' }) });
     await advance(25 * MIN + 500);
     controller.staySignedIn();
     await advance(2 * SEC - 1);
@@ -264,20 +264,20 @@ describe('the warning', () => {
   });
 
   it('Log out now signs out at once with reason signed-out', async () => {
-    const { controller, signOut } = setup();
+    const { controller, leave } = setup();
     await advance(25 * MIN);
-    controller.logOut();
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
+    controller.signOut();
+    expect(leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
   });
 });
 
 describe('time that does not flow evenly', () => {
   it('signs out at once, without showing the warning, when the page wakes after the deadline', async () => {
-    const { controller, signOut, phases } = setup();
+    const { controller, leave, phases } = setup();
     vi.setSystemTime(Date.now() + 45 * MIN); // the laptop slept: no timer ran
     controller.check();
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('idle', { endOnServer: true });
-    expect(phases).toEqual(['signed-out']);
+    expect(leave).toHaveBeenCalledExactlyOnceWith('idle', { endOnServer: true });
+    expect(phases).toEqual(['ended']);
   });
 
   it('shows the true remaining time when the page wakes inside the warning window', async () => {
@@ -313,39 +313,39 @@ describe('time that does not flow evenly', () => {
 describe('signing out', () => {
   it('waits for a keep-alive in flight, so its late answer cannot revive the session', async () => {
     let answer: (result: KeepAliveResult) => void = () => {};
-    const { controller, signOut } = setup({ answer: () => new Promise((resolve) => (answer = resolve)) });
+    const { controller, leave } = setup({ answer: () => new Promise((resolve) => (answer = resolve)) });
     await advance(25 * MIN);
     controller.staySignedIn();
-    controller.logOut();
+    controller.signOut();
     await advance(0);
-    expect(signOut).not.toHaveBeenCalled();
-    answer({ kind: 'extended', status: status() });
+    expect(leave).not.toHaveBeenCalled();
+    answer({ ok: true, value: status() });
     await advance(0);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
-    expect(controller.getSnapshot().phase).toBe('signed-out');
+    expect(leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
+    expect(controller.getSnapshot().phase).toBe('ended');
   });
 
   it('happens once, whatever asks for it', async () => {
-    const { controller, signOut } = setup();
-    controller.logOut();
-    controller.logOut();
+    const { controller, leave } = setup();
+    controller.signOut();
+    controller.signOut();
     await advance(HOUR);
-    expect(signOut).toHaveBeenCalledTimes(1);
+    expect(leave).toHaveBeenCalledTimes(1);
   });
 
   it('leaves no timer behind', async () => {
     const { controller } = setup();
     await advance(25 * MIN);
-    controller.logOut();
+    controller.signOut();
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('sends no keep-alive afterwards, even when the page wakes with a retry due', async () => {
-    const { controller, keepAlive } = setup({ answer: () => ({ kind: 'failed' }) });
+    const { controller, keepAlive } = setup({ answer: () => ({ ok: false, reason: 'unreachable' }) });
     await advance(25 * MIN);
     controller.staySignedIn();
     await advance(0);
-    controller.logOut();
+    controller.signOut();
     vi.setSystemTime(Date.now() + 2 * SEC);
     controller.check();
     await advance(0);
@@ -355,57 +355,57 @@ describe('signing out', () => {
 
 describe('a tab whose session was replaced', () => {
   // Signing in again in another tab gives the browser a new cookie; this tab's requests carry it.
-  const otherSession = (idleMs: number): KeepAliveResult => ({ kind: 'extended', status: { ...status(30 * MIN - idleMs), sessionTag: 'another-tag' } });
+  const otherSession = (idleMs: number): KeepAliveResult => ({ ok: true, value: { ...status(30 * MIN - idleMs), sessionTag: 'another-tag' } });
 
   it('does not take an answer about another session as its own: it reloads, and neither reports nor signs out again', async () => {
     const bus = createBus();
-    const { controller, keepAlive, signOut, reload } = setup({ answer: otherSession, bus });
+    const { controller, keepAlive, leave, reload } = setup({ answer: otherSession, bus });
     await advance(20 * MIN);
-    controller.recordActivity();
+    controller.noteActivity();
     // The warning point, and the moment for the other tabs to answer.
     await advance(5 * MIN + SEC);
     expect(keepAlive).toHaveBeenCalledTimes(1);
     expect(reload).toHaveBeenCalledTimes(1);
     // The other session's deadlines were not taken on, and nothing was said to this session's other tabs.
     expect(bus.sent.filter((message) => message.type === 'extended')).toEqual([]);
-    controller.recordActivity();
-    controller.logOut();
+    controller.noteActivity();
+    controller.signOut();
     await advance(2 * HOUR);
     expect(keepAlive).toHaveBeenCalledTimes(1);
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     expect(reload).toHaveBeenCalledTimes(1);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('reloads from the warning too, when Stay signed in finds another session', async () => {
-    const { controller, signOut, reload } = setup({ answer: otherSession });
+    const { controller, leave, reload } = setup({ answer: otherSession });
     await advance(25 * MIN);
     controller.staySignedIn();
     await advance(0);
     expect(reload).toHaveBeenCalledTimes(1);
     expect(controller.getSnapshot().phase).not.toBe('warning');
     await advance(10 * MIN);
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
   });
 });
 
 describe('start and stop', () => {
   it('does nothing before start, however late it is checked or whatever it hears', () => {
-    const { controller, signOut, renders } = setup({ start: false });
+    const { controller, leave, renders } = setup({ start: false });
     vi.setSystemTime(Date.now() + HOUR);
     controller.check();
-    controller.receive({ type: 'signed-out', from: 'another-tab', reason: 'revoked' });
+    controller.receive({ type: 'ended', from: 'another-tab', reason: 'signed-out-elsewhere' });
     expect(vi.getTimerCount()).toBe(0);
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     expect(renders).not.toHaveBeenCalled();
   });
 
   it('ignores the other tabs after stop: a page that has gone is not sent anywhere', () => {
-    const { controller, signOut } = setup();
+    const { controller, leave } = setup();
     controller.stop();
-    controller.receive({ type: 'signed-out', from: 'another-tab', reason: 'revoked' });
+    controller.receive({ type: 'ended', from: 'another-tab', reason: 'signed-out-elsewhere' });
     controller.receive({ type: 'warning', from: 'another-tab' });
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     expect(controller.getSnapshot().phase).toBe('active');
   });
 
@@ -420,14 +420,14 @@ describe('start and stop', () => {
   });
 
   it('cancels every timer: nothing fires after it', async () => {
-    const { controller, signOut, keepAlive, renders } = setup();
-    controller.recordActivity();
+    const { controller, leave, keepAlive, renders } = setup();
+    controller.noteActivity();
     renders.mockClear();
     controller.stop();
     expect(vi.getTimerCount()).toBe(0);
     await advance(2 * HOUR);
     controller.check();
-    expect(signOut).not.toHaveBeenCalled();
+    expect(leave).not.toHaveBeenCalled();
     expect(keepAlive).not.toHaveBeenCalled();
     expect(renders).not.toHaveBeenCalled();
   });
@@ -438,7 +438,7 @@ describe('many tabs of one session', () => {
     const { tabs, keepAlives } = setupTabs(2);
     const [working, idle] = tabs;
     await advance(20 * MIN);
-    working?.controller.recordActivity();
+    working?.controller.noteActivity();
     await advance(5 * MIN + SEC);
     expect(working?.controller.getSnapshot().phase).toBe('active');
     expect(idle?.controller.getSnapshot().phase).toBe('active');
@@ -454,11 +454,11 @@ describe('many tabs of one session', () => {
   it('one burst of activity across three tabs costs one keep-alive, reporting the newest activity', async () => {
     const { tabs, keepAlives } = setupTabs(3);
     await advance(10 * MIN);
-    tabs[0]?.controller.recordActivity();
+    tabs[0]?.controller.noteActivity();
     await advance(5 * MIN);
-    tabs[1]?.controller.recordActivity();
+    tabs[1]?.controller.noteActivity();
     await advance(5 * MIN);
-    tabs[2]?.controller.recordActivity();
+    tabs[2]?.controller.noteActivity();
     await advance(5 * MIN + SEC);
     expect(keepAlives()).toBe(1);
     const reported = tabs.flatMap((tab) => tab.keepAlive.mock.calls.map(([idleMs]) => idleMs));
@@ -470,12 +470,12 @@ describe('many tabs of one session', () => {
     const bus = createBus();
     // A slow network: the answer takes 30 s.
     const slow = (idleMs: number) =>
-      new Promise<KeepAliveResult>((resolve) => setTimeout(() => resolve({ kind: 'extended', status: status(30 * MIN - idleMs - 30 * SEC) }), 30 * SEC));
+      new Promise<KeepAliveResult>((resolve) => setTimeout(() => resolve({ ok: true, value: status(30 * MIN - idleMs - 30 * SEC) }), 30 * SEC));
     const reporting = setup({ bus, answer: slow });
     // Loaded 20 s later: its warning point comes after it stopped waiting for the first tab's outcome (15 s).
     const later = setup({ bus, answer: slow, idleMs: 30 * MIN + 20 * SEC });
     await advance(20 * MIN);
-    reporting.controller.recordActivity();
+    reporting.controller.noteActivity();
     await advance(5 * MIN + 25 * SEC);
     expect(reporting.keepAlive).toHaveBeenCalledTimes(1);
     expect(later.keepAlive).not.toHaveBeenCalled();
@@ -512,13 +512,13 @@ describe('many tabs of one session', () => {
 
   it('signing out in one tab signs out the others with the same reason, clearing the server once', async () => {
     const { tabs, bus } = setupTabs(3);
-    tabs[0]?.controller.logOut();
+    tabs[0]?.controller.signOut();
     await advance(0);
-    expect(tabs[0]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
-    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: false });
-    expect(tabs[2]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: false });
+    expect(tabs[0]?.leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
+    expect(tabs[1]?.leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: false });
+    expect(tabs[2]?.leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: false });
     // The tabs that heard it do not say it again.
-    expect(bus.sent.filter((message) => message.type === 'signed-out')).toHaveLength(1);
+    expect(bus.sent.filter((message) => message.type === 'ended')).toHaveLength(1);
   });
 
   it('a keep-alive answered after this tab signed out is not announced to the others', async () => {
@@ -526,11 +526,11 @@ describe('many tabs of one session', () => {
     const { tabs, bus } = setupTabs(2, { answer: () => new Promise((resolve) => (answer = resolve)) });
     await advance(26 * MIN);
     tabs[0]?.controller.staySignedIn();
-    tabs[0]?.controller.logOut();
-    answer({ kind: 'extended', status: status() });
+    tabs[0]?.controller.signOut();
+    answer({ ok: true, value: status() });
     await advance(0);
     expect(bus.sent.map((message) => message.type)).not.toContain('extended');
-    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['signed-out', 'signed-out']);
+    expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['ended', 'ended']);
   });
 
   it('a tab with a keep-alive in flight when another signs out clears the server again after it lands', async () => {
@@ -538,26 +538,26 @@ describe('many tabs of one session', () => {
     const { tabs } = setupTabs(2, { answer: () => new Promise((resolve) => (answer = resolve)) });
     await advance(26 * MIN);
     tabs[1]?.controller.staySignedIn();
-    tabs[0]?.controller.logOut();
+    tabs[0]?.controller.signOut();
     await advance(0);
-    expect(tabs[1]?.signOut).not.toHaveBeenCalled();
-    answer({ kind: 'extended', status: status() });
+    expect(tabs[1]?.leave).not.toHaveBeenCalled();
+    answer({ ok: true, value: status() });
     await advance(0);
-    expect(tabs[1]?.signOut).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
+    expect(tabs[1]?.leave).toHaveBeenCalledExactlyOnceWith('signed-out', { endOnServer: true });
   });
 
   it('a failed report opens the warning in every tab', async () => {
-    const { tabs } = setupTabs(2, { answer: () => ({ kind: 'failed' }) });
+    const { tabs } = setupTabs(2, { answer: () => ({ ok: false, reason: 'unreachable' }) });
     await advance(20 * MIN);
-    tabs[0]?.controller.recordActivity();
+    tabs[0]?.controller.noteActivity();
     await advance(5 * MIN + SEC);
     expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning']);
   });
 
   it('a failed report opens the warning without asking the other tabs again', async () => {
-    const { tabs, bus } = setupTabs(2, { answer: () => ({ kind: 'failed' }) });
+    const { tabs, bus } = setupTabs(2, { answer: () => ({ ok: false, reason: 'unreachable' }) });
     await advance(20 * MIN);
-    tabs[0]?.controller.recordActivity();
+    tabs[0]?.controller.noteActivity();
     // At 25:00 both tabs ask; 250 ms later one of them reports, and its report fails.
     await advance(5 * MIN + SEC);
     expect(tabs.map((tab) => tab.controller.getSnapshot().phase)).toEqual(['warning', 'warning']);
@@ -569,7 +569,7 @@ describe('many tabs of one session', () => {
     const asker = setup({ bus });
     const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
     await advance(20 * MIN);
-    other.controller.recordActivity();
+    other.controller.noteActivity();
     await advance(5 * MIN + 250);
     expect(asker.keepAlive).toHaveBeenCalledExactlyOnceWith(5 * MIN + 250);
     expect(other.keepAlive).not.toHaveBeenCalled();
@@ -581,7 +581,7 @@ describe('many tabs of one session', () => {
     const asker = setup({ bus });
     const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
     await advance(24 * MIN);
-    asker.controller.recordActivity();
+    asker.controller.noteActivity();
     await advance(MIN);
     bus.leave(asker.controller);
     asker.controller.stop();
@@ -599,7 +599,7 @@ describe('many tabs of one session', () => {
     const asker = setup({ bus });
     const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
     await advance(20 * MIN);
-    other.controller.recordActivity();
+    other.controller.noteActivity();
     await advance(5 * MIN + 250);
     expect(asker.keepAlive).toHaveBeenCalledTimes(1);
     bus.leave(asker.controller);
@@ -627,7 +627,7 @@ describe('many tabs of one session', () => {
     // Loaded a little later: its warning point comes 10 s after the asker's.
     const other = setup({ bus, idleMs: 30 * MIN + 10 * SEC });
     await advance(24 * MIN);
-    other.controller.recordActivity();
+    other.controller.noteActivity();
     await advance(MIN);
     // The asker closes while it collects answers; the other tab holds back, then decides alone.
     bus.leave(asker.controller);
@@ -644,7 +644,7 @@ describe('many tabs of one session', () => {
     const open = setup({ bus });
     await advance(26 * MIN);
     expect(open.controller.getSnapshot().phase).toBe('warning');
-    open.controller.recordActivity();
+    open.controller.noteActivity();
     // A tab of the same session opened now is inside the warning window and asks at once.
     const late = setup({ bus, idleMs: 4 * MIN });
     await advance(SEC);
@@ -656,26 +656,26 @@ describe('many tabs of one session', () => {
 
 describe('the absolute limit', () => {
   it('warns once, a warning period before the absolute deadline, with no request, and signs out with reason absolute', async () => {
-    const { controller, keepAlive, signOut } = setup({ absoluteMs: 20 * MIN });
+    const { controller, keepAlive, leave } = setup({ absoluteMs: 20 * MIN });
     await advance(15 * MIN - SEC);
     expect(controller.getSnapshot().phase).toBe('active');
     await advance(SEC);
     expect(controller.getSnapshot()).toMatchObject({ phase: 'absolute-warning', secondsLeft: 300, warningEndsAt: Date.now() + 5 * MIN });
     // Nothing moves this deadline: the idle dialog's answer does nothing here.
     controller.staySignedIn();
-    controller.recordActivity();
+    controller.noteActivity();
     controller.continueWorking();
     expect(controller.getSnapshot().phase).toBe('active');
     await advance(5 * MIN - SEC);
     expect(controller.getSnapshot().phase).toBe('active');
     expect(keepAlive).not.toHaveBeenCalled();
     await advance(SEC);
-    expect(signOut).toHaveBeenCalledExactlyOnceWith('absolute', { endOnServer: true });
+    expect(leave).toHaveBeenCalledExactlyOnceWith('absolute', { endOnServer: true });
   });
 
   it('warns of the absolute limit, with no request, when the idle deadline falls at the same moment', async () => {
     const { controller, keepAlive } = setup({ idleMs: 30 * MIN, absoluteMs: 30 * MIN });
-    controller.recordActivity();
+    controller.noteActivity();
     await advance(25 * MIN);
     // Reporting the activity could not move a deadline that is also the absolute one.
     expect(controller.getSnapshot().phase).toBe('absolute-warning');

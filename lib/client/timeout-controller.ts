@@ -1,7 +1,7 @@
 /**
  * The client's session timer, free of React and of the DOM so it can be unit-tested with fake time.
  *
- *   active ──(idle warning point, nobody was active)──> warning ──(idle deadline)──> signed-out
+ *   active ──(idle warning point, nobody was active)──> warning ──(idle deadline)──> ended
  *     │ ^ └──(idle warning point, someone was active: report it, stay active)          ^
  *     │ └────(Stay signed in, in any tab: the keep-alive succeeds)── warning           │
  *     └──(absolute warning point)──> absolute-warning ──(absolute deadline)────────────┤
@@ -15,75 +15,10 @@
  * tab left reports the newest activity or opens the warning; the others hear the outcome. A keep-alive
  * that did not reach the server leaves a retry `due`, with backoff.
  */
-import type { ActiveStatus, SignedOutReason } from '../shared/session-status';
+import type { ActiveStatus, NoSessionReason } from '../shared/session-status';
+import { INITIAL_SNAPSHOT, type LocalDeadlines, type Phase, type TabMessage, type TimeoutEnvironment, type TimeoutSnapshot } from './timeout-types';
 
-export type Phase = 'active' | 'warning' | 'absolute-warning' | 'signed-out';
-
-/**
- * Epoch milliseconds of this browser's clock, which all its tabs share. The server's clock belongs to
- * another machine, so what it says arrives as durations and becomes these deadlines on receipt.
- */
-export interface LocalDeadlines {
-  idleAt: number;
-  absoluteAt: number;
-  /** How long before either deadline its warning opens. */
-  warningBeforeMs: number;
-}
-
-/** Messages between the tabs of one session; their times are epoch milliseconds of this browser's clock. */
-export type TabMessage =
-  /** At the warning point: when did you last see the user? */
-  | { type: 'query'; from: string; lastActivity: number }
-  /** The answer to tab `to`; `busy` when the answering tab is itself deciding or reporting, so the asker leaves it to that tab. */
-  | { type: 'activity'; from: string; to: string; lastActivity: number; busy: boolean }
-  /** A keep-alive covering activity up to `reportedActivity` moved the deadlines. */
-  | { type: 'extended'; from: string; reportedActivity: number; deadlines: LocalDeadlines }
-  | { type: 'warning'; from: string }
-  | { type: 'signed-out'; from: string; reason: SignedOutReason };
-
-export interface TimeoutSnapshot {
-  phase: Phase;
-  /** Whole seconds left until `warningEndsAt`, while a warning is open. */
-  secondsLeft: number;
-  /** The deadline the open warning counts down to, on this browser's clock; 0 when none is open. */
-  warningEndsAt: number;
-  /** A keep-alive is on its way (the dialog's button says so, and ignores presses meanwhile). */
-  extending: boolean;
-  /** The last keep-alive did not reach the server; it is retried with backoff. */
-  keepAliveFailed: boolean;
-}
-
-/** Before the controller has run, and on the server, which renders no timer. */
-export const INITIAL_SNAPSHOT: TimeoutSnapshot = Object.freeze({
-  phase: 'active',
-  secondsLeft: 0,
-  warningEndsAt: 0,
-  extending: false,
-  keepAliveFailed: false,
-});
-
-export type KeepAliveResult =
-  | { kind: 'extended'; status: ActiveStatus }
-  | { kind: 'ended'; reason: SignedOutReason }
-  | { kind: 'failed' };
-
-export interface TimeoutEnvironment {
-  now(): number;
-  setTimer(callback: () => void, ms: number): unknown;
-  clearTimer(handle: unknown): void;
-  /** POST /api/session/keep-alive with `{ idleMs }`. Must resolve, never reject. */
-  keepAlive(idleMs: number): Promise<KeepAliveResult>;
-  /**
-   * Leaves for the login page; first ends the session on the server when `endOnServer`. Called once,
-   * after any keep-alive in flight has settled, so a late answer cannot revive the cookie.
-   */
-  signOut(reason: SignedOutReason, options: { endOnServer: boolean }): void;
-  /**
-   * The browser now holds another session (someone signed in again, in another tab): reloads, so the
-   * server renders the page for that session. Called once; this tab's timer has stopped for good.
-   */
-  reload(): void;
-}
+export * from './timeout-types';
 
 /** Which tab decides at the idle warning point. */
 type Election =
@@ -166,7 +101,7 @@ export class TimeoutController {
    * The hot path: one number, no timers, no messages, no rendering. It never closes an open warning:
    * only the dialog's buttons do, and activity is reported to the server only at the warning point.
    */
-  recordActivity = (): void => {
+  noteActivity = (): void => {
     this.#lastActivity = this.#env.now();
   };
 
@@ -184,11 +119,12 @@ export class TimeoutController {
     this.check();
   };
 
-  logOut = (): void => this.#end('signed-out', { by: 'this-tab' });
+  /** The user pressed Sign out (the dialog's "Log out now", or the page's button). */
+  signOut = (): void => this.#end('signed-out', { by: 'this-tab' });
 
   /** Re-reads the clock: on every timer and whenever the page may have been asleep or hidden. */
   check = (): void => {
-    if (this.#stopped || this.#phase === 'signed-out') return;
+    if (this.#stopped || this.#phase === 'ended') return;
     const now = this.#env.now();
     const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
     if (now >= absoluteAt) return this.#end('absolute', { by: 'this-tab' });
@@ -208,7 +144,7 @@ export class TimeoutController {
 
   /** A message from another tab of this session. */
   receive = (message: TabMessage): void => {
-    if (this.#stopped || this.#phase === 'signed-out' || message.from === this.#id) return;
+    if (this.#stopped || this.#phase === 'ended' || message.from === this.#id) return;
     const now = this.#env.now();
     switch (message.type) {
       case 'query':
@@ -237,7 +173,7 @@ export class TimeoutController {
         if (this.#phase === 'active') this.#phase = 'warning';
         if (this.#election.kind === 'deferred') this.#election = NO_ELECTION;
         break;
-      case 'signed-out':
+      case 'ended':
         return this.#end(message.reason, { by: 'another-tab' });
     }
     this.check();
@@ -290,11 +226,11 @@ export class TimeoutController {
     const idleMs = Math.max(0, this.#env.now() - activity);
     const request = this.#env.keepAlive(idleMs).then((result) => {
       this.#keepAliveInFlight = undefined;
-      if (this.#phase === 'signed-out') return;
-      if (result.kind === 'ended') return this.#end(result.reason, { by: 'this-tab' });
-      if (result.kind === 'extended' && result.status.sessionTag !== this.#sessionTag) return this.#reloadIntoNewerSession();
-      if (result.kind === 'extended') {
-        this.#adoptServerDurations(result.status);
+      if (this.#phase === 'ended') return;
+      if (!result.ok && result.reason !== 'unreachable') return this.#end(result.reason, { by: 'this-tab' });
+      if (result.ok && result.value.sessionTag !== this.#sessionTag) return this.#reloadIntoNewerSession();
+      if (result.ok) {
+        this.#adoptServerDurations(result.value);
         this.#reportedActivity = activity;
         this.#resetAfterExtension();
         this.#broadcast?.({ type: 'extended', from: this.#id, reportedActivity: activity, deadlines: this.#deadlines });
@@ -311,16 +247,16 @@ export class TimeoutController {
     this.#publishSnapshot(this.#env.now());
   }
 
-  #end(reason: SignedOutReason, { by }: EndedBy): void {
-    if (this.#phase === 'signed-out') return;
-    this.#phase = 'signed-out';
+  #end(reason: NoSessionReason, { by }: EndedBy): void {
+    if (this.#phase === 'ended') return;
+    this.#phase = 'ended';
     this.#env.clearTimer(this.#timer);
     this.#publishSnapshot(this.#env.now());
     const endedHere = by === 'this-tab';
-    if (endedHere) this.#broadcast?.({ type: 'signed-out', from: this.#id, reason });
+    if (endedHere) this.#broadcast?.({ type: 'ended', from: this.#id, reason });
     // The tab that ended the session clears it on the server; another tab must clear it again only if its own keep-alive could land later.
     const inFlight = this.#keepAliveInFlight;
-    const leave = () => this.#env.signOut(reason, { endOnServer: endedHere || inFlight !== undefined });
+    const leave = () => this.#env.leave(reason, { endOnServer: endedHere || inFlight !== undefined });
     if (inFlight) void inFlight.then(leave);
     else leave();
   }
@@ -332,7 +268,7 @@ export class TimeoutController {
    * same way, at their own next request.
    */
   #reloadIntoNewerSession(): void {
-    this.#phase = 'signed-out';
+    this.#phase = 'ended';
     this.#env.clearTimer(this.#timer);
     this.#publishSnapshot(this.#env.now());
     this.#env.reload();
@@ -340,7 +276,7 @@ export class TimeoutController {
 
   #scheduleNextCheck(now: number): void {
     this.#env.clearTimer(this.#timer);
-    if (this.#stopped || this.#phase === 'signed-out') return;
+    if (this.#stopped || this.#phase === 'ended') return;
     const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
     const candidates = [idleAt, absoluteAt];
     if (this.#election.kind !== 'none') candidates.push(this.#election.until);

@@ -8,8 +8,8 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { safeReturnTo } from '../shared/return-to';
 import { refuseCrossSiteAction } from './http/same-origin';
-import { revokeSession } from './lists/all-sessions';
-import { endMyOtherSessions } from './lists/my-sessions';
+import * as allSessions from './lists/all-sessions';
+import * as mySessions from './lists/my-sessions';
 import { confirmPath, performPendingAction, readPendingAction } from './step-up/pending-action';
 import { confirmPresence } from './step-up/reauth';
 import { attemptSignIn, clientInfo } from './sign-in/sign-in';
@@ -41,7 +41,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const { returnTo, ...input } = parsed.data;
   const result = await attemptSignIn(input, clientInfo(await headers()));
   if (result.ok) redirect(safeReturnTo(returnTo));
-  const message = result.kind === 'throttled' ? throttledMessage(result.retryAfterS) : SIGN_IN_MESSAGES.wrongCredentials;
+  const message = result.reason === 'throttled' ? throttledMessage(result.retryAfterS) : SIGN_IN_MESSAGES.wrongCredentials;
   return { errors: { formErrors: [message], fieldErrors: {} }, values };
 }
 
@@ -57,25 +57,25 @@ async function askFirst(previous: SensitiveState, form: FormData, action: Pendin
 /** "Sign out other sessions": ends every session of this user but the one making the request. */
 export async function signOutOtherSessions(previous: SensitiveState, form: FormData): Promise<SensitiveState> {
   await refuseCrossSiteAction();
-  const ended = await endMyOtherSessions();
+  const ended = await mySessions.signOutOtherSessions();
   if (!ended.ok && ended.reason === 'reauthenticate') return askFirst(previous, form, { then: 'sign-out-others' }, '/dashboard');
-  if (!ended.ok && ended.reason === 'signed-out') redirect('/login?returnTo=%2Fdashboard');
+  if (!ended.ok && ended.reason === 'no-session') redirect('/login?returnTo=%2Fdashboard');
   revalidatePath('/dashboard');
   return previous;
 }
 
-const RevokeForm = z.object({ sessionId: z.uuid() });
+const EndSessionForm = z.object({ sessionId: z.uuid() });
 
-/** An administrator ends any one session; its tabs go to the login page with reason=revoked at their next request. */
+/** An administrator ends any one session; its tabs go to the login page with reason=ended-by-admin at their next request. */
 export async function endSessionAsAdmin(previous: SensitiveState, form: FormData): Promise<SensitiveState> {
   await refuseCrossSiteAction();
-  const parsed = RevokeForm.safeParse({ sessionId: form.get('sessionId') });
+  const parsed = EndSessionForm.safeParse({ sessionId: form.get('sessionId') });
   if (!parsed.success) return previous;
-  const revoked = await revokeSession(parsed.data.sessionId);
-  if (!revoked.ok && revoked.reason === 'reauthenticate') {
+  const ended = await allSessions.endSessionAsAdmin(parsed.data.sessionId);
+  if (!ended.ok && ended.reason === 'reauthenticate') {
     return askFirst(previous, form, { then: 'end-session', sessionId: parsed.data.sessionId }, '/admin/sessions');
   }
-  if (!revoked.ok && revoked.reason !== 'no-records') redirect(revoked.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
+  if (!ended.ok && ended.reason !== 'no-records') redirect(ended.reason === 'forbidden' ? '/dashboard' : '/login?returnTo=%2Fadmin%2Fsessions');
   revalidatePath('/admin/sessions');
   return previous;
 }
@@ -102,8 +102,8 @@ export async function confirmPresenceAction(previous: ConfirmState, form: FormDa
   const { password, mode, returnTo } = parsed.data;
   const outcome = await confirmPresence(password, clientInfo(await headers()));
   if (!outcome.ok) {
-    if (outcome.kind === 'signed-out') redirect(`/login?${new URLSearchParams({ returnTo })}`);
-    if (outcome.kind === 'throttled') return { ...previous, errors: { attempt: throttledMessage(outcome.retryAfterS) } };
+    if (outcome.reason === 'no-session') redirect(`/login?${new URLSearchParams({ returnTo })}`);
+    if (outcome.reason === 'throttled') return { ...previous, errors: { attempt: throttledMessage(outcome.retryAfterS) } };
     return { ...previous, errors: { password: WRONG_PASSWORD } };
   }
   if (mode === 'dialog') return { errors: null, confirmed: previous.confirmed + 1 };

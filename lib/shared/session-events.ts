@@ -1,4 +1,5 @@
 import { formatDuration } from './duration';
+import { END_REASONS } from './session-status';
 
 /**
  * What can happen to a session, as the event log names it. The names are stable: log shippers and the
@@ -6,13 +7,8 @@ import { formatDuration } from './duration';
  */
 export const EVENT_KINDS = [
   'signed-in',
-  'signed-out',
-  'idle',
-  'absolute',
-  'signed-out-elsewhere',
-  'ended-by-admin',
-  'session-limit',
-  'replaced',
+  // Each way a session ends is named as its end reason: the record, the status answer and the event agree.
+  ...END_REASONS,
   'sign-in-throttled',
   'reauthenticated',
   'reauthentication-failed',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadlines, deadlinePassed, reportActivity, type SessionTimes, type TimeoutPolicy } from './session-policy';
+import { deadlines, deadlinePassed, slideLastActivity, type SessionTimes, type TimeoutPolicy } from './session-policy';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -40,7 +40,7 @@ describe('deadlinePassed', () => {
   });
 });
 
-describe('reportActivity', () => {
+describe('slideLastActivity', () => {
   const now = T0 + 20 * MIN;
   it.each([
     ['active just now', 0, now],
@@ -48,7 +48,7 @@ describe('reportActivity', () => {
     ['a report older than what the server knows cannot move it back', 25 * MIN, T0],
     ['a negative duration cannot move it into the future', -10 * MIN, now],
   ])('%s', (_name, idleMs, expected) => {
-    expect(reportActivity(session('user'), now, idleMs)).toBe(expected);
+    expect(slideLastActivity(session('user'), now, idleMs)).toBe(expected);
   });
 
   it('never moves the absolute deadline, however often activity is reported: alive 1 ms before it, over at it', () => {
@@ -56,7 +56,7 @@ describe('reportActivity', () => {
     for (let minute = 20; minute < 12 * 60; minute += 20) {
       const now = T0 + minute * MIN;
       expect(deadlinePassed(times, now, policy), `minute ${minute}`).toBeNull();
-      times = { ...times, lastActivityAt: reportActivity(times, now, 0) };
+      times = { ...times, lastActivityAt: slideLastActivity(times, now, 0) };
       // What the store is told the session's end is: never past the absolute deadline.
       expect(deadlines(times, policy).endsAt, `minute ${minute}`).toBeLessThanOrEqual(T0 + 12 * HOUR);
     }

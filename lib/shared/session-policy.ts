@@ -51,7 +51,7 @@ export function deadlinePassed(session: SessionTimes, now: number, policy: Timeo
  * moves backwards (a stale report cannot shorten the session) nor into the future (a hostile one
  * cannot lengthen it); the absolute deadline is untouched because it depends on `createdAt` only.
  */
-export function reportActivity(session: SessionTimes, now: number, idleMs: number): number {
+export function slideLastActivity(session: SessionTimes, now: number, idleMs: number): number {
   const reported = now - Math.max(0, idleMs);
   return Math.min(now, Math.max(session.lastActivityAt, reported));
 }

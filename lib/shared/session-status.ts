@@ -5,12 +5,18 @@
 import type { Role } from './session-policy';
 
 /**
- * `revoked`: ended by the user from another device ("Sign out other sessions") or by an administrator.
- * `replaced`: the same browser signed in again. `session-limit`: the account signed in in more places than
- * it may, and this session was the one used least recently.
+ * Why a session ended: one word, the same in its record, in the status answer, in the login page's address and as
+ * its event's kind. `signed-out`: the user pressed Sign out. `signed-out-elsewhere`: the user pressed "Sign out other
+ * sessions" on another device. `ended-by-admin`: an administrator pressed End session. `replaced`: the same browser
+ * signed in again. `session-limit`: the account signed in in more places than it may, and this session was the one
+ * used least recently. `idle` and `absolute`: a deadline passed.
  */
-export const SIGNED_OUT_REASONS = ['none', 'idle', 'absolute', 'invalid', 'signed-out', 'revoked', 'replaced', 'session-limit'] as const;
-export type SignedOutReason = (typeof SIGNED_OUT_REASONS)[number];
+export const END_REASONS = ['signed-out', 'idle', 'absolute', 'signed-out-elsewhere', 'ended-by-admin', 'replaced', 'session-limit'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/** Why a request has no session: its session ended (an end reason), it carries none, or what it carries cannot be read. */
+export const NO_SESSION_REASONS = [...END_REASONS, 'no-session', 'invalid'] as const;
+export type NoSessionReason = (typeof NO_SESSION_REASONS)[number];
 
 export interface ActiveStatus {
   authenticated: true;
@@ -25,13 +31,13 @@ export interface ActiveStatus {
   sessionTag: string;
 }
 
-export interface SignedOutStatus {
+export interface NoSessionStatus {
   authenticated: false;
-  reason: SignedOutReason;
+  reason: NoSessionReason;
 }
 
-export type SessionStatus = ActiveStatus | SignedOutStatus;
+export type SessionStatus = ActiveStatus | NoSessionStatus;
 
-export function isSignedOutReason(value: unknown): value is SignedOutReason {
-  return typeof value === 'string' && (SIGNED_OUT_REASONS as readonly string[]).includes(value);
+export function isNoSessionReason(value: unknown): value is NoSessionReason {
+  return typeof value === 'string' && (NO_SESSION_REASONS as readonly string[]).includes(value);
 }

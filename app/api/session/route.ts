@@ -2,16 +2,16 @@ import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, HttpError, json, readJson } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
-import { CLEAR_CACHE, clearSessionCookie, readSession, toStatus } from '@/lib/server/session/session';
+import { CLEAR_CACHE, clearSessionCookie, readSession, signOut, toStatus } from '@/lib/server/session/session';
 import { attemptSignIn, clientInfo } from '@/lib/server/sign-in/sign-in';
-import { signOut } from '@/lib/server/session/sign-out';
+
 import { SIGN_IN_MESSAGES, SignInBody, throttledMessage } from '@/lib/shared/sign-in-input';
 
 /** Status. Reading never extends the session. */
 export const GET = handle(async (request: NextRequest) => {
   const read = await readSession(request.cookies);
-  if (read.active) return json(toStatus(read.session, read.now));
-  if (read.reason !== 'none') await clearSessionCookie();
+  if (read.ok) return json(toStatus(read.value.session, read.value.now));
+  if (read.reason !== 'no-session') await clearSessionCookie();
   return json({ authenticated: false, reason: read.reason }, 401);
 });
 
@@ -20,8 +20,8 @@ export const POST = handle(async (request: Request) => {
   assertSameOrigin(request);
   const body = await readJson(request, SignInBody);
   const result = await attemptSignIn(body, clientInfo(request.headers));
-  if (result.ok) return json(result.status);
-  if (result.kind === 'throttled') {
+  if (result.ok) return json(result.value);
+  if (result.reason === 'throttled') {
     return json({ error: throttledMessage(result.retryAfterS), retryAfterS: result.retryAfterS }, 429, { 'Retry-After': String(result.retryAfterS) });
   }
   return json({ error: SIGN_IN_MESSAGES.wrongCredentials }, 401);

@@ -49,11 +49,11 @@ export function summariseEvent(event: SessionEvent): EventSummary {
 }
 
 /** The signed-in user's latest events, or `no-records` with `SESSION_STORE=cookie` (events go to standard output only). */
-export async function listMyRecentEvents(): Promise<Result<EventSummary[], 'signed-out' | 'no-records'>> {
+export async function listMyRecentEvents(): Promise<Result<EventSummary[], 'no-session' | 'no-records'>> {
   const read = await getSession();
-  if (!read.active) return { ok: false, reason: 'signed-out' };
+  if (!read.ok) return { ok: false, reason: 'no-session' };
   if (!keepsRecords()) return { ok: false, reason: 'no-records' };
-  const page = await sessionStore().listEvents({ username: read.user.username }, read.now, { offset: 0, limit: RECENT_EVENTS });
+  const page = await sessionStore().listEvents({ username: read.value.user.username }, read.value.now, { offset: 0, limit: RECENT_EVENTS });
   return { ok: true, value: page.events.map(summariseEvent) };
 }
 

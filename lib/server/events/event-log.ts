@@ -2,8 +2,9 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { clipText } from '../../shared/clip-text';
 import type { EventActor, EventDetails, EventKind } from '../../shared/session-events';
+import type { EndReason } from '../../shared/session-status';
 import { tagOf } from '../session/tag';
-import { keepsRecords, sessionStore, type EndReason, type SessionRecord, type SessionStore } from '../stores';
+import { keepsRecords, sessionStore, type SessionRecord, type SessionStore } from '../stores';
 import { EVENT_TEXT_MAX, type SessionEvent } from '../stores/event-schema';
 
 /**
@@ -61,23 +62,14 @@ export async function recordEvent(input: EventInput, store?: SessionStore): Prom
   }
 }
 
-/** The event kind for each way a record ends; `revoked` needs to know by whom, so it is not here. */
-const KIND_OF_END = {
-  'signed-out': 'signed-out',
-  idle: 'idle',
-  absolute: 'absolute',
-  replaced: 'replaced',
-  'session-limit': 'session-limit',
-} as const satisfies Partial<Record<EndReason, EventKind>>;
-
 /**
- * The event of a record that has just ended, dated when it ended (an idle or absolute end at its deadline).
- * `actor` for a revocation: the user (another device) or an administrator.
+ * The event of a record that has just ended, named as its end reason and dated when it ended (an idle or absolute
+ * end at its deadline). `actor`: who ended it.
  */
 export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'system' }, store?: SessionStore): Promise<void> {
   const reason = record.endReason;
   if (reason === undefined) return Promise.resolve();
-  const kind: EventKind = reason === 'revoked' ? (actor.by === 'admin' ? 'ended-by-admin' : 'signed-out-elsewhere') : KIND_OF_END[reason];
+  const kind: EventKind = reason;
   const afterMs = reason === 'idle' ? record.expiresAt - record.lastActivityAt : reason === 'absolute' ? record.expiresAt - record.createdAt : undefined;
   return recordEvent({
     kind,
@@ -87,4 +79,15 @@ export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'syst
     at: record.endedAt,
     details: { userAgent: record.userAgent, ...(afterMs === undefined ? {} : { afterMs }) },
   }, store);
+}
+
+/**
+ * Ends the record `id` for `reason` at `at`, and writes its event only if this call is what ended it: a record ended
+ * before (a sign-out that won the race, a copy of a cookie signed out already) keeps its first end and writes nothing.
+ * Returns the record as it then is.
+ */
+export async function endAndRecord(id: string, reason: EndReason, at: number, actor: EventActor, username?: string): Promise<SessionRecord | undefined> {
+  const ended = await sessionStore().end(id, reason, at, username);
+  if (ended?.endReason === reason && ended.endedAt === at) await recordEnd(ended, actor);
+  return ended;
 }

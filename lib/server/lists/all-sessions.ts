@@ -3,7 +3,7 @@ import type { Result } from '../../shared/result';
 import { requireRecentAuthentication, type FreshnessRefusal } from '../step-up/reauth';
 import { eventPage, type EventListing } from '../events/event-listing';
 import { getSession } from '../session/session';
-import { recordEnd } from '../events/event-log';
+import { endAndRecord } from '../events/event-log';
 import { ALL_SESSIONS_PAGE_SIZE, listPage, type SessionListing } from './session-listing';
 import { keepsRecords, sessionStore, type EventFilter } from '../stores';
 
@@ -13,15 +13,15 @@ import { keepsRecords, sessionStore, type EventFilter } from '../stores';
  * cookie must not be enough to see or end anyone's session.
  */
 
-/** `no-records`: with `SESSION_STORE=cookie` there is no list of everyone's sessions, and nothing to revoke. */
+/** `no-records`: with `SESSION_STORE=cookie` there is no list of everyone's sessions, and nothing to end. */
 export type AdminRefusal = FreshnessRefusal | 'forbidden' | 'no-records';
 
 /** The administrator's own session id, or why this request is not a recently confirmed administrator's. */
 async function adminSession(): Promise<Result<{ sessionId: string; username: string }, AdminRefusal>> {
   const read = await getSession();
-  if (!read.active) return { ok: false, reason: 'signed-out' };
+  if (!read.ok) return { ok: false, reason: 'no-session' };
   // The role first: someone who is no administrator is sent away, never asked for a password.
-  if (read.user.role !== 'admin') return { ok: false, reason: 'forbidden' };
+  if (read.value.user.role !== 'admin') return { ok: false, reason: 'forbidden' };
   if (!keepsRecords()) return { ok: false, reason: 'no-records' };
   const fresh = await requireRecentAuthentication();
   return fresh.ok ? { ok: true, value: { sessionId: fresh.value.session.sessionId, username: fresh.value.user.username } } : fresh;
@@ -42,12 +42,10 @@ export async function listAllEvents(filter: EventFilter, page: number): Promise<
   return { ok: true, value: await eventPage(filter, Date.now(), page) };
 }
 
-/** Ends any one session; its tabs go to the login page with `revoked` at their next request. */
-export async function revokeSession(id: string): Promise<Result<undefined, AdminRefusal>> {
+/** "End session": ends any one session; its tabs go to the login page with `ended-by-admin` at their next request. */
+export async function endSessionAsAdmin(id: string): Promise<Result<undefined, AdminRefusal>> {
   const admin = await adminSession();
   if (!admin.ok) return admin;
-  const at = Date.now();
-  const ended = await sessionStore().end(id, 'revoked', at);
-  if (ended?.endReason === 'revoked' && ended.endedAt === at) await recordEnd(ended, { by: 'admin', username: admin.value.username });
+  await endAndRecord(id, 'ended-by-admin', Date.now(), { by: 'admin', username: admin.value.username });
   return { ok: true, value: undefined };
 }

@@ -28,7 +28,7 @@ const client = (address: string) => ({ address, userAgent: 'Mozilla/5.0 (X11; Li
 const cookieJar = (value: string | undefined) => ({ get: (name: string) => (name === 'session' && value ? { value } : undefined) });
 const lastActivityIn = async (value: string | undefined) => {
   const read = value ? await unsealSession(value, { current: SECRET }, 12 * 3600) : undefined;
-  return read && read !== 'expired' ? read.session.lastActivityAt : undefined;
+  return read?.ok ? read.value.session.lastActivityAt : undefined;
 };
 
 async function signIn(username: string = DEMO.username, password: string = DEMO.password): Promise<string> {
@@ -43,9 +43,9 @@ describe('SESSION_STORE=cookie', () => {
     const cookie = await signIn();
     expect(await lastActivityIn(cookie)).toBe(signedInAt);
     vi.setSystemTime(signedInAt + IDLE_MS - 1);
-    expect(await session.readSession(cookieJar(cookie))).toMatchObject({ active: true });
+    expect(await session.readSession(cookieJar(cookie))).toMatchObject({ ok: true });
     vi.setSystemTime(signedInAt + IDLE_MS);
-    expect(await session.readSession(cookieJar(cookie))).toEqual({ active: false, reason: 'idle' });
+    expect(await session.readSession(cookieJar(cookie))).toEqual({ ok: false, reason: 'idle' });
   });
 
   it('a status check never extends the session; a keep-alive reseals it with the moved last activity', async () => {
@@ -60,8 +60,8 @@ describe('SESSION_STORE=cookie', () => {
     expect(resealed).not.toBe(cookie);
     expect(await lastActivityIn(resealed)).toBe(signedInAt + 19 * 60_000);
     vi.setSystemTime(signedInAt + 40 * 60_000);
-    expect(await session.readSession(cookieJar(resealed))).toMatchObject({ active: true });
-    expect(await session.readSession(cookieJar(cookie))).toEqual({ active: false, reason: 'idle' });
+    expect(await session.readSession(cookieJar(resealed))).toMatchObject({ ok: true });
+    expect(await session.readSession(cookieJar(cookie))).toEqual({ ok: false, reason: 'idle' });
   });
 
   it('the absolute deadline holds however often the cookie is resealed', async () => {
@@ -74,7 +74,7 @@ describe('SESSION_STORE=cookie', () => {
       cookie = jar.get('session') ?? '';
     }
     vi.setSystemTime(signedInAt + 12 * 3_600_000);
-    expect(await session.readSession(cookieJar(cookie))).toEqual({ active: false, reason: 'absolute' });
+    expect(await session.readSession(cookieJar(cookie))).toEqual({ ok: false, reason: 'absolute' });
   });
 
   // The mode's known properties, pinned so that nobody mistakes them for a bug or for a feature: without a record
@@ -82,18 +82,18 @@ describe('SESSION_STORE=cookie', () => {
   it('known property: a copy of the cookie replayed after sign-out works until its idle deadline, then reads idle', async () => {
     const signedInAt = Date.now();
     const copy = await signIn();
-    await session.endSession();
+    await session.signOut(cookieJar(jar.get('session')));
     expect(jar.has('session')).toBe(false);
     vi.setSystemTime(signedInAt + IDLE_MS - 1);
-    expect(await session.readSession(cookieJar(copy))).toMatchObject({ active: true, session: { username: 'demo' } });
+    expect(await session.readSession(cookieJar(copy))).toMatchObject({ ok: true, value: { session: { username: 'demo' } } });
     vi.setSystemTime(signedInAt + IDLE_MS);
-    expect(await session.readSession(cookieJar(copy))).toEqual({ active: false, reason: 'idle' });
+    expect(await session.readSession(cookieJar(copy))).toEqual({ ok: false, reason: 'idle' });
   });
 
   it('known property: whoever holds such a copy can keep it alive with keep-alives until the absolute deadline', async () => {
     const signedInAt = Date.now();
     let copy = await signIn();
-    await session.endSession();
+    await session.signOut(cookieJar(jar.get('session')));
     // The holder reports activity every 25 minutes, as the page would, resealing the copy each time.
     let at = signedInAt;
     while (at + 25 * 60_000 < signedInAt + 12 * 3_600_000) {
@@ -104,7 +104,7 @@ describe('SESSION_STORE=cookie', () => {
     }
     // Long past the idle lifetime after the sign-out, and still signed in, until the absolute deadline ends it.
     expect(at - signedInAt).toBeGreaterThan(11 * 3_600_000);
-    expect(await session.readSession(cookieJar(copy))).toMatchObject({ active: true });
+    expect(await session.readSession(cookieJar(copy))).toMatchObject({ ok: true });
     vi.setSystemTime(signedInAt + 12 * 3_600_000);
     expect(await session.keepAlive(0, cookieJar(copy))).toEqual({ ok: false, reason: 'absolute' });
   });
@@ -112,20 +112,20 @@ describe('SESSION_STORE=cookie', () => {
   it('known property: signing in again does not end the session the browser held before', async () => {
     const first = await signIn();
     await signIn();
-    expect(await session.readSession(cookieJar(first))).toMatchObject({ active: true });
+    expect(await session.readSession(cookieJar(first))).toMatchObject({ ok: true });
   });
 
   it('refuses a cookie of the record-backed modes, which names a record this mode does not have', async () => {
     const now = Date.now();
     const recordCookie = await seal({ v: 2, sid: randomUUID(), sub: 'demo', role: 'user', createdAt: now, remember: false }, { current: SECRET }, 12 * 3600);
-    expect(await session.readSession(cookieJar(recordCookie))).toEqual({ active: false, reason: 'invalid' });
+    expect(await session.readSession(cookieJar(recordCookie))).toEqual({ ok: false, reason: 'invalid' });
     const noActivity = await seal({ v: 3, sid: randomUUID(), sub: 'demo', role: 'user', createdAt: now, remember: false }, { current: SECRET }, 12 * 3600);
-    expect(await session.readSession(cookieJar(noActivity))).toEqual({ active: false, reason: 'invalid' });
+    expect(await session.readSession(cookieJar(noActivity))).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('throttles sign-in with counters in the process: wrong passwords at once get exactly the limit of checks', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => attemptSignIn({ username: 'stateless-racer', password: `x${i}`, remember: false }, client(`10.8.0.${i}`))));
-    expect(results.filter((result) => !result.ok && result.kind === 'invalid-credentials')).toHaveLength(3);
-    expect(results.filter((result) => !result.ok && result.kind === 'throttled')).toHaveLength(17);
+    expect(results.filter((result) => !result.ok && result.reason === 'invalid-credentials')).toHaveLength(3);
+    expect(results.filter((result) => !result.ok && result.reason === 'throttled')).toHaveLength(17);
   });
 });

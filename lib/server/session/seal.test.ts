@@ -15,20 +15,20 @@ describe('secret rotation', () => {
 
   it('reads a seal of the previous secret, and says it needs resealing', async () => {
     const sealed = await seal(DATA, { current: OLD }, 60);
-    expect(await unseal(sealed, { current: NEW, previous: OLD }, 60)).toEqual({ data: DATA, stale: true });
-    expect(await unseal(sealed, { current: OLD }, 60)).toEqual({ data: DATA, stale: false });
+    expect(await unseal(sealed, { current: NEW, previous: OLD }, 60)).toEqual({ ok: true, value: { data: DATA, stale: true } });
+    expect(await unseal(sealed, { current: OLD }, 60)).toEqual({ ok: true, value: { data: DATA, stale: false } });
   });
 
   it('seals with the current secret only', async () => {
     const sealed = await seal(DATA, { current: NEW, previous: OLD }, 60);
-    expect(await unseal(sealed, { current: NEW }, 60)).toEqual({ data: DATA, stale: false });
-    expect(await unseal(sealed, { current: OLD }, 60)).toBeUndefined();
+    expect(await unseal(sealed, { current: NEW }, 60)).toEqual({ ok: true, value: { data: DATA, stale: false } });
+    expect(await unseal(sealed, { current: OLD }, 60)).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('refuses seals of an unknown secret, and garbage', async () => {
     const foreign = await seal(DATA, { current: OTHER }, 60);
     for (const value of [foreign, '', 'Fe26.2*1*', 'x'.repeat(5000), `${foreign}x`, foreign.slice(0, 50)]) {
-      expect(await unseal(value, { current: NEW, previous: OLD }, 60)).toBeUndefined();
+      expect(await unseal(value, { current: NEW, previous: OLD }, 60)).toEqual({ ok: false, reason: 'invalid' });
     }
   });
 });
@@ -45,7 +45,7 @@ describe('the exact format iron-session writes', () => {
   it('is what seal() writes, and reads back', async () => {
     const sealed = await seal(DATA, SECRETS, 60);
     expect(sealed).toMatch(/^Fe26\.2\*\d+\*[0-9a-f]{64}\*[\w-]{22}\*[\w-]+\*\d+\*[0-9a-f]{64}\*[\w-]{43}~2$/);
-    expect(await unseal(sealed, SECRETS, 60)).toEqual({ data: DATA, stale: false });
+    expect(await unseal(sealed, SECRETS, 60)).toEqual({ ok: true, value: { data: DATA, stale: false } });
   });
 
   it('refuses every other spelling of a valid seal', async () => {
@@ -72,7 +72,7 @@ describe('the exact format iron-session writes', () => {
     };
     for (const [name, value] of Object.entries(respellings)) {
       expect(value, name).not.toBe(sealed);
-      expect.soft(await unseal(value, SECRETS, 60), name).toBeUndefined();
+      expect.soft(await unseal(value, SECRETS, 60), name).toEqual({ ok: false, reason: 'invalid' });
     }
   });
 });

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
+import type { Result } from '../../shared/result';
 import { ROLES } from '../../shared/session-policy';
 
 /**
@@ -20,6 +21,10 @@ export interface Secrets {
   current: string;
   previous?: string;
 }
+
+/** `expired`: sealed longer ago than the ttl allows. `invalid`: not a seal of ours, or tampered with. */
+export type SealRefusal = 'expired' | 'invalid';
+const INVALID = { ok: false, reason: 'invalid' } as const;
 
 export interface Unsealed {
   data: unknown;
@@ -53,8 +58,8 @@ export function seal(data: Record<string, unknown>, secrets: Secrets, ttlS: numb
 }
 
 /** The payload, `'expired'` when the seal's ttl has passed, or `undefined` for anything unreadable or not spelled exactly as written. */
-export async function unseal(value: string, secrets: Secrets, ttlS: number): Promise<Unsealed | 'expired' | undefined> {
-  if (!isWellFormedSeal(value)) return undefined;
+export async function unseal(value: string, secrets: Secrets, ttlS: number): Promise<Result<Unsealed, SealRefusal>> {
+  if (!isWellFormedSeal(value)) return INVALID;
   const currentId = passwordId(secrets.current);
   const passwords: Record<number, string> = { [currentId]: secrets.current };
   if (secrets.previous) passwords[passwordId(secrets.previous)] = secrets.previous;
@@ -67,11 +72,11 @@ export async function unseal(value: string, secrets: Secrets, ttlS: number): Pro
         expired = reason === 'expired';
       },
     });
-    if (expired) return 'expired';
-    if (data === null || typeof data !== 'object' || Object.keys(data).length === 0) return undefined;
-    return { data, stale: sealedWith(value) !== String(currentId) };
+    if (expired) return { ok: false, reason: 'expired' };
+    if (data === null || typeof data !== 'object' || Object.keys(data).length === 0) return INVALID;
+    return { ok: true, value: { data, stale: sealedWith(value) !== String(currentId) } };
   } catch {
-    return undefined;
+    return INVALID;
   }
 }
 
@@ -111,13 +116,13 @@ export function sealSession(session: CookieSession, secrets: Secrets, ttlS: numb
 }
 
 /** The session a cookie names, `'expired'` past the seal's ttl, or `undefined` for anything else. */
-export async function unsealSession(value: string, secrets: Secrets, ttlS: number): Promise<{ session: CookieSession; stale: boolean } | 'expired' | undefined> {
+export async function unsealSession(value: string, secrets: Secrets, ttlS: number): Promise<Result<{ session: CookieSession; stale: boolean }, SealRefusal>> {
   const unsealed = await unseal(value, secrets, ttlS);
-  if (unsealed === undefined || unsealed === 'expired') return unsealed;
-  const parsed = CookiePayload.safeParse(unsealed.data);
-  if (!parsed.success) return undefined;
+  if (!unsealed.ok) return unsealed;
+  const parsed = CookiePayload.safeParse(unsealed.value.data);
+  if (!parsed.success) return INVALID;
   const { sid, sub, role, createdAt, remember } = parsed.data;
   const session: CookieSession = { sessionId: sid, username: sub, role, createdAt, remember };
   if (parsed.data.v === 3) session.lastActivityAt = parsed.data.last;
-  return { session, stale: unsealed.stale };
+  return { ok: true, value: { session, stale: unsealed.value.stale } };
 }

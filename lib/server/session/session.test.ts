@@ -81,7 +81,7 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     // The session ends at its deadline, as the sweep would end it, not at the keep-alive that found it over.
     const user = await signedIn(real, start - IDLE_MS + 1);
     provideSessionStore(real);
-    expect(await session.readSession(user.jar)).toMatchObject({ active: true });
+    expect(await session.readSession(user.jar)).toMatchObject({ ok: true });
     vi.setSystemTime(start + 2);
     expect(await session.keepAlive(0, user.jar)).toEqual({ ok: false, reason: 'idle' });
     expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start + 1, expiresAt: start + 1, lastActivityAt: start - IDLE_MS + 1 });
@@ -97,7 +97,7 @@ describe.each(stores)('keepAlive on %s', (_name, open) => {
     await real.create({ id, username: 'demo', role: 'user', createdAt: now - 60_000, lastActivityAt: now - 60_000, authenticatedAt: now - 60_000, expiresAt: now - 1_000, remember: false, userAgent: 'test' }, 20);
     const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt: now - 60_000, remember: false }, { current: SECRET }, 12 * 3600);
     const jar = { get: (name: string) => (name === 'session' ? { value } : undefined) };
-    expect(await session.readSession(jar)).toEqual({ active: false, reason: 'idle' });
+    expect(await session.readSession(jar)).toEqual({ ok: false, reason: 'idle' });
     expect(await session.keepAlive(0, jar)).toEqual({ ok: false, reason: 'idle' });
     await real.close();
   });
@@ -145,7 +145,7 @@ describe.each(stores)('readSession on %s', (_name, open) => {
   it('answers active, and ends nothing, when a keep-alive from another process extends the record it read just past its deadline', async () => {
     // The other keep-alive reports activity at `start` and slides the expiry half an hour on.
     const { real, user, start } = await racedJustPastExpiry(open, 'get', (start) => start);
-    expect(await session.readSession(user.jar)).toMatchObject({ active: true, session: { lastActivityAt: start } });
+    expect(await session.readSession(user.jar)).toMatchObject({ ok: true, value: { session: { lastActivityAt: start } } });
     expect(await real.get(user.id)).toMatchObject({ expiresAt: start + IDLE_MS });
     expect((await real.get(user.id))?.endReason).toBeUndefined();
     await real.close();
@@ -155,7 +155,7 @@ describe.each(stores)('readSession on %s', (_name, open) => {
     // An instance allowing an hour of idleness slides the expiry on, for the same last activity: here, with half
     // an hour, the session is over, and ends at this read rather than living on in the store until that expiry.
     const { real, user, start } = await racedJustPastExpiry(open, 'get', (start) => start - IDLE_MS + 1);
-    expect(await session.readSession(user.jar)).toEqual({ active: false, reason: 'idle' });
+    expect(await session.readSession(user.jar)).toEqual({ ok: false, reason: 'idle' });
     expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start + 2 });
     await real.close();
   });

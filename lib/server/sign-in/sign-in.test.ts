@@ -27,13 +27,13 @@ const client = (address: string) => ({ address, userAgent: 'Mozilla/5.0 (X11; Li
 
 describe('attemptSignIn', () => {
   it('answers the same for an unknown user and a wrong password', async () => {
-    expect(await attemptSignIn({ username: 'nobody', password: 'x', remember: false }, client('10.0.0.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
-    expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.0.0.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
+    expect(await attemptSignIn({ username: 'nobody', password: 'x', remember: false }, client('10.0.0.1'))).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.0.0.1'))).toEqual({ ok: false, reason: 'invalid-credentials' });
   });
 
   it('starts a new session with a record and a cookie, and forgets the user\'s failures', async () => {
     const result = await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.0.0.2'));
-    expect(result).toMatchObject({ ok: true, status: { authenticated: true, user: { username: 'demo', role: 'user' } } });
+    expect(result).toMatchObject({ ok: true, value: { authenticated: true, user: { username: 'demo', role: 'user' } } });
     expect(jar.has('session')).toBe(true);
     const [record] = (await sessionStore().listByUser('demo', Date.now(), { offset: 0, limit: 1 })).records;
     expect(record).toMatchObject({ username: 'demo', role: 'user', remember: false, userAgent: expect.stringContaining('Firefox') });
@@ -46,8 +46,8 @@ describe('attemptSignIn', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => attemptSignIn({ username: 'racer', password: `x${i}`, remember: false }, client(`10.3.0.${i}`))),
     );
-    expect(results.filter((result) => !result.ok && result.kind === 'invalid-credentials')).toHaveLength(3);
-    expect(results.filter((result) => !result.ok && result.kind === 'throttled')).toHaveLength(17);
+    expect(results.filter((result) => !result.ok && result.reason === 'invalid-credentials')).toHaveLength(3);
+    expect(results.filter((result) => !result.ok && result.reason === 'throttled')).toHaveLength(17);
   });
 
   it('signs in every time when the right password arrives many times at once', async () => {
@@ -57,9 +57,9 @@ describe('attemptSignIn', () => {
 
   it('an attempt one key refuses uses up nothing of the other key\'s budget', async () => {
     for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `filler-${i}`, password: 'x', remember: false }, client('10.5.0.1'));
-    for (let i = 0; i < 5; i += 1) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.5.0.1'))).toMatchObject({ kind: 'throttled' });
+    for (let i = 0; i < 5; i += 1) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client('10.5.0.1'))).toMatchObject({ reason: 'throttled' });
     // Had the refused attempts counted for demo, it would be far past its limit of 3.
-    for (const address of ['10.5.0.2', '10.5.0.3']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
+    for (const address of ['10.5.0.2', '10.5.0.3']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ reason: 'invalid-credentials' });
     expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.5.0.4'))).ok).toBe(true);
   });
 
@@ -68,9 +68,9 @@ describe('attemptSignIn', () => {
       for (let i = 0; i < 3; i += 1) expect((await attemptSignIn({ username: name, password: 'x', remember: false }, client(`10.1.0.${i}`))).ok).toBe(false);
     }
     const blocked = await attemptSignIn({ username: ' ADMIN ', password: ADMIN.password, remember: false }, client('10.1.9.9'));
-    expect(blocked).toMatchObject({ ok: false, kind: 'throttled' });
-    expect(blocked.ok === false && blocked.kind === 'throttled' && blocked.retryAfterS).toBeGreaterThan(800);
-    expect(await attemptSignIn({ username: 'ghost', password: 'x', remember: false }, client('10.1.9.9'))).toMatchObject({ kind: 'throttled' });
+    expect(blocked).toMatchObject({ ok: false, reason: 'throttled' });
+    expect(blocked.ok === false && blocked.reason === 'throttled' && blocked.retryAfterS).toBeGreaterThan(800);
+    expect(await attemptSignIn({ username: 'ghost', password: 'x', remember: false }, client('10.1.9.9'))).toMatchObject({ reason: 'throttled' });
   });
 
   it('writes one throttled event per username and window, however many addresses the refused attempts come from', async () => {
@@ -78,7 +78,7 @@ describe('attemptSignIn', () => {
     for (const address of ['10.9.0.1', '10.9.0.2', '10.9.0.3']) await attemptSignIn({ username, password: 'x', remember: false }, client(address));
     const since = Date.now();
     for (let i = 0; i < 50; i += 1) {
-      expect(await attemptSignIn({ username, password: 'x', remember: false }, client(`10.9.1.${i}`))).toMatchObject({ kind: 'throttled' });
+      expect(await attemptSignIn({ username, password: 'x', remember: false }, client(`10.9.1.${i}`))).toMatchObject({ reason: 'throttled' });
     }
     const { events } = await sessionStore().listEvents({ username, kind: 'sign-in-throttled' }, Date.now(), { offset: 0, limit: 100 });
     expect(events.filter((event) => event.at >= since)).toHaveLength(1);
@@ -86,7 +86,7 @@ describe('attemptSignIn', () => {
 
   it('throttles an address after repeated failures, for every name', async () => {
     for (let i = 0; i < 8; i += 1) await attemptSignIn({ username: `someone-${i}`, password: 'x', remember: false }, client('10.2.0.1'));
-    expect(await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.2.0.1'))).toMatchObject({ kind: 'throttled' });
+    expect(await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.2.0.1'))).toMatchObject({ reason: 'throttled' });
     expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.2.0.2'))).ok).toBe(true);
   });
 });
@@ -113,23 +113,23 @@ describe('attemptSignIn with a device cookie', () => {
     const device = jar.get('device') ?? '';
     jar.clear();
     for (let i = 0; i < 3; i += 1) await attemptSignIn(wrong(i), client(`10.7.1.${i}`));
-    expect(await attemptSignIn(right, client('10.7.2.1'))).toMatchObject({ kind: 'throttled' });
+    expect(await attemptSignIn(right, client('10.7.2.1'))).toMatchObject({ reason: 'throttled' });
 
     jar.set('device', device);
     expect((await attemptSignIn(right, client('10.7.2.2'))).ok).toBe(true);
     // It was not the username's lock that lifted.
     jar.clear();
-    expect(await attemptSignIn(right, client('10.7.2.3'))).toMatchObject({ kind: 'throttled' });
+    expect(await attemptSignIn(right, client('10.7.2.3'))).toMatchObject({ reason: 'throttled' });
 
     jar.set('device', device);
-    for (let i = 0; i < 3; i += 1) expect(await attemptSignIn(wrong(i), client('10.7.3.1'))).toEqual({ ok: false, kind: 'invalid-credentials' });
-    expect(await attemptSignIn(right, client('10.7.3.1'))).toMatchObject({ kind: 'throttled' });
+    for (let i = 0; i < 3; i += 1) expect(await attemptSignIn(wrong(i), client('10.7.3.1'))).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await attemptSignIn(right, client('10.7.3.1'))).toMatchObject({ reason: 'throttled' });
   });
 
   it('gives no way around the lock with another user\'s device cookie', async () => {
     expect((await attemptSignIn({ username: DEMO.username, password: DEMO.password, remember: false }, client('10.8.0.1'))).ok).toBe(true);
     // admin is locked for browsers it does not know (above); this one knows demo.
-    expect(await attemptSignIn(right, client('10.8.0.1'))).toMatchObject({ kind: 'throttled' });
+    expect(await attemptSignIn(right, client('10.8.0.1'))).toMatchObject({ reason: 'throttled' });
   });
 });
 
@@ -143,7 +143,7 @@ describe('a reservation that is never released', () => {
 
   it('holds the user back for RESERVATION_HOLD_MS, not until the window closes', { timeout: 15_000 }, async () => {
     const { RESERVATION_HOLD_MS } = await import('../stores/types');
-    for (const address of ['10.11.0.1', '10.11.0.2']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ kind: 'invalid-credentials' });
+    for (const address of ['10.11.0.1', '10.11.0.2']) expect(await attemptSignIn({ username: 'demo', password: 'x', remember: false }, client(address))).toMatchObject({ reason: 'invalid-credentials' });
     // A sign-in whose process died during its password check: reserved under the username, never released.
     await sessionStore().reserveAttempt('user:demo', 15 * 60_000, Date.now());
     vi.setSystemTime(Date.now() + RESERVATION_HOLD_MS);
@@ -178,7 +178,7 @@ describe('a password check that outlasts the hold of its reservation', () => {
       const { resetAt } = await sessionStore().reserveAttempt('user:filled-meanwhile', 15 * 60_000, Date.now());
       await sessionStore().failAttempt('user:filled-meanwhile', resetAt);
     }
-    expect(await late).toMatchObject({ ok: false, kind: 'throttled' });
+    expect(await late).toMatchObject({ ok: false, reason: 'throttled' });
     expect(jar.has('session')).toBe(false);
   });
 });
@@ -186,7 +186,7 @@ describe('a password check that outlasts the hold of its reservation', () => {
 describe('a username typed in another case or width', () => {
   it('signs in as the account it folds to, as its throttle counts it', async () => {
     for (const typed of ['DEMO', ' Demo ', 'ｄｅｍｏ']) {
-      expect(await attemptSignIn({ username: typed, password: DEMO.password, remember: false }, client('10.12.0.1'))).toMatchObject({ ok: true, status: { user: { username: 'demo' } } });
+      expect(await attemptSignIn({ username: typed, password: DEMO.password, remember: false }, client('10.12.0.1'))).toMatchObject({ ok: true, value: { user: { username: 'demo' } } });
     }
   });
 });

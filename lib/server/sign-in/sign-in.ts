@@ -4,6 +4,7 @@ import { config } from '../config';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from '../session/session';
 import { recordEvent } from '../events/event-log';
+import type { Ok, Refused } from '../../shared/result';
 import type { ActiveStatus } from '../../shared/session-status';
 import { attemptStore } from '../stores';
 import { firstInWindow } from '../events/once-per-window';
@@ -22,10 +23,7 @@ export interface ClientInfo {
   userAgent: string;
 }
 
-export type SignInResult =
-  | { ok: true; status: ActiveStatus }
-  | { ok: false; kind: 'invalid-credentials' }
-  | { ok: false; kind: 'throttled'; retryAfterS: number };
+export type SignInResult = Ok<ActiveStatus> | Refused<'invalid-credentials'> | Refused<'throttled', { retryAfterS: number }>;
 
 /**
  * The client's address and browser from request headers. Next fills `X-Forwarded-For` with the
@@ -60,7 +58,7 @@ const deviceKey = (id: string) => `device:${id}`;
  */
 export async function attemptSignIn(input: SignInInput, client: ClientInfo): Promise<SignInResult> {
   const checked = await checkCredentials(input, client);
-  if (!checked.ok && checked.kind === 'throttled') {
+  if (!checked.ok && checked.reason === 'throttled') {
     if (firstRefusal('sign-in', checked)) {
       await recordEvent({
         kind: 'sign-in-throttled',
@@ -69,12 +67,13 @@ export async function attemptSignIn(input: SignInInput, client: ClientInfo): Pro
         details: { address: client.address, userAgent: client.userAgent, reason: checked.limitedBy },
       });
     }
-    return { ok: false, kind: 'throttled', retryAfterS: checked.retryAfterS };
+    return { ok: false, reason: 'throttled', retryAfterS: checked.retryAfterS };
   }
   if (!checked.ok) return checked;
-  const status = await startSession(checked.user, input.remember, client.userAgent);
-  await writeDeviceCookie(checked.user.username, Date.now());
-  return { ok: true, status };
+  const user = checked.value;
+  const status = await startSession(user, input.remember, client.userAgent);
+  await writeDeviceCookie(user.username, Date.now());
+  return { ok: true, value: status };
 }
 
 /**
@@ -82,13 +81,13 @@ export async function attemptSignIn(input: SignInInput, client: ClientInfo): Pro
  * throttle keys that did.
  */
 export type CredentialCheck =
-  | { ok: true; user: User }
-  | { ok: false; kind: 'invalid-credentials' }
-  | { ok: false; kind: 'throttled'; retryAfterS: number; limitedBy: 'user' | 'address'; refusedBy: readonly string[] };
+  | Ok<User>
+  | Refused<'invalid-credentials'>
+  | Refused<'throttled', { retryAfterS: number; limitedBy: 'user' | 'address'; refusedBy: readonly string[] }>;
 
-function throttled(refused: Extract<Admission, { admitted: false }>): CredentialCheck {
+function throttled(refused: Extract<Admission, { ok: false }>): CredentialCheck {
   const limitedBy = refused.refusedBy.every((key) => key.startsWith('addr:')) ? 'address' : 'user';
-  return { ok: false, kind: 'throttled', retryAfterS: refused.retryAfterS, limitedBy, refusedBy: refused.refusedBy };
+  return { ok: false, reason: 'throttled', retryAfterS: refused.retryAfterS, limitedBy, refusedBy: refused.refusedBy };
 }
 
 /**
@@ -115,10 +114,10 @@ export async function checkCredentials({ username, password }: { username: strin
     { key: trusted ? deviceKey(device.id) : userKey(username), max: throttle.maxFailuresPerUser },
     { key: addressKey(client.address), max: throttle.maxFailuresPerAddress },
   ];
-  let attempt = await admitAttempt(store, limits, throttle.windowMs);
-  if (!attempt.admitted) return throttled(attempt);
+  const attempt = await admitAttempt(store, limits, throttle.windowMs);
+  if (!attempt.ok) return throttled(attempt);
 
-  const checking = attempt;
+  const checking = attempt.value;
   const user = await verifyCredentials(accountName(username), password).catch(async (error: unknown) => {
     await checking.withdraw();
     throw error;
@@ -126,16 +125,17 @@ export async function checkCredentials({ username, password }: { username: strin
   // Checked so late that its reservation had lapsed (thousands of checks queued at once): other attempts may have
   // been let in on its room meanwhile. Its answer is given only if its keys still have room now, as if it had just
   // arrived; else it is refused as they refuse anyone, and its answer never told.
-  if (Date.now() >= attempt.heldUntil) {
+  let held = checking;
+  if (Date.now() >= held.heldUntil) {
     const again = await admitAttempt(store, limits, throttle.windowMs);
-    await attempt.withdraw();
-    if (!again.admitted) return throttled(again);
-    attempt = again;
+    await held.withdraw();
+    if (!again.ok) return throttled(again);
+    held = again.value;
   }
   if (!user) {
-    await attempt.failed();
-    return { ok: false, kind: 'invalid-credentials' };
+    await held.failed();
+    return { ok: false, reason: 'invalid-credentials' };
   }
-  await attempt.succeeded();
-  return { ok: true, user };
+  await held.succeeded();
+  return { ok: true, value: user };
 }

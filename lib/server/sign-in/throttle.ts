@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Ok, Refused } from '../../shared/result';
 import { RESERVATION_HOLD_MS } from '../stores/types';
 import type { AttemptStore } from '../stores';
 
@@ -10,7 +11,6 @@ export interface Limit {
 
 /** An attempt that may check its password; tell the throttle how it ended. */
 export interface Admitted {
-  admitted: true;
   /**
    * Until when its reservations count (`RESERVATION_HOLD_MS`). A check that ends later may have been overtaken: once
    * they lapsed, other attempts were let in on their room. Its result is then not to be given.
@@ -25,7 +25,7 @@ export interface Admitted {
 }
 
 /** `refusedBy`: the keys whose limit refused the attempt. */
-export type Admission = Admitted | { admitted: false; retryAfterS: number; refusedBy: string[] };
+export type Admission = Ok<Admitted> | Refused<'throttled', { retryAfterS: number; refusedBy: string[] }>;
 
 /**
  * How long an attempt waits for the ones ahead of it to finish their password checks before it is
@@ -60,16 +60,16 @@ export async function admitAttempt(store: AttemptStore, limits: readonly Limit[]
     if (refusing.length > 0) {
       await releaseAll();
       const until = Math.max(...refusing.map((key) => key.resetAt));
-      return { admitted: false, retryAfterS: Math.max(1, Math.ceil((until - Date.now()) / 1000)), refusedBy: refusing.map((key) => key.key) };
+      return { ok: false, reason: 'throttled', retryAfterS: Math.max(1, Math.ceil((until - Date.now()) / 1000)), refusedBy: refusing.map((key) => key.key) };
     }
     if (reserved.every((key) => key.count <= key.max)) {
-      return {
-        admitted: true,
+      const admitted: Admitted = {
         heldUntil: now + RESERVATION_HOLD_MS,
         failed: () => Promise.all(reserved.map((key) => store.failAttempt(key.key, key.resetAt))).then(() => undefined),
         succeeded: () => releaseAll(true),
         withdraw: () => releaseAll(),
       };
+      return { ok: true, value: admitted };
     }
     await releaseAll();
     await pause();

@@ -2,8 +2,8 @@ import 'server-only';
 import { z } from 'zod';
 import type { PendingAction } from '../../shared/reauth-state';
 import { safeReturnTo } from '../../shared/return-to';
-import { revokeSession } from '../lists/all-sessions';
-import { endMyOtherSessions } from '../lists/my-sessions';
+import { endSessionAsAdmin } from '../lists/all-sessions';
+import { signOutOtherSessions } from '../lists/my-sessions';
 import { getSession } from '../session/session';
 import { keepsRecords, sessionStore } from '../stores';
 import { describeUserAgent } from '../http/user-agent';
@@ -41,7 +41,7 @@ export function confirmPath(action: PendingAction, returnTo: string): string {
 export async function describePendingAction(action: PendingAction): Promise<string> {
   if (action.then === 'sign-out-others') return 'sign out your other sessions';
   const read = await getSession();
-  const record = read.active && read.user.role === 'admin' && keepsRecords() ? await sessionStore().get(action.sessionId) : undefined;
+  const record = read.ok && read.value.user.role === 'admin' && keepsRecords() ? await sessionStore().get(action.sessionId) : undefined;
   if (!record) return 'end a session';
   if (record.endReason !== undefined) return `end the session of ${record.username} on ${describeUserAgent(record.userAgent)}, which has ended already`;
   return `end the session of ${record.username} on ${describeUserAgent(record.userAgent)}`;
@@ -49,6 +49,6 @@ export async function describePendingAction(action: PendingAction): Promise<stri
 
 /** Does the pending action; it checks the session, the role and the proof of presence itself. */
 export async function performPendingAction(action: PendingAction): Promise<void> {
-  if (action.then === 'sign-out-others') await endMyOtherSessions();
-  else await revokeSession(action.sessionId);
+  if (action.then === 'sign-out-others') await signOutOtherSessions();
+  else await endSessionAsAdmin(action.sessionId);
 }

@@ -1,8 +1,8 @@
 import 'server-only';
 import { cookies } from 'next/headers';
-import type { Result } from '../../shared/result';
+import type { Ok, Refused, Result } from '../../shared/result';
 import { config } from '../config';
-import { getSession, keepAlive, type SessionRead } from '../session/session';
+import { getSession, keepAlive, type ActiveSession } from '../session/session';
 import { recordEvent } from '../events/event-log';
 import { checkCredentials, firstRefusal, type ClientInfo, type CredentialCheck } from '../sign-in/sign-in';
 import { sessionStore } from '../stores';
@@ -12,25 +12,25 @@ import { sessionStore } from '../stores';
  * sessions, and everything on the admin page. A stolen or unattended cookie alone is then not enough for them.
  */
 
-export type ActiveRead = Extract<SessionRead, { active: true }>;
 
-export type FreshnessRefusal = 'signed-out' | 'reauthenticate';
+
+export type FreshnessRefusal = 'no-session' | 'reauthenticate';
 
 /**
  * The request's session if its user signed in or re-authenticated within `SESSION_REAUTH_WITHIN`; else
- * `reauthenticate`, or `signed-out`. The one check every sensitive action and the admin page make.
+ * `reauthenticate`, or `no-session`. The one check every sensitive action and the admin page make.
  */
-export async function requireRecentAuthentication(): Promise<Result<ActiveRead, FreshnessRefusal>> {
+export async function requireRecentAuthentication(): Promise<Result<ActiveSession, FreshnessRefusal>> {
   const read = await getSession();
-  if (!read.active) return { ok: false, reason: 'signed-out' };
+  if (!read.ok) return { ok: false, reason: 'no-session' };
   // The record, not the request's cached read: a confirmation earlier in this same request counts.
-  const record = await sessionStore().get(read.session.sessionId);
-  if (!record || record.endReason !== undefined) return { ok: false, reason: 'signed-out' };
+  const record = await sessionStore().get(read.value.session.sessionId);
+  if (!record || record.endReason !== undefined) return { ok: false, reason: 'no-session' };
   const fresh = Date.now() - record.authenticatedAt < config().reauthWithinMs;
-  return fresh ? { ok: true, value: read } : { ok: false, reason: 'reauthenticate' };
+  return fresh ? { ok: true, value: read.value } : { ok: false, reason: 'reauthenticate' };
 }
 
-export type ConfirmOutcome = { ok: true } | Exclude<CredentialCheck, { ok: true }> | { ok: false; kind: 'signed-out' };
+export type ConfirmOutcome = Ok<undefined> | Exclude<CredentialCheck, { ok: true }> | Refused<'no-session'>;
 
 /**
  * The user of this session typed their password again. It is checked behind the sign-in throttle, and a
@@ -39,22 +39,22 @@ export type ConfirmOutcome = { ok: true } | Exclude<CredentialCheck, { ok: true 
  */
 export async function confirmPresence(password: string, client: ClientInfo): Promise<ConfirmOutcome> {
   const read = await getSession();
-  if (!read.active) return { ok: false, kind: 'signed-out' };
-  const checked = await checkCredentials({ username: read.user.username, password }, client);
-  const about = { username: read.user.username, sessionId: read.session.sessionId, actor: { by: 'user' } } as const;
+  if (!read.ok) return { ok: false, reason: 'no-session' };
+  const checked = await checkCredentials({ username: read.value.user.username, password }, client);
+  const about = { username: read.value.user.username, sessionId: read.value.session.sessionId, actor: { by: 'user' } } as const;
   if (!checked.ok) {
     // A wrong password is a password check, as many as the throttle allows; past it, one event per key and window.
-    const reason = checked.kind === 'throttled' ? 'throttled' : 'wrong-password';
-    if (checked.kind !== 'throttled' || firstRefusal('confirmation', checked)) {
+    const reason = checked.reason === 'throttled' ? 'throttled' : 'wrong-password';
+    if (checked.reason !== 'throttled' || firstRefusal('confirmation', checked)) {
       await recordEvent({ ...about, kind: 'reauthentication-failed', details: { address: client.address, userAgent: client.userAgent, reason } });
     }
     return checked;
   }
   const kept = await keepAlive(0, await cookies());
-  if (!kept.ok) return { ok: false, kind: 'signed-out' };
+  if (!kept.ok) return { ok: false, reason: 'no-session' };
   const at = Date.now();
-  const record = await sessionStore().markAuthenticated(read.session.sessionId, at);
-  if (!record || record.endReason !== undefined) return { ok: false, kind: 'signed-out' };
+  const record = await sessionStore().markAuthenticated(read.value.session.sessionId, at);
+  if (!record || record.endReason !== undefined) return { ok: false, reason: 'no-session' };
   await recordEvent({ ...about, kind: 'reauthenticated', at, details: { address: client.address, userAgent: client.userAgent } });
-  return { ok: true };
+  return { ok: true, value: undefined };
 }

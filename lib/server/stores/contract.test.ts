@@ -196,7 +196,7 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     expect(await store.end(created.id, 'signed-out', T0 + 5)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out' });
     const touched = await store.touch(created.id, T0 + 10_000, T0 + HOUR, T0 + 10_000);
     expect(touched).toMatchObject({ lastActivityAt: T0, endReason: 'signed-out' });
-    expect(await store.end(created.id, 'revoked', T0 + 9)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out' });
+    expect(await store.end(created.id, 'signed-out-elsewhere', T0 + 9)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out' });
   });
 
   it('a keep-alive racing a sign-out never leaves the record active', async () => {
@@ -218,7 +218,7 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     const expired = record({ username: user, expiresAt: T0 - 1 });
     const someoneElse = record({ username: `${user}-other`, expiresAt: T0 + HOUR / 4 });
     for (const r of [sooner, later, ended, expired, someoneElse]) await store.create(r, 20);
-    await store.end(ended.id, 'revoked', T0);
+    await store.end(ended.id, 'signed-out-elsewhere', T0);
     expect(await store.listByUser(user, T0, FIRST)).toMatchObject({ records: [{ id: later.id }, { id: sooner.id }], total: 2 });
     expect(await store.listAll(T0, FIRST)).toMatchObject({ records: [{ id: later.id }, { id: sooner.id }, { id: someoneElse.id }], total: 3 });
   });
@@ -260,9 +260,9 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     const others = [record({ username: user }), record({ username: user })];
     const stranger = record({ username: `${user}-x` });
     for (const r of [mine, ...others, stranger]) await store.create(r, 20);
-    expect((await store.endOthers(user, mine.id, 'revoked', T0 + 1)).map((r) => r.id).sort()).toEqual(others.map((r) => r.id).sort());
+    expect((await store.endOthers(user, mine.id, 'signed-out-elsewhere', T0 + 1)).map((r) => r.id).sort()).toEqual(others.map((r) => r.id).sort());
     expect(ids(await store.listByUser(user, T0 + 1, FIRST))).toEqual([mine.id]);
-    for (const other of others) expect((await store.get(other.id))?.endReason).toBe('revoked');
+    for (const other of others) expect((await store.get(other.id))?.endReason).toBe('signed-out-elsewhere');
     expect((await store.get(stranger.id))?.endedAt).toBeUndefined();
   });
 
@@ -275,8 +275,8 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     const afterFirstExpiry = T0 + 5_000;
     expect(await store.listByUser(user, afterFirstExpiry, FIRST)).toMatchObject({ records: [{ id: mine.id }, { id: kept.id }], total: 2 });
     expect(await store.listAll(afterFirstExpiry, FIRST)).toMatchObject({ records: [{ id: mine.id }, { id: kept.id }], total: 2 });
-    expect(ids({ records: await store.endOthers(user, mine.id, 'revoked', afterFirstExpiry) })).toEqual([kept.id]);
-    expect(await store.get(kept.id)).toMatchObject({ endReason: 'revoked', endedAt: afterFirstExpiry });
+    expect(ids({ records: await store.endOthers(user, mine.id, 'signed-out-elsewhere', afterFirstExpiry) })).toEqual([kept.id]);
+    expect(await store.get(kept.id)).toMatchObject({ endReason: 'signed-out-elsewhere', endedAt: afterFirstExpiry });
   });
 
   it('a new session beyond the cap ends the least recently active ones, and no other user\'s', async () => {
@@ -593,10 +593,10 @@ describe('sqlite session store', () => {
     const first = new SqliteSessionStore(path);
     const created = record({ username: 'durable' });
     await first.create(created, 20);
-    await first.end(created.id, 'revoked', T0);
+    await first.end(created.id, 'signed-out-elsewhere', T0);
     await first.close();
     const second = new SqliteSessionStore(path);
-    expect(await second.get(created.id)).toMatchObject({ endReason: 'revoked' });
+    expect(await second.get(created.id)).toMatchObject({ endReason: 'signed-out-elsewhere' });
     await second.close();
   });
 
@@ -634,7 +634,7 @@ describe('redis session store', () => {
     ['an empty time', 'createdAt', ''],
     ['a time that is not a whole number', 'expiresAt', '1e400'],
     ['no user agent', 'userAgent', null],
-    ['no end time beside its reason', 'endReason', 'revoked'],
+    ['no end time beside its reason', 'endReason', 'signed-out-elsewhere'],
   ] as const)('a record with %s reads as no record, and is never listed', async (_what, field, value) => {
     const store = new RedisSessionStore(redisUrl());
     const user = `user-${Math.random().toString(36).slice(2)}`;
@@ -664,7 +664,7 @@ describe('redis session store', () => {
       expect(await b.listAll(T0, FIRST)).toEqual({ records: [], total: 0 });
       expect(await b.listByUser('shared-name', T0, FIRST)).toEqual({ records: [], total: 0 });
       expect(await b.reserveAttempt('user:shared-name', 60_000, Date.now())).toMatchObject({ count: 1 });
-      expect(await b.endOthers('shared-name', 'none', 'revoked', T0)).toEqual([]);
+      expect(await b.endOthers('shared-name', 'none', 'signed-out-elsewhere', T0)).toEqual([]);
       expect(await a.get(mine.id)).toMatchObject({ id: mine.id });
       const keys = await raw.keys('*');
       expect(keys.length).toBeGreaterThan(0);
@@ -691,7 +691,7 @@ describe('redis session store', () => {
   // failing over). The call must still report what it ended, so that its events are written.
   it.each([
     ['an end', async (store: SessionStore, [one]: NewSessionRecord[]) => [await store.end(one?.id ?? '', 'signed-out', T0 + 1)]],
-    ['"sign out other sessions"', (store: SessionStore, [one]: NewSessionRecord[]) => store.endOthers(one?.username ?? '', 'none', 'revoked', T0 + 1)],
+    ['"sign out other sessions"', (store: SessionStore, [one]: NewSessionRecord[]) => store.endOthers(one?.username ?? '', 'none', 'signed-out-elsewhere', T0 + 1)],
     ['a create past the cap', (store: SessionStore, [one]: NewSessionRecord[]) => store.create(record({ username: one?.username ?? '', lastActivityAt: T0 + 1 }), 1)],
     ['a lapse', async (store: SessionStore, [one]: NewSessionRecord[]) => [await store.lapse(one?.id ?? '', one?.username ?? '', (one?.expiresAt ?? 0) + 1, 12 * HOUR)]],
   ] as const)('%s whose write to the index of everyone\'s sessions fails still answers with what it ended', async (_what, act) => {

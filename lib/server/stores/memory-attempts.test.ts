@@ -14,8 +14,8 @@ const limits = (username: string, address: string) => [
 
 async function wrongPassword(store: MemoryAttemptStore, username: string, address: string): Promise<boolean> {
   const attempt = await admitAttempt(store, limits(username, address), WINDOW);
-  if (attempt.admitted) await attempt.failed();
-  return attempt.admitted;
+  if (attempt.ok) await attempt.value.failed();
+  return attempt.ok;
 }
 
 describe('the in-process sign-in counters under 200,000 made-up names', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../shared/session-policy';
-import { END_REASONS, type SessionRecord } from './types';
+import { END_REASONS } from '../../shared/session-status';
+import type { SessionRecord } from './types';
 
 // Epoch milliseconds: whole and safe. NaN, Infinity, a fraction or a string is a broken record, never a time.
 const time = z.int();

@@ -1,14 +1,9 @@
 import type { EventKind } from '../../shared/session-events';
 import type { Role } from '../../shared/session-policy';
+import type { EndReason } from '../../shared/session-status';
 import type { SessionEvent } from './event-schema';
 
-/**
- * Why a session record ended. The cookie that names it then reads as signed out, with this reason.
- * `replaced`: the same browser signed in again. `session-limit`: the user signed in in more places than
- * the cap allows, and this was the session used least recently.
- */
-export const END_REASONS = ['signed-out', 'idle', 'absolute', 'revoked', 'replaced', 'session-limit'] as const;
-export type EndReason = (typeof END_REASONS)[number];
+export type { EndReason };
 
 /** How long a record is kept after it ended, or after its deadline if nothing ended it sooner: a replayed cookie still learns why. */
 export const KEEP_ENDED_MS = 60 * 60_000;
