@@ -6,7 +6,24 @@
  * `engines` has the shortest idle lifetime WCAG allows a warning for and the default absolute one, for
  * the Firefox and WebKit suites, which wait in real time (only Playwright's Chromium has a clock to move).
  */
+import { parseDuration } from '../lib/shared/duration';
+import { DEFAULT_LIFETIMES } from '../lib/shared/session-policy';
+
 export const TEST_SECRET = 'e2e-test-secret-that-is-long-enough-0123456789';
+
+const ms = (text: string) => parseDuration(text) ?? Number.NaN;
+
+/**
+ * The lifetimes of `main`, the server the clock-driven specs run against: the product's defaults. The specs move
+ * the page's clock by these (never by a literal "25:00"), so a new default changes no test.
+ */
+export const MAIN_LIFETIMES = {
+  idleMs: ms(DEFAULT_LIFETIMES.idle),
+  warningBeforeMs: ms(DEFAULT_LIFETIMES.warningBefore),
+  absoluteMs: ms(DEFAULT_LIFETIMES.absolute),
+  /** How long after the last activity the idle warning opens. */
+  warningAtMs: ms(DEFAULT_LIFETIMES.idle) - ms(DEFAULT_LIFETIMES.warningBefore),
+} as const;
 
 // E2E_PORT_BASE moves both servers, so two checkouts can run their suites side by side.
 const BASE_PORT = Number(process.env.E2E_PORT_BASE ?? 3100);

@@ -1,4 +1,5 @@
 import { SessionTimeoutProvider } from '@/components/session-timeout/provider';
+import { TIMEOUT_WORDS } from '@/lib/shared/timeout-words';
 import { mount } from './root';
 
 // The real provider (controller, cross-tab channel, dialog); no timer fires during a benchmark loop, so no request is sent.
@@ -13,7 +14,7 @@ const status = {
 } as const;
 
 mount(
-  <SessionTimeoutProvider status={status} copy={{ idle: 'Idle.', absolute: 'Absolute.', failed: 'Failed.' }}>
+  <SessionTimeoutProvider status={status} words={TIMEOUT_WORDS}>
     <span />
   </SessionTimeoutProvider>,
 );

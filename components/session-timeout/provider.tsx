@@ -6,12 +6,13 @@ import { leaveForLogin, sendKeepAlive } from '@/lib/client/session-endpoints';
 import type { ActiveStatus } from '@/lib/shared/session-status';
 import { openTabChannel } from '@/lib/client/tab-channel';
 import { TimeoutController } from '@/lib/client/timeout-controller';
-import { SessionTimeoutDialog, type TimeoutCopy } from './timeout-dialog';
+import type { TimeoutWords } from '@/lib/shared/timeout-words';
+import { SessionTimeoutDialog } from './timeout-dialog';
 
 const ControllerContext = createContext<TimeoutController | null>(null);
 
 /** The protected page's timer. Wraps the page and renders the warning dialog beside it; see `SessionTimeout`. */
-export function SessionTimeoutProvider({ status, copy, children }: { status: ActiveStatus; copy: TimeoutCopy; children: ReactNode }) {
+export function SessionTimeoutProvider({ status, words, children }: { status: ActiveStatus; words: TimeoutWords; children: ReactNode }) {
   const [controller] = useState(
     () =>
       new TimeoutController(status, {
@@ -40,7 +41,7 @@ export function SessionTimeoutProvider({ status, copy, children }: { status: Act
   return (
     <ControllerContext value={controller}>
       {children}
-      <SessionTimeoutDialog controller={controller} copy={copy} />
+      <SessionTimeoutDialog controller={controller} words={words} />
     </ControllerContext>
   );
 }

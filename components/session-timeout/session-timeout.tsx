@@ -1,21 +1,15 @@
 import type { ReactNode } from 'react';
 import type { ActiveStatus } from '@/lib/shared/session-status';
-import type { TimeoutCopy } from './timeout-dialog';
+import { TIMEOUT_WORDS, type TimeoutWords } from '@/lib/shared/timeout-words';
 import { SessionTimeoutProvider } from './provider';
-
-const COPY: TimeoutCopy = {
-  idle: 'You have not used this page for a while. Anything you typed is kept, even if you are signed out.',
-  absolute: 'Save your work: sessions have a fixed maximum length that activity cannot extend. You will need to sign in again; your notes are kept.',
-  failed: 'We could not reach the server to keep you signed in. We will keep trying, or press Stay signed in to try again now.',
-};
 
 /**
  * What a protected page wraps itself in: the timer and its warnings. A server component, so the
- * dialog's words arrive with the page instead of in the JavaScript bundle.
+ * dialog's words arrive with the page instead of in the JavaScript bundle; `words` for other ones.
  */
-export function SessionTimeout({ status, children }: { status: ActiveStatus; children: ReactNode }) {
+export function SessionTimeout({ status, words = TIMEOUT_WORDS, children }: { status: ActiveStatus; words?: TimeoutWords; children: ReactNode }) {
   return (
-    <SessionTimeoutProvider status={status} copy={COPY}>
+    <SessionTimeoutProvider status={status} words={words}>
       {children}
     </SessionTimeoutProvider>
   );

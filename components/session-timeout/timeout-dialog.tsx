@@ -4,16 +4,10 @@ import { useEffect, useRef, useState } from 'react';
 import { liveAnnouncement, timeLeftSentence } from '@/lib/client/announcement';
 import { formatClockTime } from '@/lib/shared/clock-time';
 import { formatCountdown } from '@/lib/shared/duration';
+import { fill, type TimeoutWords } from '@/lib/shared/timeout-words';
 import type { TimeoutController } from '@/lib/client/timeout-controller';
 import { useHiddenTabTitle } from './use-hidden-tab-title';
 import { useSessionTimeout } from './use-session-timeout';
-
-/** The dialog's fixed words, rendered on the server: they never change, so they need not ship as code. */
-export interface TimeoutCopy {
-  idle: string;
-  absolute: string;
-  failed: string;
-}
 
 /**
  * The warnings. A native <dialog> opened with showModal() traps focus and makes the page behind it
@@ -22,15 +16,15 @@ export interface TimeoutCopy {
  *
  * While the controller says a warning is open, the dialog is open. Every region a screen reader
  * listens to is rendered from the start and only its text changes: a region inserted already filled,
- * or filled while hidden, is often not read.
+ * or filled while hidden, is often not read. Every word it shows comes from `words`.
  */
-export function SessionTimeoutDialog({ controller, copy }: { controller: TimeoutController; copy: TimeoutCopy }) {
+export function SessionTimeoutDialog({ controller, words }: { controller: TimeoutController; words: TimeoutWords }) {
   const { phase, secondsLeft, warningEndsAt, extending, keepAliveFailed } = useSessionTimeout(controller);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const primaryRef = useRef<HTMLButtonElement>(null);
   const absolute = phase === 'absolute-warning';
   const open = phase === 'warning' || absolute;
-  const title = absolute ? `Your session ends at ${formatClockTime(warningEndsAt)}` : 'You will be logged out soon';
+  const title = absolute ? fill(words.absolute.title, { time: formatClockTime(warningEndsAt, words.clock) }) : words.idle.title;
   const countdown = formatCountdown(secondsLeft * 1000);
   const failed = keepAliveFailed && !absolute;
 
@@ -38,7 +32,7 @@ export function SessionTimeoutDialog({ controller, copy }: { controller: Timeout
   const warning = open ? `${phase}@${warningEndsAt}` : '';
   const [opened, setOpened] = useState({ warning, secondsLeft });
   if (opened.warning !== warning) setOpened({ warning, secondsLeft });
-  const live = open ? liveAnnouncement(secondsLeft, opened.secondsLeft) : { polite: '', assertive: '' };
+  const live = open ? liveAnnouncement(secondsLeft, opened.secondsLeft, words) : { polite: '', assertive: '' };
 
   useHiddenTabTitle(open ? `${countdown} · ${title}` : null);
 
@@ -68,7 +62,7 @@ export function SessionTimeoutDialog({ controller, copy }: { controller: Timeout
     }
   };
 
-  const primaryLabel = absolute ? 'Continue working' : !extending ? 'Stay signed in' : failed ? 'Trying again…' : 'Staying signed in…';
+  const primaryLabel = absolute ? words.absolute.acknowledge : !extending ? words.idle.stay : failed ? words.idle.retrying : words.idle.staying;
 
   return (
     <dialog
@@ -85,9 +79,9 @@ export function SessionTimeoutDialog({ controller, copy }: { controller: Timeout
     >
       <h2 id="timeout-dialog-title">{title}</h2>
       <p id="timeout-dialog-time" className="visually-hidden">
-        {open ? timeLeftSentence(secondsLeft) : ''}
+        {open ? timeLeftSentence(secondsLeft, words) : ''}
       </p>
-      <p id="timeout-dialog-description">{absolute ? copy.absolute : copy.idle}</p>
+      <p id="timeout-dialog-description">{absolute ? words.absolute.description : words.idle.description}</p>
       <p className="dialog__countdown" aria-hidden="true" data-testid="timeout-countdown">
         {countdown}
       </p>
@@ -98,14 +92,14 @@ export function SessionTimeoutDialog({ controller, copy }: { controller: Timeout
         {live.assertive}
       </p>
       <p className="dialog__error" role="status" data-testid="keep-alive-status">
-        {failed ? copy.failed : ''}
+        {failed ? fill(words.idle.unreachable, { stay: words.idle.stay }) : ''}
       </p>
       <div className="dialog__actions">
         <button ref={primaryRef} type="button" className="button button--primary" onClick={answer} aria-disabled={extending}>
           {primaryLabel}
         </button>
         <button type="button" className="button" onClick={controller.signOut}>
-          Log out now
+          {words.signOut}
         </button>
       </div>
     </dialog>

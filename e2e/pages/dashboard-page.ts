@@ -1,4 +1,22 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { fill, TIMEOUT_WORDS as WORDS } from '../../lib/shared/timeout-words';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Any clock time as the words say one: `2:05pm`, `9am`, `midday`, `midnight`. */
+const CLOCK_TIME = `(\\d{1,2}(:\\d{2})?(${escape(WORDS.clock.am)}|${escape(WORDS.clock.pm)})|${escape(WORDS.clock.midday)}|${escape(WORDS.clock.midnight)})`;
+
+/** What the dialog tells a screen reader of the time left: `{ minutes: 4 }`, `{ seconds: 40 }`, or `'under'` (the last 20 s). */
+export function timeLeftSaid(left: { minutes: number } | { seconds: number } | 'under'): string {
+  const time =
+    left === 'under'
+      ? fill(WORDS.underSeconds, { count: 20 })
+      : 'minutes' in left
+        ? fill(left.minutes === 1 ? WORDS.minutes.one : WORDS.minutes.other, { count: left.minutes })
+        : fill(WORDS.seconds, { count: left.seconds });
+  return fill(WORDS.timeLeft, { time });
+}
+
+export { WORDS };
 
 export class DashboardPage {
   readonly heading: Locator;
@@ -6,7 +24,7 @@ export class DashboardPage {
   readonly signOut: Locator;
   readonly dialog: Locator;
   readonly stay: Locator;
-  /** The dialog's first button, whatever it says: "Stay signed in", or what it is doing meanwhile. */
+  /** The dialog's first button, whatever it says: `WORDS.idle.stay`, or what it is doing meanwhile. */
   readonly primary: Locator;
   readonly logOutNow: Locator;
   readonly countdown: Locator;
@@ -19,14 +37,14 @@ export class DashboardPage {
     this.heading = page.getByRole('heading', { level: 1 });
     this.notes = page.getByRole('textbox', { name: 'Notes' });
     this.signOut = page.getByRole('button', { name: 'Sign out', exact: true });
-    this.dialog = page.getByRole('dialog', { name: /logged out soon/ });
-    this.stay = this.dialog.getByRole('button', { name: 'Stay signed in' });
+    this.dialog = page.getByRole('dialog', { name: WORDS.idle.title, exact: true });
+    this.stay = this.dialog.getByRole('button', { name: WORDS.idle.stay, exact: true });
     this.primary = this.dialog.getByRole('button').first();
-    this.logOutNow = this.dialog.getByRole('button', { name: 'Log out now' });
+    this.logOutNow = this.dialog.getByRole('button', { name: WORDS.signOut, exact: true });
     this.countdown = page.getByTestId('timeout-countdown');
     this.absoluteEnd = page.getByTestId('absolute-end');
-    this.endsDialog = page.getByRole('dialog', { name: /^Your session ends at (\d{1,2}(:\d{2})?[ap]m|midday|midnight)$/ });
-    this.continueWorking = this.endsDialog.getByRole('button', { name: 'Continue working' });
+    this.endsDialog = page.getByRole('dialog', { name: new RegExp(`^${escape(WORDS.absolute.title).replace(escape('{time}'), CLOCK_TIME)}$`) });
+    this.continueWorking = this.endsDialog.getByRole('button', { name: WORDS.absolute.acknowledge, exact: true });
     this.discardDialog = page.getByRole('dialog', { name: 'Discard your unsaved notes?' });
   }
 

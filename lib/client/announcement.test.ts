@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TIMEOUT_WORDS as WORDS } from '../shared/timeout-words';
 import { liveAnnouncement, timeLeftPhrase, timeLeftSentence } from './announcement';
 
 describe('timeLeftPhrase', () => {
@@ -16,12 +17,12 @@ describe('timeLeftPhrase', () => {
     [19, 'less than 20 seconds'],
     [1, 'less than 20 seconds'],
   ])('says %i seconds as %j', (seconds, phrase) => {
-    expect(timeLeftPhrase(seconds)).toBe(phrase);
+    expect(timeLeftPhrase(seconds, WORDS)).toBe(phrase);
   });
 
   it('never promises more time than is left', () => {
     for (let seconds = 1; seconds <= 12 * 3600; seconds += 1) {
-      const [, lessThan, amount = '0', unit = ''] = /^(less than )?(\d+) (minute|second)/.exec(timeLeftPhrase(seconds)) ?? [];
+      const [, lessThan, amount = '0', unit = ''] = /^(less than )?(\d+) (minute|second)/.exec(timeLeftPhrase(seconds, WORDS)) ?? [];
       const promised = lessThan ? 0 : Number(amount) * (unit === 'minute' ? 60 : 1);
       expect(promised, `${seconds} s`).toBeLessThanOrEqual(seconds);
     }
@@ -30,7 +31,7 @@ describe('timeLeftPhrase', () => {
 
 describe('timeLeftSentence', () => {
   it('is the sentence the dialog describes itself with', () => {
-    expect(timeLeftSentence(300)).toBe('We will sign you out in 5 minutes.');
+    expect(timeLeftSentence(300, WORDS)).toBe('We will sign you out in 5 minutes.');
   });
 });
 
@@ -38,14 +39,14 @@ describe('liveAnnouncement', () => {
   /** Every change of either region over a warning that opened with `opening` seconds left. */
   function changes(opening: number) {
     const seen: Array<[number, 'polite' | 'assertive', string]> = [];
-    let last = liveAnnouncement(opening, opening);
+    let last = liveAnnouncement(opening, opening, WORDS);
     for (let seconds = opening - 1; seconds > 0; seconds -= 1) {
-      const next = liveAnnouncement(seconds, opening);
+      const next = liveAnnouncement(seconds, opening, WORDS);
       if (next.polite !== last.polite) seen.push([seconds, 'polite', next.polite]);
       if (next.assertive !== last.assertive) seen.push([seconds, 'assertive', next.assertive]);
       last = next;
     }
-    return { first: liveAnnouncement(opening, opening), seen };
+    return { first: liveAnnouncement(opening, opening, WORDS), seen };
   }
 
   it('is quiet as the dialog opens, then speaks calmly, and interrupts only in the last 20 seconds', () => {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration';
-import type { TimeoutPolicy } from '../shared/session-policy';
+import { DEFAULT_LIFETIMES, type TimeoutPolicy } from '../shared/session-policy';
 import { DEFAULT_KEY_PREFIX } from './stores/redis-keys';
 
 const MIN_SECRET_LENGTH = 32;
@@ -80,11 +80,11 @@ const EnvSchema = z
     SESSION_SECRET: z
       .string({ error: 'is missing: set it to a random string of at least 32 characters (openssl rand -base64 32)' })
       .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters long (openssl rand -base64 32)`),
-    SESSION_IDLE_TIMEOUT: duration('30m'),
+    SESSION_IDLE_TIMEOUT: duration(DEFAULT_LIFETIMES.idle),
     SESSION_IDLE_TIMEOUT_USER: z.string().optional(),
-    SESSION_IDLE_TIMEOUT_ADMIN: duration('8h'),
-    SESSION_WARNING_BEFORE: duration('5m'),
-    SESSION_ABSOLUTE_TIMEOUT: duration('12h'),
+    SESSION_IDLE_TIMEOUT_ADMIN: duration(DEFAULT_LIFETIMES.idleAdmin),
+    SESSION_WARNING_BEFORE: duration(DEFAULT_LIFETIMES.warningBefore),
+    SESSION_ABSOLUTE_TIMEOUT: duration(DEFAULT_LIFETIMES.absolute),
     SESSION_SECRET_PREVIOUS: z
       .string()
       .optional()

@@ -1,16 +1,20 @@
+import type { ClockWords } from './timeout-words';
+
+const ENGLISH: ClockWords = { am: 'am', pm: 'pm', midday: 'midday', midnight: 'midnight' };
+
 /**
  * A moment as a clock time in the reader's own time zone, in GOV.UK's style whatever the browser's
  * locale: `2:05pm`, `9am`, `midday`, `midnight` (never `02:05 PM` or `14:05:00`). The minutes are cut,
  * not rounded: a session that ends at 2:05:40pm is said to end at 2:05pm, never later than it does.
  */
-export function formatClockTime(at: number): string {
+export function formatClockTime(at: number, words: ClockWords = ENGLISH): string {
   const date = new Date(at);
   const hours = date.getHours();
   const minutes = date.getMinutes();
-  if (minutes === 0 && hours === 0) return 'midnight';
-  if (minutes === 0 && hours === 12) return 'midday';
+  if (minutes === 0 && hours === 0) return words.midnight;
+  if (minutes === 0 && hours === 12) return words.midday;
   const hour = hours % 12 || 12;
-  const suffix = hours < 12 ? 'am' : 'pm';
+  const suffix = hours < 12 ? words.am : words.pm;
   return minutes === 0 ? `${hour}${suffix}` : `${hour}:${String(minutes).padStart(2, '0')}${suffix}`;
 }
 

@@ -4,6 +4,13 @@
  */
 
 export const ROLES = ['user', 'admin'] as const;
+
+/**
+ * The lifetimes a server runs with when its settings name none (`SESSION_IDLE_TIMEOUT`, `SESSION_IDLE_TIMEOUT_ADMIN`,
+ * `SESSION_WARNING_BEFORE`, `SESSION_ABSOLUTE_TIMEOUT`), in their settings' own spelling: config.ts parses them, and
+ * the tests move their clocks by them, so a new default needs no other change.
+ */
+export const DEFAULT_LIFETIMES = { idle: '30m', idleAdmin: '8h', warningBefore: '5m', absolute: '12h' } as const;
 export type Role = (typeof ROLES)[number];
 
 export interface TimeoutPolicy {

@@ -1,3 +1,4 @@
+import { TIMEOUT_WORDS as WORDS } from '../../../lib/shared/timeout-words';
 import type { ByRole, EngineTab } from '../engine';
 
 export interface Status {
@@ -7,12 +8,12 @@ export interface Status {
   warningBeforeMs: number;
 }
 
-const WARNING: ByRole = { role: 'dialog', name: 'You will be logged out soon' };
+const WARNING: ByRole = { role: 'dialog', name: WORDS.idle.title };
 
 /** The dashboard and its warning, by their contract names. */
 export class DashboardScreen {
   readonly warning = WARNING;
-  readonly stay: ByRole = { role: 'button', name: 'Stay signed in', within: WARNING };
+  readonly stay: ByRole = { role: 'button', name: WORDS.idle.stay, within: WARNING };
 
   constructor(readonly tab: EngineTab) {}
 
