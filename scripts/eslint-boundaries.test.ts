@@ -38,3 +38,19 @@ describe('the lint boundaries between the wings', () => {
     expect(await rulesFired('lib/client/fine.ts', `import { formatDuration } from '../shared/duration';${useIt('formatDuration')}`)).toEqual([]);
   }, 30_000);
 });
+
+describe('the server wing', () => {
+  it("every module imports 'server-only' or says in its first line why it does not", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const files = execFileSync('git', ['ls-files', 'lib/server'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file));
+    expect(files.length).toBeGreaterThan(30);
+    const silent = files.filter((file) => {
+      const opening = readFileSync(file, 'utf8').split('\n').slice(0, 3).join('\n');
+      return !opening.includes("import 'server-only';") && !opening.startsWith("// No 'server-only' marker: ");
+    });
+    expect(silent).toEqual([]);
+  });
+});

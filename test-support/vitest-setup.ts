@@ -11,3 +11,12 @@ beforeAll(async () => {
   await client.flushAll();
   client.destroy();
 });
+
+// The event log writes one JSON line per event to standard output, as it does in production; in a test report those
+// lines would bury everything else. They are dropped here, on their way to the terminal only: a test that spies on
+// standard output sees every one, since its spy replaces this. SHOW_SESSION_EVENTS=1 lets them through.
+if (!process.env.SHOW_SESSION_EVENTS) {
+  const write = process.stdout.write.bind(process.stdout) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('{"sessionEvent"') ? true : write(chunk, ...rest)) as typeof process.stdout.write;
+}

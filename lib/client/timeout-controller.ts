@@ -18,35 +18,9 @@
 import type { ActiveStatus, NoSessionReason } from '../shared/session-status';
 import { INITIAL_SNAPSHOT, type LocalDeadlines, type Phase, type TabMessage, type TimeoutEnvironment, type TimeoutSnapshot } from './timeout-types';
 
+import { GATHER_MS, MAX_TIMER_MS, NO_ELECTION, NO_RETRY, OUTCOME_WAIT_MS, RETRY_FIRST_MS, RETRY_MAX_MS, type Election, type EndedBy, type Retry } from './timeout-states';
+
 export * from './timeout-types';
-
-/** Which tab decides at the idle warning point. */
-type Election =
-  | { kind: 'none' }
-  /** This tab decides: it collects the other tabs' answers until `until`. */
-  | { kind: 'gathering'; until: number }
-  /** Another tab decides: this one waits for its outcome until `until`, then decides after all. */
-  | { kind: 'deferred'; until: number };
-
-/** A keep-alive that did not reach the server, and when it is sent again. */
-type Retry = { kind: 'none' } | { kind: 'due'; at: number; failures: number };
-
-/** Who ended the session: the tab that did tells the others and ends it on the server. */
-interface EndedBy {
-  by: 'this-tab' | 'another-tab';
-}
-
-const NO_ELECTION: Election = { kind: 'none' };
-const NO_RETRY: Retry = { kind: 'none' };
-
-const RETRY_FIRST_MS = 2_000;
-const RETRY_MAX_MS = 30_000;
-/** How long a tab at the warning point waits for the other tabs to say when they last saw the user. */
-const GATHER_MS = 250;
-/** How long a tab that answered waits for the asker's outcome (a keep-alive may take 10 s) before deciding itself. */
-const OUTCOME_WAIT_MS = 15_000;
-// Browsers run a setTimeout longer than 2^31-1 ms at once.
-const MAX_TIMER_MS = 2_147_483_647;
 
 export class TimeoutController {
   readonly #env: TimeoutEnvironment;

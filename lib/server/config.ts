@@ -1,8 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
+import type { Ok, Refused } from '../shared/result';
 import { parseDuration } from '../shared/duration';
 import { DEFAULT_LIFETIMES, type TimeoutPolicy } from '../shared/session-policy';
-import { DEFAULT_KEY_PREFIX } from './stores/redis-keys';
+import { blankIsUnset, count, duration } from './env-schemas';
+import { DEFAULT_STORE, STORE_KINDS, STORES, type StoreConfig, type StoreKind } from './stores/registry';
 
 const MIN_SECRET_LENGTH = 32;
 /** WCAG 2.2.1 Timing Adjustable: people get at least 20 seconds to answer a timeout warning. */
@@ -11,68 +13,6 @@ const MIN_WARNING_MS = 20_000;
 const MIN_REAUTH_MS = 1_000;
 /** The shortest SESSION_SWEEP_EVERY: a sweep reads the expiry index, so many a second would be load for nothing. */
 const MIN_SWEEP_MS = 1_000;
-
-function duration(fallback: string) {
-  return z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      const ms = parseDuration(text === undefined || text === '' ? fallback : text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration such as 30m, 90s, 12h or plain seconds, got "${text}"` });
-        return z.NEVER;
-      }
-      return ms;
-    });
-}
-
-function count(fallback: number) {
-  return z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text === '') return fallback;
-      const value = Number(text);
-      if (!Number.isSafeInteger(value) || value < 1) {
-        ctx.addIssue({ code: 'custom', message: `expected a whole number of at least 1, got "${text}"` });
-        return z.NEVER;
-      }
-      return value;
-    });
-}
-
-/** Where sessions live: `cookie` keeps none on the server (the seal carries the last activity), `sqlite` a local file, `redis` a shared Redis or Redis Cluster. */
-export const STORE_KINDS = ['cookie', 'sqlite', 'redis'] as const;
-
-
-const blankIsUnset = z
-  .string()
-  .optional()
-  .transform((text) => (text === '' ? undefined : text));
-
-export interface ClusterNode {
-  host: string;
-  port: number;
-}
-
-// `host:port` or `[v6 address]:port`, each seed once: the client discovers the rest of the cluster from them.
-const SEED = /^(?:\[([0-9a-fA-F:.]+)\]|([\w.-]+)):(\d{1,5})$/;
-
-const clusterNodes = blankIsUnset.transform((text, ctx) => {
-  if (text === undefined) return undefined;
-  const nodes: ClusterNode[] = [];
-  for (const seed of text.split(',').map((part) => part.trim())) {
-    const match = SEED.exec(seed);
-    const port = Number(match?.[3]);
-    const host = match?.[1] ?? match?.[2];
-    if (!host || !(port >= 1 && port <= 65_535)) {
-      ctx.addIssue({ code: 'custom', message: `expected host:port seeds separated by commas, got "${text}"` });
-      return z.NEVER;
-    }
-    nodes.push({ host, port });
-  }
-  return nodes;
-});
 
 const EnvSchema = z
   .object({
@@ -91,11 +31,6 @@ const EnvSchema = z
       .transform((text) => (text === '' ? undefined : text))
       .pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters long when set`).optional()),
     SESSION_STORE: blankIsUnset.pipe(z.enum(STORE_KINDS, { error: `must be one of ${STORE_KINDS.join(', ')}` }).optional()),
-    REDIS_URL: blankIsUnset.pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
-    REDIS_CLUSTER_NODES: clusterNodes,
-    // No braces: the store's hash tags are its own, and a brace in the prefix would move every key into one slot.
-    REDIS_KEY_PREFIX: blankIsUnset.pipe(z.string().regex(/^[\w.:-]{1,64}$/, 'may hold letters, digits and . _ : - only, at most 64').optional()),
-    SESSION_DB_PATH: z.string().optional().transform((text) => (text === '' || text === undefined ? '.data/sessions.db' : text)),
     SIGN_IN_THROTTLE_WINDOW: duration('15m'),
     SIGN_IN_MAX_FAILURES_PER_USER: count(5),
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: count(50),
@@ -117,7 +52,6 @@ const EnvSchema = z
     if (env.SESSION_SECRET_PREVIOUS !== undefined && env.SESSION_SECRET_PREVIOUS === env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET_PREVIOUS'], message: 'must differ from SESSION_SECRET' });
     }
-    storeIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     if (env.SESSION_SWEEP_EVERY < MIN_SWEEP_MS) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SWEEP_EVERY'], message: 'must be at least 1 second' });
     }
@@ -136,40 +70,13 @@ const EnvSchema = z
     }
   });
 
-/** A store setting that does not fit the chosen store: a deployment that would not do what its settings say. */
-function storeIssues(env: { SESSION_STORE?: StoreKind; REDIS_URL?: string; REDIS_CLUSTER_NODES?: ClusterNode[]; REDIS_KEY_PREFIX?: string }) {
-  const kind = storeKind(env);
-  const issues: Array<{ path: string[]; message: string }> = [];
-  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
-    issues.push({ path: ['REDIS_URL'], message: 'and REDIS_CLUSTER_NODES are both set: give one Redis or one cluster, not both' });
-  }
-  if (kind === 'redis' && env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined) {
-    issues.push({ path: [], message: 'SESSION_STORE=redis needs REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a cluster)' });
-  }
-  if (kind !== 'redis') {
-    for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_KEY_PREFIX'] as const) {
-      if (env[name] !== undefined) issues.push({ path: [name], message: `is set, but SESSION_STORE=${kind} does not use Redis: unset one of them` });
-    }
-  }
-  return issues;
-}
-
-export type StoreKind = (typeof STORE_KINDS)[number];
-
-// Without SESSION_STORE, a Redis setting alone still means Redis, as before SESSION_STORE existed.
-function storeKind(env: { SESSION_STORE?: StoreKind; REDIS_URL?: string; REDIS_CLUSTER_NODES?: ClusterNode[] }): StoreKind {
-  return env.SESSION_STORE ?? (env.REDIS_URL !== undefined || env.REDIS_CLUSTER_NODES !== undefined ? 'redis' : 'sqlite');
-}
-
 export interface ThrottlePolicy {
   windowMs: number;
   maxFailuresPerUser: number;
   maxFailuresPerAddress: number;
 }
 
-export type RedisTarget = { url: string } | { clusterNodes: ClusterNode[] };
-
-export type StoreConfig = { kind: 'cookie' } | { kind: 'sqlite'; path: string } | ({ kind: 'redis'; prefix: string } & RedisTarget);
+export type { StoreConfig, StoreKind };
 
 export interface AppConfig {
   production: boolean;
@@ -192,8 +99,9 @@ export interface AppConfig {
 /** Reads the environment into a config, or throws one error that names every variable that is wrong. */
 export function parseConfig(source: Record<string, string | undefined>): AppConfig {
   const result = EnvSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')} ${issue.message}`);
+  const store = storeConfig(result.success ? result.data.SESSION_STORE : undefined, source);
+  if (!result.success || !store.ok) {
+    const lines = [...(result.success ? [] : result.error.issues.map(line)), ...(store.ok ? [] : store.issues)];
     throw new Error(`Invalid session configuration:\n${lines.join('\n')}`);
   }
   const env = result.data;
@@ -207,7 +115,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
       warningBeforeMs: env.SESSION_WARNING_BEFORE,
     },
     maxSessionsPerUser: env.SESSION_MAX_PER_USER,
-    store: storeConfig(env),
+    store: store.value,
     throttle: {
       windowMs: env.SIGN_IN_THROTTLE_WINDOW,
       maxFailuresPerUser: env.SIGN_IN_MAX_FAILURES_PER_USER,
@@ -219,14 +127,32 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
   };
 }
 
-function storeConfig(env: z.infer<typeof EnvSchema>): StoreConfig {
-  const kind = storeKind(env);
-  if (kind === 'cookie') return { kind };
-  if (kind === 'sqlite') return { kind, path: env.SESSION_DB_PATH };
-  const prefix = env.REDIS_KEY_PREFIX ?? DEFAULT_KEY_PREFIX;
-  // The schema has made sure that exactly one of the two is set.
-  return env.REDIS_CLUSTER_NODES ? { kind, prefix, clusterNodes: env.REDIS_CLUSTER_NODES } : { kind, prefix, url: env.REDIS_URL ?? '' };
+/**
+ * The store the environment chooses, with its settings; or a line naming the variable for each thing wrong: a
+ * setting of the chosen store, or a variable only another store reads. Without `SESSION_STORE`, a store's own
+ * settings alone may choose it (a Redis setting means Redis, as before `SESSION_STORE` existed).
+ */
+function storeConfig(named: StoreKind | undefined, source: Record<string, string | undefined>): Ok<StoreConfig> | Refused<'invalid', { issues: string[] }> {
+  const kind = named ?? STORE_KINDS.find((candidate) => STORES[candidate].chosenBy?.(source)) ?? DEFAULT_STORE;
+  const issues: string[] = [];
+  for (const other of STORE_KINDS) {
+    const { variables, name } = STORES[other];
+    if (!variables) continue;
+    const parsed = variables.safeParse(source);
+    if (!parsed.success) issues.push(...parsed.error.issues.map(line));
+    if (other === kind) continue;
+    for (const variable of Object.keys(variables.shape)) {
+      if (source[variable] !== undefined && source[variable] !== '') issues.push(`  ${variable} is set, but SESSION_STORE=${kind} does not use ${name}: unset one of them`);
+    }
+  }
+  const settings = STORES[kind].settings.safeParse(source);
+  // A malformed variable is named once, above; what its store's settings add is only what holds them together.
+  if (!settings.success && issues.length === 0) issues.push(...settings.error.issues.map(line));
+  if (issues.length > 0 || !settings.success) return { ok: false, reason: 'invalid', issues };
+  return { ok: true, value: { kind, ...settings.data } as StoreConfig };
 }
+
+const line = (issue: z.core.$ZodIssue) => `  ${issue.path.join('.')} ${issue.message}`;
 
 let cached: AppConfig | undefined;
 

@@ -1,4 +1,4 @@
-// No secret lives here (callers pass them in), so tests may seal cookies with it too.
+// No 'server-only' marker: no secret lives here (callers pass them in), so the tests seal cookies with it too. Lint keeps the browser out.
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';

@@ -9,6 +9,7 @@ import { SqliteSessionStore } from '../stores/sqlite';
 import type { SessionStore } from '../stores/types';
 
 // The session layer against real stores, each wrapped so that a step can be timed to open a race window.
+vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 const SECRET = 'unit-test-secret-for-the-session-layer-0123';
 const IDLE_MS = 30 * 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'session-layer-'));
@@ -166,6 +167,51 @@ describe.each(stores)('readSession on %s', (_name, open) => {
     expect(await session.keepAlive(0, user.jar)).toMatchObject({ ok: true, value: { idleExpiresInMs: IDLE_MS } });
     expect(await real.get(user.id)).toMatchObject({ lastActivityAt: start + 2, expiresAt: start + 2 + IDLE_MS });
     expect((await real.get(user.id))?.endReason).toBeUndefined();
+    await real.close();
+  });
+});
+
+describe.each(stores)('a page signing itself out at the idle deadline, on %s', (_name, open) => {
+  // The page's own sign-out at 30:00 finds the record over: the read that checks which session the tab meant
+  // settles it first (settle.ts), so the event is the deadline's, never the Sign out button's.
+  it('writes idle, not signed-out, and once', async () => {
+    const real = open();
+    provideSessionStore(real);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const user = await signedIn(real, start - IDLE_MS);
+    const { tagOf } = await import('./tag');
+    expect(await session.signOut(user.jar, tagOf(user.id))).toEqual({ ok: true, value: undefined });
+    expect(await session.signOut(user.jar, tagOf(user.id))).toEqual({ ok: true, value: undefined });
+    const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
+    expect(events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind)).toEqual(['idle']);
+    expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start });
+    await real.close();
+  });
+
+  it('writes idle too when the form posts without naming the session (no JavaScript)', async () => {
+    const real = open();
+    provideSessionStore(real);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const user = await signedIn(real, start - IDLE_MS);
+    const { tagOf } = await import('./tag');
+    await session.signOut(user.jar);
+    const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
+    expect(events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind)).toEqual(['idle']);
+    await real.close();
+  });
+
+  it('writes signed-out when the button is pressed a moment before the deadline', async () => {
+    const real = open();
+    provideSessionStore(real);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const user = await signedIn(real, start - IDLE_MS + 1);
+    const { tagOf } = await import('./tag');
+    await session.signOut(user.jar, tagOf(user.id));
+    const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
+    expect(events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind)).toEqual(['signed-out']);
     await real.close();
   });
 });

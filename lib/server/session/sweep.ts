@@ -1,7 +1,7 @@
 import 'server-only';
 import { config } from '../config';
 import { recordEnd } from '../events/event-log';
-import { claimSweep, type SessionStore } from '../stores';
+import { claimSweep, keepsRecords, type SessionStore } from '../stores';
 
 /**
  * The app's own clean-up, so that nobody needs a cron job: sessions whose deadline has passed with no request to
@@ -83,7 +83,7 @@ export function sweepNowAndThen(now: number): void {
  * there is nothing to sweep.
  */
 export function startSweeper(): void {
-  if (state.__sessionSweeper || config().store.kind === 'cookie') return;
+  if (state.__sessionSweeper || !keepsRecords()) return;
   state.__sessionSweeper = setInterval(() => sweepNowAndThen(Date.now()), config().sweepEveryMs);
   state.__sessionSweeper.unref();
 }

@@ -1,4 +1,4 @@
-// No secret lives here (callers pass them in), so tests may sign device cookies with it too.
+// No 'server-only' marker: no secret lives here (callers pass them in), so the tests sign device cookies with it too. Lint keeps the browser out.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Secrets } from '../session/seal';
 

@@ -1,8 +1,7 @@
 import 'server-only';
 import { config } from '../config';
 import { MemoryAttemptStore } from './memory-attempts';
-import { RedisSessionStore } from './redis';
-import { SqliteSessionStore } from './sqlite';
+import { openStore, STORES } from './registry';
 import type { AttemptStore, SessionStore } from './types';
 
 export { StoreUnavailableError, type AttemptStore, type EndReason, type EventFilter, type EventPage, type PageRequest, type SessionPage, type SessionRecord, type SessionStore } from './types';
@@ -13,15 +12,13 @@ const slot = globalThis as typeof globalThis & { __sessionStore?: { store: Sessi
 
 /** Whether sessions have records on the server: not with `SESSION_STORE=cookie`, where the cookie is all there is. */
 export function keepsRecords(): boolean {
-  return config().store.kind !== 'cookie';
+  return STORES[config().store.kind].keepsRecords;
 }
 
 export function sessionStore(): SessionStore {
   if (!slot.__sessionStore) {
-    const settings = config().store;
-    if (settings.kind === 'cookie') throw new Error('SESSION_STORE=cookie keeps no session records: ask keepsRecords() first');
-    const options = { eventsRetentionMs: config().eventsRetentionMs };
-    const store = settings.kind === 'redis' ? new RedisSessionStore(settings, { ...options, prefix: settings.prefix }) : new SqliteSessionStore(settings.path, options);
+    const store = openStore(config().store, { eventsRetentionMs: config().eventsRetentionMs });
+    if (!store) throw new Error(`SESSION_STORE=${config().store.kind} keeps no session records: ask keepsRecords() first`);
     slot.__sessionStore = { store, purgedAt: 0 };
   }
   return slot.__sessionStore.store;

@@ -1,3 +1,4 @@
+// No 'server-only' marker: the stores import it, and the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { z } from 'zod';
 import { ROLES } from '../../shared/session-policy';
 import { END_REASONS } from '../../shared/session-status';

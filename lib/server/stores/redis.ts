@@ -1,8 +1,8 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
-import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+import { connect, CONNECT_WAIT_MS, withTimeout, type Connection, type Redis, type RedisTarget } from './redis-connection';
+import { endedRecords, fromPairs, toRecord } from './redis-records';
 import type { SessionEvent } from './event-schema';
 import { RedisEventLog } from './redis-events';
-import { parseSessionRecord } from './record-schema';
 import { mergedPage } from './redis-pages';
 import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
 import { CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
@@ -24,77 +24,11 @@ import {
   type StoreOptions,
 } from './types';
 
-/** How long a request waits for a connection before it fails with 503 instead of hanging. */
-const CONNECT_WAIT_MS = 1_500;
-
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// A hash field is a string; only digits make a time. Anything else is passed on as it is, for the schema to refuse
-// (Number() would read '' as 0 and '1e400' as Infinity).
-const integer = (text: string | undefined) => (text !== undefined && /^-?\d+$/.test(text) ? Number(text) : text);
-
-// Fields to the record's names and types; an absent endedAt is how the hash says "not ended". The schema judges the rest.
-function toRecord(hash: Record<string, string>): SessionRecord | undefined {
-  // What hGetAll answers for a key that does not exist (never made, or expired by Redis): not a broken record.
-  if (Object.keys(hash).length === 0) return undefined;
-  return parseSessionRecord({
-    ...hash,
-    createdAt: integer(hash.createdAt),
-    lastActivityAt: integer(hash.lastActivityAt),
-    // Absent from a hash written before sessions kept it: proved at no known time, so a sensitive action asks again.
-    authenticatedAt: hash.authenticatedAt === undefined ? 0 : integer(hash.authenticatedAt),
-    expiresAt: integer(hash.expiresAt),
-    purgeAt: integer(hash.purgeAt),
-    remember: hash.remember === '1' ? true : hash.remember === '0' ? false : hash.remember,
-    endedAt: integer(hash.endedAt),
-  });
-}
-
-// A script's reply of HGETALL: field, value, field, value…
-function fromPairs(reply: unknown): Record<string, string> {
-  const flat = Array.isArray(reply) ? reply.map(String) : [];
-  const hash: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
-  return hash;
-}
-
-// A script's reply of one HGETALL per record it ended.
-const endedRecords = (reply: unknown): SessionRecord[] =>
-  (Array.isArray(reply) ? reply : []).flatMap((fields: unknown) => toRecord(fromPairs(fields)) ?? []);
-
-/** One Redis (`REDIS_URL`) or the seeds of a Redis Cluster (`REDIS_CLUSTER_NODES`), as config.ts reads them. */
-export type RedisTarget = string | { url: string } | { clusterNodes: Array<{ host: string; port: number }> };
+export type { RedisTarget };
 
 export interface RedisStoreOptions extends StoreOptions {
   /** `REDIS_KEY_PREFIX`: every key starts with it. */
   prefix?: string;
-}
-
-// The commands this store sends, which one Redis and a cluster both take; a cluster routes each by its first key.
-type Redis = Pick<RedisClientType, 'eval' | 'get' | 'set' | 'hGetAll' | 'pExpireAt' | 'zAdd' | 'zRem' | 'zRange' | 'zRangeWithScores' | 'zCount' | 'zRemRangeByScore'>;
-type Connection = (RedisClientType | RedisClusterType) & { isReady: boolean; isOpen: boolean };
-
-// Commands fail at once while a node is down (no offline queue): the request answers 503 rather than waiting.
-const SOCKET = { connectTimeout: CONNECT_WAIT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) };
-
-function connect(target: RedisTarget): Connection {
-  if (typeof target === 'string' || 'url' in target) {
-    return createClient({ url: typeof target === 'string' ? target : target.url, disableOfflineQueue: true, socket: SOCKET });
-  }
-  return createCluster({
-    rootNodes: target.clusterNodes.map(({ host, port }) => ({ socket: { host, port } })),
-    defaults: { disableOfflineQueue: true, socket: SOCKET },
-  }) as unknown as Connection;
 }
 
 /**

@@ -1,7 +1,6 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { openDatabase } from './sqlite-schema';
 import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
 import { parseSessionRecord } from './record-schema';
 import {
@@ -20,83 +19,6 @@ import {
   type SessionStore,
   type StoreOptions,
 } from './types';
-
-// `process.getBuiltinModule` rather than an import: the bundler leaves it alone, and the module loads only when this store is used.
-function openDatabase(path: string): DatabaseSync {
-  const sqlite = process.getBuiltinModule?.('node:sqlite') as typeof import('node:sqlite') | undefined;
-  if (!sqlite) throw new Error('The embedded session store needs Node.js >= 22.13 (node:sqlite). Run through npm scripts, or set REDIS_URL.');
-  const { DatabaseSync: Database } = sqlite;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  // WAL lets several processes (two app instances, a restart) share the file; NORMAL is durable across a process crash.
-  // A keep-alive writes every page it changes to the log: its row, and its entry in each index over a column it
-  // moves. With 1 KiB pages (a file's first pragma decides; a file made before keeps its 4 KiB) those pages are a
-  // quarter of the bytes, and the log is checkpointed at SQLite's default 4 MB still, now 4,000 pages (bench/profile.md).
-  db.exec(`
-    PRAGMA page_size = 1024;
-    PRAGMA journal_mode = WAL;
-    PRAGMA wal_autocheckpoint = 4000;
-    PRAGMA synchronous = NORMAL;
-    PRAGMA busy_timeout = 5000;
-    CREATE TABLE IF NOT EXISTS sessions (
-      id TEXT PRIMARY KEY,
-      username TEXT NOT NULL,
-      role TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      last_activity_at INTEGER NOT NULL,
-      authenticated_at INTEGER NOT NULL DEFAULT 0,
-      expires_at INTEGER NOT NULL,
-      purge_at INTEGER NOT NULL,
-      remember INTEGER NOT NULL,
-      user_agent TEXT NOT NULL,
-      ended_at INTEGER,
-      end_reason TEXT
-    ) STRICT;
-    -- A keep-alive moves expires_at and purge_at, so only the index of the active sessions by deadline (the sweep's,
-    -- and the listing order of everyone's) has an entry that moves with it. A user's own few sessions are found
-    -- by name and sorted; ended sessions, whose purge time no longer moves, are the only ones the purge index holds.
-    -- (Those dropped first are earlier versions of these, from files written before.)
-    DROP INDEX IF EXISTS sessions_active_by_user;
-    DROP INDEX IF EXISTS sessions_active;
-    DROP INDEX IF EXISTS sessions_active_by_user_deadline;
-    DROP INDEX IF EXISTS sessions_purge;
-    CREATE INDEX IF NOT EXISTS sessions_active_of_user ON sessions (username) WHERE ended_at IS NULL;
-    CREATE INDEX IF NOT EXISTS sessions_active_by_deadline ON sessions (expires_at, id) WHERE ended_at IS NULL;
-    CREATE INDEX IF NOT EXISTS sessions_ended_purge ON sessions (purge_at) WHERE ended_at IS NOT NULL;
-    CREATE TABLE IF NOT EXISTS sign_in_attempts (
-      key TEXT PRIMARY KEY,
-      count INTEGER NOT NULL,
-      failures INTEGER NOT NULL,
-      reset_at INTEGER NOT NULL,
-      held_until INTEGER NOT NULL DEFAULT 0
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS sign_in_attempts_reset ON sign_in_attempts (reset_at);
-    -- The event whole as JSON (event-schema.ts), beside the columns its listings filter and order by.
-    CREATE TABLE IF NOT EXISTS session_events (
-      id TEXT PRIMARY KEY,
-      at INTEGER NOT NULL,
-      kind TEXT NOT NULL,
-      username TEXT NOT NULL,
-      event TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX IF NOT EXISTS session_events_by_user ON session_events (username, at, id);
-    CREATE INDEX IF NOT EXISTS session_events_by_kind ON session_events (kind, at, id);
-    CREATE INDEX IF NOT EXISTS session_events_by_time ON session_events (at, id);
-    -- Earlier versions counted failures only after the password check; dropping them forgets one window at most.
-    DROP TABLE IF EXISTS failures;
-  `);
-  addColumnsOfLaterVersions(db);
-  return db;
-}
-
-// A file written before sessions kept their proof of presence gets the column, with 0 for its sessions: proved at
-// no known time, so a sensitive action asks again (the safe reading; signing them all out would be the harsh one).
-// A sign-in window written before reservations lapsed gets 0: its reservations in flight count no longer.
-function addColumnsOfLaterVersions(db: DatabaseSync): void {
-  const has = (table: string, name: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).some((column) => column.name === name);
-  if (!has('sessions', 'authenticated_at')) db.exec('ALTER TABLE sessions ADD COLUMN authenticated_at INTEGER NOT NULL DEFAULT 0');
-  if (!has('sign_in_attempts', 'held_until')) db.exec('ALTER TABLE sign_in_attempts ADD COLUMN held_until INTEGER NOT NULL DEFAULT 0');
-}
 
 // Ending a record keeps it until `:keep` after it ended, or after its expiry if that came first.
 const END_SET = 'ended_at = :at, end_reason = :reason, purge_at = MIN(:at, expires_at) + :keep';

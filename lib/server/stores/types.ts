@@ -1,3 +1,4 @@
+// No 'server-only' marker: the stores import it, and the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import type { EventKind } from '../../shared/session-events';
 import type { Role } from '../../shared/session-policy';
 import type { EndReason } from '../../shared/session-status';
