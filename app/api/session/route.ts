@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, HttpError, json, readJson } from '@/lib/server/http/respond';
+import { handle, HttpError, json, noSession, readJson } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
 import { CLEAR_CACHE, clearSessionCookie, readSession, signOut, toStatus } from '@/lib/server/session/session';
 import { attemptSignIn, clientInfo } from '@/lib/server/sign-in/sign-in';
@@ -12,7 +12,7 @@ export const GET = handle(async (request: NextRequest) => {
   const read = await readSession(request.cookies);
   if (read.ok) return json(toStatus(read.value.session, read.value.now));
   if (read.reason !== 'no-session') await clearSessionCookie();
-  return json({ authenticated: false, reason: read.reason }, 401);
+  return noSession(read.reason);
 });
 
 /** Sign in. */
@@ -38,5 +38,5 @@ export const DELETE = handle(async (request: NextRequest) => {
   const meant = SessionTag.safeParse(request.headers.get('x-session-tag') ?? undefined);
   if (!meant.success) throw new HttpError(400, meant.error.issues[0]?.message ?? 'Invalid X-Session-Tag');
   if (!(await signOut(request.cookies, meant.data)).ok) return json({ error: 'The cookie names another session: nothing was ended' }, 409);
-  return json({ authenticated: false, reason: 'signed-out' }, 200, CLEAR_CACHE);
+  return noSession('signed-out', 200, CLEAR_CACHE);
 });

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import type { NoSessionReason, NoSessionStatus } from '../../shared/session-status';
 import { StoreUnavailableError } from '../stores/types';
 
 /** Every session answer is personal and short-lived: no cache may keep it. */
@@ -7,6 +8,12 @@ const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+/** The answer about a session that is not there: why, in the public shape (401 unless a sign-out just ended it). */
+export function noSession(reason: NoSessionReason, status = 401, headers: Record<string, string> = {}): Response {
+  const body: NoSessionStatus = { authenticated: false, reason };
+  return json(body, status, headers);
 }
 
 /** A failure with a status the client should see; everything else becomes a logged, generic 500. */

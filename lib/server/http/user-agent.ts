@@ -1,7 +1,9 @@
 import 'server-only';
+import { clipText } from '../../shared/clip-text';
+import { EVENT_TEXT_MAX } from '../stores/event-schema';
 /** "Firefox on Windows" from a User-Agent header: enough for a person to recognise their own device. */
 export function describeUserAgent(userAgent: string): string {
-  const ua = userAgent.slice(0, 512);
+  const ua = clipText(userAgent, EVENT_TEXT_MAX.userAgent);
   const browser = (
     [
       [/Edg\//, 'Edge'],

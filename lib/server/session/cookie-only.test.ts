@@ -48,6 +48,28 @@ describe('SESSION_STORE=cookie', () => {
     expect(await session.readSession(cookieJar(cookie))).toEqual({ ok: false, reason: 'idle' });
   });
 
+  it('a sign-out at the idle deadline writes idle, as a record would; a moment before, signed-out', async () => {
+    const kinds: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      const text = String(chunk);
+      if (text.startsWith('{"sessionEvent"')) kinds.push((JSON.parse(text) as { sessionEvent: { kind: string } }).sessionEvent.kind);
+      return true;
+    });
+    try {
+      const signedInAt = Date.now();
+      const late = await signIn();
+      const early = await signIn();
+      kinds.length = 0;
+      vi.setSystemTime(signedInAt + IDLE_MS - 1);
+      await session.signOut(cookieJar(early));
+      vi.setSystemTime(signedInAt + IDLE_MS);
+      await session.signOut(cookieJar(late));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(kinds).toEqual(['signed-out', 'idle']);
+  });
+
   it('a status check never extends the session; a keep-alive reseals it with the moved last activity', async () => {
     const signedInAt = Date.now();
     const cookie = await signIn();

@@ -1,5 +1,7 @@
 import 'server-only';
+import { clipText } from '../../shared/clip-text';
 import { accountName } from './account-name';
+import { EVENT_TEXT_MAX } from '../stores/event-schema';
 import { config } from '../config';
 import { readDeviceCookie, writeDeviceCookie } from './device-cookie';
 import { startSession } from '../session/session';
@@ -31,7 +33,7 @@ export type SignInResult = Ok<ActiveStatus> | Refused<'invalid-credentials'> | R
  */
 export function clientInfo(headers: Headers): ClientInfo {
   const forwarded = headers.get('x-forwarded-for') ?? '';
-  const address = forwarded.split(',').at(-1)?.trim().slice(0, 64) || 'unknown';
+  const address = clipText(forwarded.split(',').at(-1)?.trim() ?? '', EVENT_TEXT_MAX.address) || 'unknown';
   return { address, userAgent: headers.get('user-agent') ?? '' };
 }
 

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { handle, json, readJson } from '@/lib/server/http/respond';
+import { handle, json, noSession, readJson } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
 import { clearSessionCookie, keepAlive } from '@/lib/server/session/session';
 
@@ -18,5 +18,5 @@ export const POST = handle(async (request: NextRequest) => {
   const outcome = await keepAlive(idleMs, request.cookies);
   if (outcome.ok) return json(outcome.value);
   await clearSessionCookie();
-  return json({ authenticated: false, reason: outcome.reason }, 401);
+  return noSession(outcome.reason);
 });
