@@ -31,7 +31,7 @@ const OUR_CHECKS: Target['checks'] = {
 };
 
 /**
- * This app with each of its other session stores (README, "Where sessions live"): the cookie alone, one Redis,
+ * This app with each of its other session stores (docs/stores.md): the cookie alone, one Redis,
  * and a Redis Cluster of three masters and three replicas, all on loopback. Their sessions are written straight
  * into the store (or sealed, for the cookie) as for the default store; all are one user's, so on the cluster
  * they share that user's hash slot, as one user's sessions always do.

@@ -13,7 +13,7 @@ import { EVENT_TEXT_MAX, type SessionEvent } from '../stores/event-schema';
  *
  * Never a reason for a request to fail: an event the store cannot take (Redis down, a full disk) is still on
  * standard output, and the failure is logged. The line comes first, so a crash between the two loses the stored
- * copy at most. The store write comes after the change it reports, in a step of its own (see README, "The event log").
+ * copy at most. The store write comes after the change it reports, in a step of its own (docs/event-log.md).
  */
 
 export interface EventInput {

@@ -11,7 +11,7 @@ import { SqliteSessionStore } from '../stores/sqlite';
 import type { SessionStore } from '../stores/types';
 
 // What requests anyone can send again and again write to the event log, on each store: at most a fixed number of
-// events per key and window, whatever the number of requests (README, "The event log").
+// events per key and window, whatever the number of requests (docs/event-log.md).
 
 vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
 

@@ -172,46 +172,34 @@ describe.each(stores)('readSession on %s', (_name, open) => {
 });
 
 describe.each(stores)('a page signing itself out at the idle deadline, on %s', (_name, open) => {
-  // The page's own sign-out at 30:00 finds the record over: the read that checks which session the tab meant
-  // settles it first (settle.ts), so the event is the deadline's, never the Sign out button's.
-  it('writes idle, not signed-out, and once', async () => {
+  /** Signs out `lastActiveAgo` after the last activity, with or without naming the session; the kinds of its events. */
+  async function signOutAfter(lastActiveAgo: number, named: boolean, times = 1) {
     const real = open();
     provideSessionStore(real);
     vi.useFakeTimers({ toFake: ['Date'] });
     const start = Date.now();
-    const user = await signedIn(real, start - IDLE_MS);
+    const user = await signedIn(real, start - lastActiveAgo);
     const { tagOf } = await import('./tag');
-    expect(await session.signOut(user.jar, tagOf(user.id))).toEqual({ ok: true, value: undefined });
-    expect(await session.signOut(user.jar, tagOf(user.id))).toEqual({ ok: true, value: undefined });
+    for (let i = 0; i < times; i += 1) expect(await session.signOut(user.jar, named ? tagOf(user.id) : undefined)).toEqual({ ok: true, value: undefined });
     const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
-    expect(events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind)).toEqual(['idle']);
-    expect(await real.get(user.id)).toMatchObject({ endReason: 'idle', endedAt: start });
+    const record = await real.get(user.id);
     await real.close();
+    return { kinds: events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind), record, start };
+  }
+
+  // The page's own sign-out at 30:00 finds the record over: the read before it settles the record first
+  // (settle.ts), so the event is the deadline's, never the Sign out button's.
+  it('writes idle, not signed-out, and once', async () => {
+    const { kinds, record, start } = await signOutAfter(IDLE_MS, true, 2);
+    expect(kinds).toEqual(['idle']);
+    expect(record).toMatchObject({ endReason: 'idle', endedAt: start });
   });
 
   it('writes idle too when the form posts without naming the session (no JavaScript)', async () => {
-    const real = open();
-    provideSessionStore(real);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const start = Date.now();
-    const user = await signedIn(real, start - IDLE_MS);
-    const { tagOf } = await import('./tag');
-    await session.signOut(user.jar);
-    const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
-    expect(events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind)).toEqual(['idle']);
-    await real.close();
+    expect((await signOutAfter(IDLE_MS, false)).kinds).toEqual(['idle']);
   });
 
   it('writes signed-out when the button is pressed a moment before the deadline', async () => {
-    const real = open();
-    provideSessionStore(real);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const start = Date.now();
-    const user = await signedIn(real, start - IDLE_MS + 1);
-    const { tagOf } = await import('./tag');
-    await session.signOut(user.jar, tagOf(user.id));
-    const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
-    expect(events.filter((event) => event.sessionTag === tagOf(user.id)).map((event) => event.kind)).toEqual(['signed-out']);
-    await real.close();
+    expect((await signOutAfter(IDLE_MS - 1, true)).kinds).toEqual(['signed-out']);
   });
 });

@@ -19,7 +19,7 @@ export type Run = <T>(work: (redis: Commands) => Promise<T>) => Promise<T>;
 export const EVENTS_PER_USER = 1_000;
 
 /**
- * Session events on Redis (README, "The event log"): each user's in a sorted set of their own slot, scored by time,
+ * Session events on Redis (docs/event-log.md): each user's in a sorted set of their own slot, scored by time,
  * whose members are the events' JSON; everyone's in the shards of `redisKeys(...).eventShard`, all kinds and one
  * kind apiece, so the administrator's view merges 16 sets' first entries and no key is written by every request.
  */

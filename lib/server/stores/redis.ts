@@ -44,7 +44,6 @@ export interface RedisStoreOptions extends StoreOptions {
  * signed in or out, and the events of the sessions that ended, never depend on it.
  */
 export class RedisSessionStore implements SessionStore {
-  readonly kind = 'redis';
   private readonly client: Connection;
   private readonly keys: RedisKeys;
   private readonly keep: number;

@@ -104,7 +104,6 @@ const records = (rows: Row[]): SessionRecord[] => rows.flatMap((row) => toRecord
 
 /** The embedded default: one SQLite file, no set-up, and what it holds survives a restart. */
 export class SqliteSessionStore implements SessionStore {
-  readonly kind = 'sqlite';
   private readonly db: DatabaseSync;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly keep: number;

@@ -27,7 +27,7 @@ export interface SessionRecord {
   lastActivityAt: number;
   /**
    * When the user last proved who they are here: the sign-in, or a later re-authentication. Sensitive actions
-   * ask again when it is older than `SESSION_REAUTH_WITHIN`. 0 for a record written before it was kept.
+   * ask again when it is older than `SESSION_REAUTH_WITHIN`.
    */
   authenticatedAt: number;
   /** The earlier of the idle and absolute deadlines: after it the record no longer counts as active. */
@@ -137,7 +137,6 @@ export interface AttemptStore {
  * sign-out cannot revive the record: `touch` never changes an ended record.
  */
 export interface SessionStore extends AttemptStore, EventStore {
-  readonly kind: 'sqlite' | 'redis';
   /**
    * Creates the record and, in the same atomic step, ends the user's least recently active sessions so that
    * at most `maxActive` stay active, this one included (reason `session-limit`). Returns the records it ended.
