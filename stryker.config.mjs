@@ -91,6 +91,7 @@ const config = {
     'lib/shared/return-to.ts',
     'lib/shared/session-status.ts',
     'lib/client/announcement.ts',
+    'lib/shared/timeout-words.ts',
     'lib/shared/clock-time.ts',
     'lib/shared/sign-in-input.ts',
     'lib/server/http/user-agent.ts',
@@ -99,7 +100,9 @@ const config = {
     'lib/client/tab-channel.ts',
     // The stores.
     'lib/server/stores/sqlite.ts',
+    'lib/server/stores/sqlite-schema.ts',
     'lib/server/stores/redis.ts',
+    'lib/server/stores/redis-records.ts',
   ],
   // The sandbox needs only what the unit tests load (lib/, and test-support/ for their setup, demo accounts and
   // Redis); the rest (the build, e2e, bench) would only be copied. `npm test` runs the dry run

@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts', 'components/**/*.test.tsx'],
     environment: 'node',
     // Vitest leaves a core free, which on 2 cores means one file at a time; the long files wait on Redis and
     // SQLite's busy timeout more than they compute, so two at once take 35 s instead of 55.

@@ -15,7 +15,11 @@ function newestMtime(path: string): number {
   return Math.max(0, ...readdirSync(path).filter((entry) => !NOT_SOURCES.has(entry)).map((entry) => newestMtime(join(path, entry))));
 }
 
-const builtAt = (dir: string) => (existsSync(join(dir, '.next/BUILD_ID')) ? statSync(join(dir, '.next/BUILD_ID')).mtimeMs : 0);
+const builtAt = (distDir: string) => (existsSync(join(distDir, 'BUILD_ID')) ? statSync(join(distDir, 'BUILD_ID')).mtimeMs : 0);
+
+/** Whether the app's build in `distDir` is newer than every source it is built from. */
+export const isBuildFresh = (distDir: string) => builtAt(distDir) > Math.max(...SOURCES.map(newestMtime));
+
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 /** The peers' own dependencies (bench/peers/package.json, never the product's), then each peer's production build. */
@@ -26,7 +30,7 @@ function preparePeers() {
   }
   for (const app of PEER_APPS) {
     const dir = join(PEERS_DIR, app);
-    if (builtAt(dir) > Math.max(newestMtime(dir), newestMtime(join(PEERS_DIR, 'package-lock.json')))) continue;
+    if (builtAt(join(dir, '.next')) > Math.max(newestMtime(dir), newestMtime(join(PEERS_DIR, 'package-lock.json')))) continue;
     console.log(`Building the ${app} peer for the benchmark…`);
     execFileSync(join(PEERS_DIR, 'node_modules/.bin/next'), ['build'], { cwd: dir, stdio: 'inherit', env });
   }
@@ -34,7 +38,7 @@ function preparePeers() {
 
 /** Builds the production app unless `.next` is newer than every source. */
 export function buildApp() {
-  if (builtAt('.') > Math.max(...SOURCES.map(newestMtime))) return;
+  if (isBuildFresh('.next')) return;
   console.log('Building the production app for the benchmark…');
   execFileSync('next', ['build'], { stdio: 'inherit', env });
 }

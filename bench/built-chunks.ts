@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { SourceMapConsumer } from 'source-map-js';
+import { isBuildFresh } from './build-if-needed';
 
 export const gzipBytes = (code: string) => gzipSync(code, { level: 9 }).length;
 
@@ -35,10 +36,12 @@ export function chunksGzip(distDir: string, chunks: string[]): number {
 
 /**
  * A second production build, with browser source maps, into `distDir` so that `.next` (which the other
- * benches serve) stays as it is. `next build` points tsconfig.json and next-env.d.ts at the dist dir
- * it builds; both are put back afterwards.
+ * benches serve) stays as it is; kept from the last run while it is newer than every source, as `.next` is
+ * (the bench checks that both ship the same code). `next build` points tsconfig.json and next-env.d.ts at the
+ * dist dir it builds; both are put back afterwards.
  */
 export function buildWithSourceMaps(distDir: string): void {
+  if (isBuildFresh(distDir)) return;
   const kept = ['tsconfig.json', 'next-env.d.ts'].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   rmSync(distDir, { recursive: true, force: true });
   try {

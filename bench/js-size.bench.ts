@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { startApp } from '../test-support/app-server';
 import { sessionCookie } from '../e2e/fixtures';
 import { buildWithSourceMaps, chunksGzip, codeBySource, firstLoadChunks, gzipBytes } from './built-chunks';
+import { BENCH_PORT } from './ports';
 import { record } from './results';
 
 /**
@@ -28,7 +29,8 @@ const SHARED_FILES = ['lib/shared/duration.ts'];
 
 const SOURCE_MAPS_DIST = '.next-source-maps';
 const TARGET_BYTES = 3072;
-const PORT = 3457;
+/** Apart from every other bench server's offset (0..32). */
+const PORT = BENCH_PORT + 40;
 
 /** The `<script src>` of the dashboard as `next start` serves it to a signed-in user, less the noModule polyfills. */
 async function renderedScripts(): Promise<string[]> {

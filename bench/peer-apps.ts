@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BENCH_PORT, startBenchApp, type BenchApp, type Identify, type SignedIn } from './support';
+import { BENCH_PORT } from './ports';
+import { startBenchApp, type BenchApp, type Identify, type SignedIn } from './support';
 
 /**
  * What a reader would pick instead of this app, each a minimal production Next.js app in bench/peers/

@@ -4,7 +4,9 @@ import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { DEMO } from '../test-support/demo-accounts';
 import { startRedis } from '../test-support/redis-server';
 import { signInRequest } from '../test-support/sign-in';
-import { alternate, median, record, type Figure } from './results';
+import { benchRedisPort } from './ports';
+import { PRECISION } from './precision';
+import { alternate, median, record, roundRatios, type Figure } from './results';
 import { seedAdmin, seedSessions } from './seed-sessions';
 import type { SessionStore } from '../lib/server/stores/types';
 import { identifyBare, identifyOurs, inParallel, load, rssMiB, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
@@ -18,8 +20,7 @@ const SIZES = { small: 100, large: 10_000 } as const;
 /** Requests rotate over this many of the stored sessions, so the record lookups are not all the same row. */
 const IN_USE = 500;
 const CONNECTIONS = 10;
-const RUN_S = 2;
-const ROUNDS = 2;
+const { rounds: ROUNDS, runS: RUN_S } = PRECISION.scale;
 /** The seeded sessions are all one user's (the requests need a real account): the cap on sessions per user is lifted here. */
 const NO_CAP = String(1_000_000);
 /** Full responses of the admin page timed one after another, after three to warm up; the median counts. */
@@ -85,6 +86,10 @@ async function adminPage(kind: string, small: { app: BenchApp; seeded: Seeded },
       value: largeMs / smallMs,
       unit: 'x',
       target: { op: '<=', value: 1.5 },
+      spread: roundRatios(
+        runs.large.map((run) => run.full),
+        runs.small.map((run) => run.full),
+      ),
     },
   ];
 }
@@ -129,6 +134,10 @@ async function compare(kind: string, small: { app: BenchApp; cookies: SignedIn[]
         unit: 'x',
         target: { op: '>=', value: 0.9 },
         note: `${bad} errors or non-2xx`,
+        spread: roundRatios(
+          runs.large.map((run) => run.rps),
+          runs.small.map((run) => run.rps),
+        ),
       },
     );
     expect.soft(largeRps / smallRps, `${kind} ${name}`).toBeGreaterThanOrEqual(0.9);
@@ -138,9 +147,10 @@ async function compare(kind: string, small: { app: BenchApp; cookies: SignedIn[]
 }
 
 test('throughput with 100 and with 10,000 active sessions, and the admin page, SQLite and Redis', async () => {
-  test.setTimeout(300_000);
+  // Three loads (sign-in, status, keep-alive) on each store, warmed for a second on both sides; seeding gets 3 minutes.
+  test.setTimeout(2 * 3 * (2 + 2 * ROUNDS * RUN_S) * 1000 + 180_000);
   const stamp = Date.now();
-  const redis = await startRedis(6385);
+  const redis = await startRedis(benchRedisPort(0));
   const started: BenchApp[] = [];
   try {
     const db = (size: string) => `.data/bench/scale-${stamp}-${size}.db`;
@@ -180,11 +190,11 @@ test('throughput with 100 and with 10,000 active sessions, and the admin page, S
 });
 
 const LIVE = { few: 500, many: 20_000 } as const;
-const LIVE_ROUNDS = 5;
-const LIVE_RUN_S = 5;
+const { rounds: LIVE_ROUNDS, runS: LIVE_RUN_S } = PRECISION.live;
 
 test('status over bare with 500 and with 20,000 live sessions cycled by the load, more than the old 10,000-seal cache held', async () => {
-  test.setTimeout(600_000);
+  // Four sides a round; seeding and the first visit of every session get 5 minutes.
+  test.setTimeout(4 * LIVE_ROUNDS * LIVE_RUN_S * 1000 + 300_000);
   const stamp = Date.now();
   const started: BenchApp[] = [];
   try {
@@ -214,10 +224,18 @@ test('status over bare with 500 and with 20,000 live sessions cycled by the load
     );
     const rps = (name: keyof typeof sides) => median(runs[name].map((run) => run.rps));
     const cpu = (name: keyof typeof sides) => median(runs[name].map((run) => run.cpuUsPerAnswer));
+    const rounds = (name: keyof typeof sides, key: 'rps' | 'cpuUsPerAnswer') => runs[name].map((run) => run[key]);
     const bad = Object.values(runs).flat().reduce((total, run) => total + run.bad, 0);
     const checked = Object.values(runs).flat().reduce((total, run) => total + run.checked, 0);
     const figures: Figure[] = [
-      { id: 'live-few-status-ratio', label: `status / bare, ${LIVE.few} live sessions cycled`, value: rps('fewStatus') / rps('fewBare'), unit: 'x', note: `${rps('fewStatus').toFixed(0)} / ${rps('fewBare').toFixed(0)} req/s` },
+      {
+        id: 'live-few-status-ratio',
+        label: `status / bare, ${LIVE.few} live sessions cycled`,
+        value: rps('fewStatus') / rps('fewBare'),
+        unit: 'x',
+        note: `${rps('fewStatus').toFixed(0)} / ${rps('fewBare').toFixed(0)} req/s`,
+        spread: roundRatios(rounds('fewStatus', 'rps'), rounds('fewBare', 'rps')),
+      },
       {
         id: 'live-many-status-ratio',
         label: `status / bare, ${LIVE.many} live sessions cycled`,
@@ -225,9 +243,24 @@ test('status over bare with 500 and with 20,000 live sessions cycled by the load
         unit: 'x',
         target: { op: '>=', value: 0.8 },
         note: `${rps('manyStatus').toFixed(0)} / ${rps('manyBare').toFixed(0)} req/s`,
+        spread: roundRatios(rounds('manyStatus', 'rps'), rounds('manyBare', 'rps')),
       },
-      { id: 'live-few-status-cpu-ratio', label: `bare CPU per answer / status CPU per answer, ${LIVE.few} live sessions`, value: cpu('fewBare') / cpu('fewStatus'), unit: 'x', note: `${cpu('fewStatus').toFixed(0)} / ${cpu('fewBare').toFixed(0)} us` },
-      { id: 'live-many-status-cpu-ratio', label: `bare CPU per answer / status CPU per answer, ${LIVE.many} live sessions`, value: cpu('manyBare') / cpu('manyStatus'), unit: 'x', note: `${cpu('manyStatus').toFixed(0)} / ${cpu('manyBare').toFixed(0)} us` },
+      {
+        id: 'live-few-status-cpu-ratio',
+        label: `bare CPU per answer / status CPU per answer, ${LIVE.few} live sessions`,
+        value: cpu('fewBare') / cpu('fewStatus'),
+        unit: 'x',
+        note: `${cpu('fewStatus').toFixed(0)} / ${cpu('fewBare').toFixed(0)} us`,
+        spread: roundRatios(rounds('fewBare', 'cpuUsPerAnswer'), rounds('fewStatus', 'cpuUsPerAnswer')),
+      },
+      {
+        id: 'live-many-status-cpu-ratio',
+        label: `bare CPU per answer / status CPU per answer, ${LIVE.many} live sessions`,
+        value: cpu('manyBare') / cpu('manyStatus'),
+        unit: 'x',
+        note: `${cpu('manyStatus').toFixed(0)} / ${cpu('manyBare').toFixed(0)} us`,
+        spread: roundRatios(rounds('manyBare', 'cpuUsPerAnswer'), rounds('manyStatus', 'cpuUsPerAnswer')),
+      },
       { id: 'live-few-rss', label: `server RSS at the end, ${LIVE.few} live sessions`, value: rssMiB(fewApp.pid), unit: 'MiB' },
       { id: 'live-many-rss', label: `server RSS at the end, ${LIVE.many} live sessions`, value: rssMiB(manyApp.pid), unit: 'MiB' },
       { id: 'live-bad', label: 'errors, non-2xx, answers naming another session', value: bad, unit: '', target: { op: '<=', value: 0 }, note: `${checked} answers checked` },

@@ -5,6 +5,7 @@ import { clusterTestPorts, startRedisCluster } from '../test-support/redis-clust
 import { startRedis } from '../test-support/redis-server';
 import { signInOverHttp } from '../test-support/sign-in';
 import { PEERS, startPeer } from './peer-apps';
+import { benchRedisPort } from './ports';
 import { sealStatelessSessions, seedSessions } from './seed-sessions';
 import { asSignedIn, identifyOurs, inParallel, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
@@ -37,7 +38,7 @@ const OUR_CHECKS: Target['checks'] = {
  * they share that user's hash slot, as one user's sessions always do.
  */
 async function storeModes(track: <T extends Started>(running: Promise<T>) => Promise<T>): Promise<Target[]> {
-  const redis = await track(startRedis(6386));
+  const redis = await track(startRedis(benchRedisPort(1)));
   const cluster = await track(startRedisCluster(clusterTestPorts(2)));
   const apps = {
     cookie: await track(startBenchApp(30, { SESSION_STORE: 'cookie' })),

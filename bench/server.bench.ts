@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { alternate, median, record, type Figure } from './results';
+import { PRECISION } from './precision';
+import { alternate, median, record, roundRatios, spreadOf, type Figure } from './results';
 import { startTargets, type Started, type Target } from './server-targets';
 import { identifyBare, load, rssMiB, type BenchApp, type Endpoint, type LoadFigures, type SignedIn } from './support';
 
@@ -10,9 +11,7 @@ import { identifyBare, load, rssMiB, type BenchApp, type Endpoint, type LoadFigu
 // our verified-seal cache skips after the first request the unseal that every peer pays on each one). This
 // app's other session stores (cookie, one Redis, a Redis Cluster) are measured with the many sessions.
 const CONNECTIONS = 10;
-const RUN_S = Number(process.env.BENCH_RUN_S ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const MANY = Number(process.env.BENCH_SESSIONS ?? 1000);
+const { runS: RUN_S, rounds: ROUNDS, sessions: MANY } = PRECISION.server;
 const TARGETS = { status: 0.9, keepAlive: 0.8, p99: 1.5, rss: 1.2 };
 const MODES = [
   { id: 'one', count: 1, label: 'one signed-in cookie' },
@@ -23,6 +22,7 @@ const rps = (runs: LoadFigures[]) => median(runs.map((run) => run.rps));
 const p99 = (runs: LoadFigures[]) => median(runs.map((run) => run.p99));
 const cpu = (runs: LoadFigures[]) => median(runs.map((run) => run.cpuUsPerAnswer));
 const sum = (runs: LoadFigures[], key: 'bad' | 'checked') => runs.reduce((total, run) => total + run[key], 0);
+const each = (runs: LoadFigures[], key: 'rps' | 'p99' | 'cpuUsPerAnswer') => runs.map((run) => run[key]);
 
 /** A check's floor: the bare route sent the same method, cookie and body; a POST's is the bare POST. */
 const floorOf = (check: Omit<Endpoint, 'sessions'>) => (check.method === 'POST' ? 'bare-post' : 'bare');
@@ -50,18 +50,35 @@ function targetFigures(target: Target, runs: Record<string, LoadFigures[]>): Fig
     const goal = name === 'keepAlive' ? TARGETS.keepAlive : TARGETS.status;
     figures.push(
       { id: `${target.id}-${name}-rps`, label: `${target.label}: ${check.method} ${check.path}, median`, value: rps(side), unit: 'req/s' },
-      { id: `${target.id}-${name}-ratio`, label: `${target.label}: ${name} / ${over}`, value: rps(side) / rps(floor), unit: 'x', ...(ours ? { target: { op: '>=', value: goal } } : {}) },
-      { id: `${target.id}-${name}-p99-ratio`, label: `${target.label}: ${name} p99 / ${over} p99`, value: p99(side) / p99(floor), unit: 'x', ...(ours ? { target: { op: '<=', value: TARGETS.p99 } } : {}) },
+      {
+        id: `${target.id}-${name}-ratio`,
+        label: `${target.label}: ${name} / ${over}`,
+        value: rps(side) / rps(floor),
+        unit: 'x',
+        ...(ours ? { target: { op: '>=', value: goal } } : {}),
+        spread: roundRatios(each(side, 'rps'), each(floor, 'rps')),
+      },
+      {
+        id: `${target.id}-${name}-p99-ratio`,
+        label: `${target.label}: ${name} p99 / ${over} p99`,
+        value: p99(side) / p99(floor),
+        unit: 'x',
+        ...(ours ? { target: { op: '<=', value: TARGETS.p99 } } : {}),
+        spread: roundRatios(each(side, 'p99'), each(floor, 'p99')),
+      },
       {
         id: `${target.id}-${name}-cpu-ratio`,
         label: `${target.label}: ${name}, ${over} CPU per answer / its CPU per answer (the throughput ratio of a saturated core)`,
         value: cpu(floor) / cpu(side),
         unit: 'x',
         note: `${cpu(side).toFixed(0)} us per answer`,
+        spread: roundRatios(each(floor, 'cpuUsPerAnswer'), each(side, 'cpuUsPerAnswer')),
       },
     );
     // What Next's handling of a POST costs on top: the same check over the bare GET, shown, not held.
-    if (floor !== bare) figures.push({ id: `${target.id}-${name}-get-ratio`, label: `${target.label}: ${name} / bare GET`, value: rps(side) / rps(bare), unit: 'x' });
+    if (floor !== bare) {
+      figures.push({ id: `${target.id}-${name}-get-ratio`, label: `${target.label}: ${name} / bare GET`, value: rps(side) / rps(bare), unit: 'x', spread: roundRatios(each(side, 'rps'), each(bare, 'rps')) });
+    }
   }
   figures.push(
     { id: `${target.id}-bad`, label: `${target.label}: errors, non-2xx, answers naming another user`, value: sum(all, 'bad'), unit: '', target: { op: '<=', value: 0 }, note: `${sum(all, 'checked')} answers checked` },
@@ -72,10 +89,12 @@ function targetFigures(target: Target, runs: Record<string, LoadFigures[]>): Fig
 
 /**
  * Ours over the best peer's ratio for any of its session checks: above 1 when ours is ahead of every peer.
- * By throughput (the target) and by CPU per answer (the steadier figure on a busy machine).
+ * By throughput (the target) and by CPU per answer (the steadier figure on a busy machine). The best peer is
+ * the one with the best median; each round compares ours with that peer in the same round.
  */
 function aheadFigures(figures: Figure[]): Figure[] {
   const value = (id: string) => figures.find((figure) => figure.id === id)?.value ?? Number.NaN;
+  const rounds = (id: string) => figures.find((figure) => figure.id === id)?.spread?.perRound ?? [];
   return (['', '-cpu'] as const).flatMap((kind) => {
     const isRatio = (id: string) => (kind === '' ? id.endsWith('-ratio') && !/-(p99|cpu|get)-ratio$/.test(id) : id.endsWith('-cpu-ratio'));
     const peers = figures.filter((figure) => !figure.id.startsWith('ours-') && isRatio(figure.id));
@@ -83,9 +102,13 @@ function aheadFigures(figures: Figure[]): Figure[] {
     const note = `best peer: ${best.label} ${best.value.toFixed(2)}x`;
     const target = kind === '' ? { target: { op: '>=' as const, value: 1 } } : {};
     const by = kind === '' ? 'throughput' : 'CPU per answer';
+    const ahead = (check: string) => {
+      const ours = `ours-${check}${kind}-ratio`;
+      return { value: value(ours) / best.value, unit: 'x', ...target, note, spread: roundRatios(rounds(ours), best.spread?.perRound ?? []) };
+    };
     return [
-      { id: `ours-status${kind}-ahead`, label: `ours: status ratio / best peer ratio, by ${by}`, value: value(`ours-status${kind}-ratio`) / best.value, unit: 'x', ...target, note },
-      { id: `ours-keepAlive${kind}-ahead`, label: `ours: keep-alive ratio / best peer ratio, by ${by}`, value: value(`ours-keepAlive${kind}-ratio`) / best.value, unit: 'x', ...target, note },
+      { id: `ours-status${kind}-ahead`, label: `ours: status ratio / best peer ratio, by ${by}`, ...ahead('status') },
+      { id: `ours-keepAlive${kind}-ahead`, label: `ours: keep-alive ratio / best peer ratio, by ${by}`, ...ahead('keepAlive') },
     ];
   });
 }
@@ -132,18 +155,23 @@ async function measure(mode: (typeof MODES)[number], first: number, targets: Tar
   for (const { url, endpoint } of Object.values(endpoints)) await load(url, endpoint, CONNECTIONS, 1);
   await load(floor.url, bareAppEndpoint, CONNECTIONS, 1);
 
-  const runs = await alternate(ROUNDS, {
-    ...Object.fromEntries(Object.entries(endpoints).map(([side, { url, endpoint }]) => [side, () => load(url, endpoint, CONNECTIONS, RUN_S, pids[side])])),
-    // The RSS floor gets the load ours gets in a round: as long as its three sides together.
-    'bare-app': () => load(floor.url, bareAppEndpoint, CONNECTIONS, 3 * RUN_S),
-  });
-  const figures = targets.flatMap((target) => targetFigures(target, runs));
   const ours = targets.find((target) => target.id === 'ours');
-  const rssRatio = ours ? rssMiB(ours.app.pid) / rssMiB(floor.pid) : Number.NaN;
+  // RSS after every round: the figure is the last reading, at the end of the load; the earlier ones give it rounds.
+  const rssRatios: number[] = [];
+  const runs = await alternate(
+    ROUNDS,
+    {
+      ...Object.fromEntries(Object.entries(endpoints).map(([side, { url, endpoint }]) => [side, () => load(url, endpoint, CONNECTIONS, RUN_S, pids[side])])),
+      // The RSS floor gets the load ours gets in a round: as long as its three sides together.
+      'bare-app': () => load(floor.url, bareAppEndpoint, CONNECTIONS, 3 * RUN_S),
+    },
+    () => rssRatios.push(ours ? rssMiB(ours.app.pid) / rssMiB(floor.pid) : Number.NaN),
+  );
+  const figures = targets.flatMap((target) => targetFigures(target, runs));
   figures.push(
     ...aheadFigures(figures),
     { id: 'bare-app-rss', label: 'a bare app (ours, only GET /api/health): RSS at the end of the same load', value: rssMiB(floor.pid), unit: 'MiB' },
-    { id: 'ours-rss-ratio', label: 'ours: RSS at the end / the bare app', value: rssRatio, unit: 'x', target: { op: '<=', value: TARGETS.rss } },
+    { id: 'ours-rss-ratio', label: 'ours: RSS at the end / the bare app', value: rssRatios.at(-1) ?? Number.NaN, unit: 'x', target: { op: '<=', value: TARGETS.rss }, spread: spreadOf(rssRatios) },
   );
   // The targets are set on the many-session load, where every request pays what a real server's would;
   // with one cookie the figures are shown beside them, and only "no bad answer" is held.

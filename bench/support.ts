@@ -3,9 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startApp, type AppOptions, type RunningApp } from '../test-support/app-server';
 import type { SignInAnswer } from '../test-support/sign-in';
+import { BENCH_PORT } from './ports';
 
-/** Bench servers listen on 3300..3349, apart from the test suite's ports. */
-export const BENCH_PORT = Number(process.env.BENCH_PORT_BASE ?? 3300);
 
 export interface BenchApp extends RunningApp {
   /** The process that listens (next-server), not the CLI that started it. */

@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator } from '@playwright/test';
 import { ADMIN, expect, signIn, test } from './fixtures';
-import { urlOf } from '../test-support/servers';
+import { unreachableSaid } from './pages/dashboard-page';
+import { HOUR_LIFETIMES, MAIN_LIFETIMES, urlOf } from '../test-support/servers';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
@@ -30,7 +31,7 @@ test('the open warning has no axe violations', async ({ page, dashboard }) => {
   await page.clock.install();
   await signIn(page.request);
   await dashboard.open();
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
   await expect(dashboard.dialog).toBeVisible();
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
   expect(violations).toEqual([]);
@@ -40,10 +41,10 @@ test('the warning saying a keep-alive failed has no axe violations', async ({ pa
   await page.clock.install();
   await signIn(page.request);
   await dashboard.open();
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
   await page.route('**/api/session/keep-alive', (route) => route.fulfill({ status: 503, json: { error: 'Service unavailable' } }));
   await dashboard.stay.click();
-  await expect(dashboard.dialog.getByRole('status')).toContainText('could not reach the server');
+  await expect(dashboard.dialog.getByRole('status')).toHaveText(unreachableSaid);
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
   expect(violations).toEqual([]);
 });
@@ -83,7 +84,7 @@ test.describe('under forced colours (Windows high contrast)', () => {
     await page.clock.install();
     await signIn(page.request);
     await dashboard.open();
-    await page.clock.fastForward('25:00');
+    await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
     await expect(dashboard.dialog).toBeVisible();
     expectAnEdge(await edgeOf(dashboard.dialog));
     await dashboard.stay.click();
@@ -102,7 +103,7 @@ test.describe('under forced colours (Windows high contrast)', () => {
       await page.clock.install();
       await signIn(page.request, ADMIN);
       await dashboard.open();
-      await page.clock.fastForward('55:00');
+      await page.clock.fastForward(HOUR_LIFETIMES.absoluteWarningAtMs);
       await expect(dashboard.endsDialog).toBeVisible();
       expectAnEdge(await edgeOf(dashboard.endsDialog));
     });

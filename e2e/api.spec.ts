@@ -3,7 +3,7 @@ import { sealData } from 'iron-session';
 import { passwordId } from '../lib/server/session/seal';
 import { expect, test } from '@playwright/test';
 import { sessionCookie } from './fixtures';
-import { TEST_SECRET, urlOf } from '../test-support/servers';
+import { MAIN_LIFETIMES, TEST_SECRET, urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 const COOKIE = '__Host-session';
@@ -58,7 +58,7 @@ test('tampered, truncated and foreign cookies are signed out with reason invalid
 });
 
 test('a cookie whose session started longer ago than the absolute limit is signed out with reason absolute', async () => {
-  const longAgo = Date.now() - 13 * 3_600_000;
+  const longAgo = Date.now() - MAIN_LIFETIMES.absoluteMs - 3_600_000;
   const seal = await sealData({ v: 2, sid: randomUUID(), sub: 'demo', role: 'user', createdAt: longAgo, remember: false }, {
     password: { [passwordId(TEST_SECRET)]: TEST_SECRET },
     ttl: 3600,
@@ -93,9 +93,9 @@ test('keep-alive refuses a malformed report without touching the session: its id
     });
     expect(response.status, body).toBe(400);
   }
-  // Both deadlines come in one answer, so their gap is exact: 12 h - 30 min while last activity is still the
-  // sign-in. Any write since (a malformed report, or a status read that extends) would have narrowed it.
+  // Both deadlines come in one answer, so their gap is exact: the absolute lifetime less the idle one while last
+  // activity is still the sign-in. Any write since (a malformed report, or a status read that extends) would have narrowed it.
   const after = await statusWith(seal);
   expect(after.code).toBe(200);
-  expect(after.body.absoluteExpiresInMs - after.body.idleExpiresInMs).toBe(12 * 3_600_000 - 30 * 60_000);
+  expect(after.body.absoluteExpiresInMs - after.body.idleExpiresInMs).toBe(MAIN_LIFETIMES.absoluteMs - MAIN_LIFETIMES.idleMs);
 });

@@ -1,4 +1,6 @@
+import { formatDuration } from '../lib/shared/duration';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { MAIN_LIFETIMES } from '../test-support/servers';
 import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
 
 // SESSION_STORE=cookie: the sealed cookie is the whole session. The same client and warning; the parts that
@@ -19,6 +21,7 @@ test.describe('with SESSION_STORE=cookie', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(90_000);
+    // No lifetime settings: the defaults, as on `main`.
     app = await startApp(PORT, { SESSION_STORE: 'cookie' });
   });
   test.afterAll(async () => app?.stop());
@@ -27,7 +30,7 @@ test.describe('with SESSION_STORE=cookie', () => {
     await signIn(page.request, DEMO);
     await dashboard.open();
     await expect(page.getByTestId('no-session-list')).toContainText('keeps no sessions of its own');
-    await expect(page.getByTestId('no-session-list')).toContainText('could keep using it until 12 hours after you signed in');
+    await expect(page.getByTestId('no-session-list')).toContainText(`could keep using it until ${formatDuration(MAIN_LIFETIMES.absoluteMs)} after you signed in`);
     await expect(page.getByRole('button', { name: /Sign out other sessions/ })).toHaveCount(0);
     await expect(page.getByRole('table', { name: 'Your active sessions' })).toHaveCount(0);
   });
@@ -51,12 +54,12 @@ test.describe('with SESSION_STORE=cookie', () => {
     await expect(page.getByRole('button', { name: /End (the )?session/ })).toHaveCount(0);
   });
 
-  test('the warning opens at 25:00, and "Stay signed in" reseals the cookie with the moved deadline', async ({ page, dashboard }) => {
+  test('the warning opens at the warning point, and "Stay signed in" reseals the cookie with the moved deadline', async ({ page, dashboard }) => {
     await page.clock.install();
     await signIn(page.request, DEMO);
     await dashboard.open();
     const before = (await page.context().cookies()).find((cookie) => cookie.name === '__Host-session')?.value;
-    await page.clock.fastForward('25:00');
+    await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
     await expect(dashboard.dialog).toBeVisible();
     await dashboard.stay.click();
     await expect(dashboard.dialog).toBeHidden();

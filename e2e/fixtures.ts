@@ -1,5 +1,5 @@
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page, type Request } from '@playwright/test';
-import { DashboardPage } from './pages/dashboard-page';
+import { DashboardPage, escapeRegExp } from './pages/dashboard-page';
 import { LoginPage } from './pages/login-page';
 import { DEMO, type Account } from '../test-support/demo-accounts';
 import { signInOverHttp, signInRequest, type SignInOptions } from '../test-support/sign-in';
@@ -82,6 +82,12 @@ export async function setVisibility(page: Page, state: 'hidden' | 'visible') {
     document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   }, state);
 }
+
+/**
+ * A regular expression's source for any one of `texts`, each taken literally: for what a loaded machine may show a
+ * second either side of a boundary, such as the countdown as the warning opens.
+ */
+export const anyOf = (...texts: string[]) => `(?:${texts.map(escapeRegExp).join('|')})`;
 
 /** The page's own clock time: Playwright's clock, once installed. */
 export const pageNow = (page: Page) => page.evaluate(() => Date.now());

@@ -1,11 +1,15 @@
 import type { Page } from '@playwright/test';
+import { MAIN_LIFETIMES } from '../test-support/servers';
 import { expect, holdClock, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
+import { unreachableSaid, WORDS } from './pages/dashboard-page';
+
+const { idleMs, warningBeforeMs, warningAtMs } = MAIN_LIFETIMES;
 
 test.beforeEach(async ({ page, dashboard }) => {
   await page.clock.install();
   await signIn(page.request);
   await dashboard.open();
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(warningAtMs);
   await expect(dashboard.dialog).toBeVisible();
 });
 
@@ -33,7 +37,7 @@ for (const [failure, { fail, heal }] of Object.entries(FAILURES)) {
     await holdClock(page);
     const attempts = watchKeepAlives(page);
     await dashboard.stay.click();
-    await expect(dashboard.dialog.getByRole('status')).toContainText('could not reach the server');
+    await expect(dashboard.dialog.getByRole('status')).toHaveText(unreachableSaid);
     await expect(dashboard.dialog).toBeVisible();
     // Retried 2, 4 and 8 seconds apart, not one a second. Each failure must come back before the clock moves on.
     for (const backoff of [2_000, 4_000, 8_000]) {
@@ -45,8 +49,8 @@ for (const [failure, { fail, heal }] of Object.entries(FAILURES)) {
       await expect.poll(() => attempts.bodies.length).toBe(before + 1);
     }
     await attempts.settled();
-    // Failing all along, the user is still signed in seconds before the deadline.
-    await page.clock.fastForward('04:30');
+    // Failing all along, the user is still signed in seconds before the deadline: half a minute, less the retries' 14 s.
+    await page.clock.fastForward(warningBeforeMs - 30_000);
     await expect(page).toHaveURL('/dashboard');
     await expect(dashboard.dialog).toBeVisible();
     // Back again, with seconds to spare: the same button keeps the session. The clock stands still, so
@@ -68,7 +72,7 @@ test('once the network is back a retry succeeds and closes the warning', async (
   await page.clock.runFor(2_000);
   expect((await retried).status()).toBe(200);
   await expect(dashboard.dialog).toBeHidden();
-  expect((await sessionStatus(page.request)).body.idleExpiresInMs).toBeGreaterThan(29 * 60_000);
+  expect((await sessionStatus(page.request)).body.idleExpiresInMs).toBeGreaterThan(idleMs - 60_000);
 });
 
 test('when the server says the session has ended, the user is signed out at once with its reason', async ({ page, dashboard }) => {
@@ -118,7 +122,7 @@ test('with the keep-alive aborted, Escape three times leaves the warning open wi
     await attempts.settled();
   }
   await expect(dashboard.dialog).toBeVisible();
-  await expect(dashboard.dialog.getByRole('status')).toContainText('could not reach the server');
+  await expect(dashboard.dialog.getByRole('status')).toHaveText(unreachableSaid);
   await expect(dashboard.stay).toBeFocused();
   // One second before the deadline the user is still signed in and still warned; at the deadline, signed out.
   await holdClock(page);
@@ -137,13 +141,13 @@ test('with a slow keep-alive, Escape three times leaves the warning open until t
   for (let press = 0; press < 3; press += 1) await page.keyboard.press('Escape');
   await expect(dashboard.dialog).toBeVisible();
   // The button says what is happening, and presses meanwhile send nothing more.
-  await expect(dashboard.primary).toHaveText('Staying signed in…');
+  await expect(dashboard.primary).toHaveText(WORDS.idle.staying);
   await expect(dashboard.primary).toHaveAttribute('aria-disabled', 'true');
   await expect(dashboard.primary).toBeFocused();
   expect(keepAlives.bodies).toHaveLength(1);
   release();
   await expect(dashboard.dialog).toBeHidden();
-  expect((await sessionStatus(page.request)).body.idleExpiresInMs).toBeGreaterThan(29 * 60_000);
+  expect((await sessionStatus(page.request)).body.idleExpiresInMs).toBeGreaterThan(idleMs - 60_000);
 });
 
 test('Escape while a keep-alive is slow never closes the dialog, not even for a moment', async ({ page, dashboard }) => {
@@ -160,7 +164,7 @@ test('Escape while a keep-alive is slow never closes the dialog, not even for a 
   // the dialog must cancel, or the browser closes it.
   await dashboard.dialog.getByRole('heading').click();
   await page.keyboard.press('Escape');
-  await expect(dashboard.primary).toHaveText('Staying signed in…');
+  await expect(dashboard.primary).toHaveText(WORDS.idle.staying);
   await page.clock.runFor(1_000);
   await expect(dashboard.dialog).toBeVisible();
   expect(await page.evaluate(() => (window as Window & { openDropped?: number }).openDropped)).toBe(0);
@@ -175,15 +179,15 @@ test('the failure is announced: its status region is there, empty, from the star
   await status.evaluate((region) => region.setAttribute('data-rendered-before-the-failure', ''));
   await page.route(KEEP_ALIVE, (route) => route.fulfill({ status: 503, json: { error: 'Service unavailable' } }));
   await dashboard.stay.click();
-  await expect(status).toContainText('could not reach the server');
+  await expect(status).toHaveText(unreachableSaid);
   await expect(status).toHaveAttribute('data-rendered-before-the-failure', '');
-  await expect(dashboard.primary).toHaveAccessibleName('Stay signed in');
+  await expect(dashboard.primary).toHaveAccessibleName(WORDS.idle.stay);
 
   // The automatic retry, 2 seconds on, held on its way.
   await page.unroute(KEEP_ALIVE);
   const release = await holdKeepAlives(page);
   await page.clock.runFor(2_000);
-  await expect(dashboard.primary).toHaveAccessibleName('Trying again…');
+  await expect(dashboard.primary).toHaveAccessibleName(WORDS.idle.retrying);
   await expect(dashboard.primary).toHaveAttribute('aria-disabled', 'true');
   release();
   await expect(dashboard.dialog).toBeHidden();

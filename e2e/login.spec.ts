@@ -1,4 +1,8 @@
+import { formatDuration } from '../lib/shared/duration';
+import { MAIN_LIFETIMES } from '../test-support/servers';
 import { DEMO, expect, sessionStatus, signIn, test } from './fixtures';
+import { escapeRegExp } from './pages/dashboard-page';
+import { IDLE_LIMITS_SAID } from './pages/login-page';
 
 const COOKIE = '__Host-session';
 
@@ -8,7 +12,7 @@ test('signing in through the form opens the dashboard with the user, role and ti
   await expect(page).toHaveURL('/dashboard');
   await expect(dashboard.heading).toHaveText('Welcome, Demo User');
   await expect(page.getByText('Role')).toBeVisible();
-  await expect(page.getByTestId('idle-timeout')).toContainText('30 minutes');
+  await expect(page.getByTestId('idle-timeout')).toContainText(formatDuration(MAIN_LIFETIMES.idleMs));
   await expect(dashboard.absoluteEnd).toContainText(/\d{1,2}:\d{2}/);
   await expect(dashboard.signOut).toBeVisible();
   await expect(dashboard.notes).toBeEditable();
@@ -63,7 +67,7 @@ test('after an error the form keeps the username and "Keep me signed in", never 
 test('"Keep me signed in" says that inactivity still signs you out', async ({ loginPage }) => {
   await loginPage.goto();
   await expect(loginPage.remember).toHaveAccessibleDescription(
-    'You stay signed in when you close the browser, but you are still signed out after 30 minutes of inactivity (8 hours for administrators).',
+    `You stay signed in when you close the browser, but you are still signed out after ${IDLE_LIMITS_SAID}.`,
   );
 });
 
@@ -105,8 +109,8 @@ test('"Keep me signed in" makes the cookie persistent, expiring with the idle de
   await expect(page).toHaveURL('/dashboard');
   const cookie = (await page.context().cookies()).find((c) => c.name === COOKIE);
   const expiresInS = (cookie?.expires ?? 0) - Date.now() / 1000;
-  expect(expiresInS).toBeGreaterThan(29 * 60);
-  expect(expiresInS).toBeLessThanOrEqual(30 * 60);
+  expect(expiresInS).toBeGreaterThan(MAIN_LIFETIMES.idleMs / 1_000 - 60);
+  expect(expiresInS).toBeLessThanOrEqual(MAIN_LIFETIMES.idleMs / 1_000);
 });
 
 test('the dashboard sends a signed-out visitor to the login page and back after signing in', async ({ page, loginPage }) => {
@@ -123,8 +127,8 @@ test('returnTo never leads to another site', async ({ page, loginPage }) => {
 });
 
 for (const [reason, heading, words] of [
-  ['idle', 'You were signed out after inactivity', 'signed out after 30 minutes of inactivity (8 hours for administrators)'],
-  ['absolute', 'Your session reached its time limit', 'maximum length of 12 hours'],
+  ['idle', 'You were signed out after inactivity', `signed out after ${IDLE_LIMITS_SAID}`],
+  ['absolute', 'Your session reached its time limit', `maximum length of ${formatDuration(MAIN_LIFETIMES.absoluteMs)}`],
   ['signed-out', 'You have signed out', 'Your session has ended on this device'],
   ['signed-out-elsewhere', 'You were signed out on another device', 'signed out of every other device'],
   ['ended-by-admin', 'An administrator ended your session', 'An administrator ended this session'],
@@ -159,7 +163,8 @@ test('after a failed sign-in on a page with a reason, focus goes to the error su
 
 test('the login page tells people how long inactivity may last, and shows the demo accounts', async ({ page, loginPage }) => {
   await loginPage.goto();
-  await expect(page.getByText(/you are signed out after 30 minutes of inactivity \(8 hours for administrators\), and 12 hours after signing in at the latest/)).toBeVisible();
+  const limits = `you are signed out after ${IDLE_LIMITS_SAID}, and ${formatDuration(MAIN_LIFETIMES.absoluteMs)} after signing in at the latest`;
+  await expect(page.getByText(new RegExp(escapeRegExp(limits)))).toBeVisible();
   await expect(page.getByRole('cell', { name: 'demo-password' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'admin-password' })).toBeVisible();
 });

@@ -7,11 +7,12 @@ import type { SessionStore } from '../lib/server/stores/types';
 import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, medianFetch, sessionCookie, signIn, test } from './fixtures';
-import { dbPath } from '../test-support/servers';
+import { dbPath, MAIN_LIFETIMES } from '../test-support/servers';
 
 // One user signed in in many places, and administrators paging through many sessions, on each store.
-// Each store gets a server of its own with the default cap of 20 sessions per user; the tests seed
-// records straight into the same store and read their expectations back from it.
+// Each store gets a server of its own with the default cap of 20 sessions per user (and the default lifetimes, as
+// on `main`); the tests seed records straight into the same store and read their expectations back from it. Lists
+// show the latest expiry first.
 const CAP = 20;
 const HOUR = 3_600_000;
 
@@ -125,12 +126,13 @@ for (const kind of STORES) {
 
       test('the admin page shows 50 sessions a page, the total in its heading, with Previous and Next', async ({ page }) => {
         const run = randomUUID().slice(0, 8);
-        // The latest expiries of all but the administrator's own (8 hours): they fill the list in this order after it.
-        const seeded = await seed(store, 110, (i) => `pager-${run}-${i}`, Date.now() + HOUR);
+        // Between a user's idle deadline and an administrator's: the latest expiries of all but the administrators'
+        // sessions, they fill the list in this order after those.
+        const seeded = await seed(store, 110, (i) => `pager-${run}-${i}`, Date.now() + (MAIN_LIFETIMES.idleMs + MAIN_LIFETIMES.idleAdminMs) / 2);
         await signIn(page.request, ADMIN);
         const now = Date.now();
         const total = (await store.listAll(now, { offset: 0, limit: 1 })).total;
-        // Administrators' sessions (this one, and any an earlier test left) come first: their idle limit is 8 hours.
+        // Administrators' sessions (this one, and any an earlier test left) come first: their idle lifetime is the longer.
         const admins = (await store.listByUser(ADMIN.username, now, { offset: 0, limit: 1 })).total;
         const pages = Math.ceil(total / 50);
         const rows = page.getByRole('table', { name: 'All active sessions' }).locator('tbody tr');
@@ -191,7 +193,8 @@ for (const kind of STORES) {
       });
 
       test('the dashboard lists this user\'s sessions 10 a page, and counts them all', async ({ page }) => {
-        await seed(store, 12, () => DEMO.username, Date.now() + HOUR / 2 - 60_000);
+        // Expiring a minute before the session this browser is about to start, which is listed first.
+        await seed(store, 12, () => DEMO.username, Date.now() + MAIN_LIFETIMES.idleMs - 60_000);
         await signIn(page.request, DEMO);
         const total = (await store.listByUser(DEMO.username, Date.now(), { offset: 0, limit: 1 })).total;
         const rows = page.getByRole('table', { name: 'Your active sessions' }).locator('tbody tr');

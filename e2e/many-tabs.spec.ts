@@ -1,10 +1,14 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 import { DashboardPage } from './pages/dashboard-page';
-import { urlOf } from '../test-support/servers';
+import { MAIN_LIFETIMES, urlOf } from '../test-support/servers';
 
 // Tabs of one browser profile are pages of one context. The clock belongs to the context, so every
 // tab's time jumps together, as it does for tabs on one machine.
+
+const { warningBeforeMs, warningAtMs } = MAIN_LIFETIMES;
+/** How long before the warning point a tab was last active, in the tests where one was: any time well inside it. */
+const ACTIVE_BEFORE_WARNING_MS = 5 * 60_000;
 
 type Tab = DashboardPage;
 async function openTabs(context: BrowserContext, first: Page, count: 1): Promise<[Tab]>;
@@ -25,13 +29,15 @@ test.beforeEach(async ({ page }) => {
 test('activity in one tab keeps an idle tab from warning or signing out, with one keep-alive for both', async ({ context, page }) => {
   const [working, idle] = await openTabs(context, page, 2);
   const keepAlives = watchKeepAlives(context);
-  await page.clock.fastForward('20:00');
+  await page.clock.fastForward(warningAtMs - ACTIVE_BEFORE_WARNING_MS);
   await working.page.mouse.move(200, 200);
-  await page.clock.fastForward('05:00');
+  await page.clock.fastForward(ACTIVE_BEFORE_WARNING_MS);
   await expect.poll(() => keepAlives.bodies.length).toBe(1);
   await keepAlives.settled();
-  // Past the first idle deadline: both tabs are still signed in and nobody was warned.
-  await page.clock.fastForward('10:00');
+  // A minute past the first idle deadline: both tabs are still signed in and nobody was warned. (The server, whose
+  // clock is real, dates the activity no earlier than the sign-in it saw seconds ago: the keep-alive gave a whole
+  // idle lifetime, and the next warning point is the time to it away.)
+  await page.clock.fastForward(warningBeforeMs + 60_000);
   for (const tab of [working, idle]) {
     await expect(tab.page).toHaveURL('/dashboard');
     await expect(tab.dialog).toBeHidden();
@@ -43,25 +49,27 @@ test('activity in one tab keeps an idle tab from warning or signing out, with on
 test('one burst of activity across three tabs costs one keep-alive, reporting the newest activity', async ({ context, page }) => {
   const tabs = await openTabs(context, page, 3);
   const keepAlives = watchKeepAlives(context);
+  // The tabs are active one after another, a quarter, a half and three quarters of the way to the warning point.
+  const step = warningAtMs / 4;
   for (const tab of tabs) {
-    await page.clock.fastForward('06:00');
+    await page.clock.fastForward(step);
     await tab.page.mouse.move(100, 100);
     await tab.page.keyboard.press('Shift');
   }
-  // The last tab was active at 18:00; the warning point is 25:00.
-  await page.clock.fastForward('07:00');
+  // At the warning point the last tab's activity is a step old.
+  await page.clock.fastForward(step);
   await expect.poll(() => keepAlives.bodies.length).toBe(1);
   await keepAlives.settled();
   const [report] = keepAlives.bodies;
-  expect(report?.idleMs).toBeGreaterThanOrEqual(7 * 60_000 - 1_000);
-  expect(report?.idleMs).toBeLessThanOrEqual(7 * 60_000 + 1_000);
+  expect(report?.idleMs).toBeGreaterThanOrEqual(step - 1_000);
+  expect(report?.idleMs).toBeLessThanOrEqual(step + 1_000);
   await page.clock.runFor(2_000);
   expect(keepAlives.bodies).toHaveLength(1);
 });
 
 test('the warning opens in every tab, and "Stay signed in" in one closes it in all within a second', async ({ context, page }) => {
   const [first, second] = await openTabs(context, page, 2);
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(warningAtMs);
   await expect(first.dialog).toBeVisible();
   await expect(second.dialog).toBeVisible();
   await second.stay.click();
@@ -72,7 +80,7 @@ test('the warning opens in every tab, and "Stay signed in" in one closes it in a
 for (const [how, act] of [
   ['the Sign out button', (tab: Tab) => tab.signOut.click()],
   ['"Log out now"', async (tab: Tab) => {
-    await tab.page.clock.fastForward('25:00');
+    await tab.page.clock.fastForward(warningAtMs);
     await tab.logOutNow.click();
   }],
 ] as const) {
@@ -88,9 +96,9 @@ for (const [how, act] of [
 test('at the idle deadline every tab leaves for the login page with reason idle, each to come back to its own page', async ({ context, page }) => {
   const [first, second] = await openTabs(context, page, 2);
   await second.page.goto('/dashboard?view=second');
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(warningAtMs);
   await expect(first.dialog).toBeVisible();
-  await page.clock.fastForward('05:00');
+  await page.clock.fastForward(warningBeforeMs);
   await expect(first.page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard');
   await expect(second.page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard%3Fview%3Dsecond', { timeout: 1_000 });
 });
@@ -100,7 +108,7 @@ test("a tab of an earlier session ignores this session's messages", async ({ con
   // Signing in again starts a new session, with its own channel.
   await signIn(page.request);
   const [current, alsoCurrent] = await openTabs(context, await context.newPage(), 2);
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(warningAtMs);
   for (const tab of [earlier, current, alsoCurrent]) await expect(tab.dialog).toBeVisible();
   await current.stay.click();
   // The message reached the current session's other tab, and not the earlier session's tab.
@@ -116,14 +124,15 @@ test('without BroadcastChannel, tabs still agree through storage events', async 
   const [working, idle] = await openTabs(context, page, 2);
   expect(await idle.page.evaluate(() => typeof BroadcastChannel)).toBe('undefined');
   const keepAlives = watchKeepAlives(context);
-  await page.clock.fastForward('20:00');
+  await page.clock.fastForward(warningAtMs - ACTIVE_BEFORE_WARNING_MS);
   await working.page.mouse.move(150, 150);
-  await page.clock.fastForward('05:00');
+  await page.clock.fastForward(ACTIVE_BEFORE_WARNING_MS);
   await expect.poll(() => keepAlives.bodies.length).toBe(1);
   await keepAlives.settled();
   await page.clock.runFor(2_000);
   await expect(idle.dialog).toBeHidden();
-  await page.clock.fastForward('25:00');
+  // Just past the next warning point, the time to it after the keep-alive (see the first test).
+  await page.clock.fastForward(warningAtMs);
   await expect(idle.dialog).toBeVisible();
   await expect(working.dialog).toBeVisible();
   await idle.stay.click();
@@ -143,9 +152,9 @@ test.describe('a tab left open from a session that a new sign-in replaced', () =
     await signIn(page.request);
     await markStale(older);
     const keepAlives = watchKeepAlives(context);
-    await page.clock.fastForward('20:00');
+    await page.clock.fastForward(warningAtMs - ACTIVE_BEFORE_WARNING_MS);
     await older.page.mouse.move(120, 120);
-    await page.clock.fastForward('05:00');
+    await page.clock.fastForward(ACTIVE_BEFORE_WARNING_MS);
     await expect.poll(() => keepAlives.bodies.length).toBe(1);
     await reloaded(older);
     await expect(older.page).toHaveURL('/dashboard');
@@ -174,9 +183,9 @@ test.describe('a tab left open from a session that a new sign-in replaced', () =
     const [older] = await openTabs(context, page, 1);
     await signIn(page.request);
     await markStale(older);
-    await page.clock.fastForward('25:00');
+    await page.clock.fastForward(warningAtMs);
     await expect(older.dialog).toBeVisible();
-    await page.clock.fastForward('05:00');
+    await page.clock.fastForward(warningBeforeMs);
     await reloaded(older);
     await expect(older.page).toHaveURL('/dashboard');
     expect((await sessionStatus(page.request)).code).toBe(200);

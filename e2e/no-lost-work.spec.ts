@@ -1,5 +1,7 @@
 import { ADMIN, DEMO, expect, signIn, test } from './fixtures';
 import { DashboardPage } from './pages/dashboard-page';
+import { IDLE_LIMITS_SAID } from './pages/login-page';
+import { MAIN_LIFETIMES } from '../test-support/servers';
 
 test.beforeEach(async ({ page, dashboard }) => {
   await page.clock.install();
@@ -9,10 +11,10 @@ test.beforeEach(async ({ page, dashboard }) => {
 
 test('notes typed before a timeout are back after signing in again, on the page the user was on', async ({ page, dashboard, loginPage }) => {
   await dashboard.notes.fill('Quarterly figures: draft 3');
-  await page.clock.fastForward('30:00');
+  await page.clock.fastForward(MAIN_LIFETIMES.idleMs);
   await expect(page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard');
   // WCAG 2.2.6: the user learns how long inactivity may last.
-  await expect(loginPage.reason).toContainText('signed out after 30 minutes of inactivity (8 hours for administrators)');
+  await expect(loginPage.reason).toContainText(`signed out after ${IDLE_LIMITS_SAID}`);
   await loginPage.signIn(DEMO.username, DEMO.password);
   await expect(page).toHaveURL('/dashboard');
   await expect(dashboard.notes).toHaveValue('Quarterly figures: draft 3');
@@ -21,7 +23,7 @@ test('notes typed before a timeout are back after signing in again, on the page 
 
 test('another account signing in on the same browser never sees them', async ({ page, dashboard, loginPage }) => {
   await dashboard.notes.fill('private to demo');
-  await page.clock.fastForward('30:00');
+  await page.clock.fastForward(MAIN_LIFETIMES.idleMs);
   await expect(page).toHaveURL(/\/login\?reason=idle/);
   await loginPage.signIn(ADMIN.username, ADMIN.password);
   await expect(dashboard.heading).toHaveText('Welcome, Admin User');
@@ -54,7 +56,7 @@ test('notes typed in two tabs stay one text, and all of it survives a timeout', 
   await other.notes.press('End');
   await other.notes.pressSequentially(', then the second');
   await expect(dashboard.notes).toHaveValue('written in the first tab, then the second');
-  await page.clock.fastForward('30:00');
+  await page.clock.fastForward(MAIN_LIFETIMES.idleMs);
   await expect(page).toHaveURL(/\/login\?reason=idle/);
   await expect(other.page).toHaveURL(/\/login\?reason=idle/);
   await loginPage.signIn(DEMO.username, DEMO.password);

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import type { DashboardPage } from './pages/dashboard-page';
-import { dbPath } from '../test-support/servers';
+import { dbPath, MAIN_LIFETIMES } from '../test-support/servers';
 import { ADMIN, DEMO, expect, holdClock, sessionStatus, signIn, test, watchKeepAlives, type Status } from './fixtures';
 
 /**
@@ -66,7 +66,8 @@ test.describe('asking again before sensitive actions', () => {
   let own: RunningApp;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    // A database of its own per start: a retry's server must not list the sessions of the first attempt.
+    // A database of its own per start: a retry's server must not list the sessions of the first attempt. No
+    // lifetime settings: the defaults, as on `main`.
     own = await startApp(PORT, { SESSION_DB_PATH: dbPath(`reauth-${Date.now()}`), SESSION_REAUTH_WITHIN: `${WINDOW_MS / 1000}s`, SESSION_MAX_PER_USER: '100000' });
   });
   test.afterAll(async () => own?.stop());
@@ -218,16 +219,16 @@ test.describe('asking again before sensitive actions', () => {
     const password = dialog.getByLabel('Password');
     await expect(password).toBeFocused();
     await password.pressSequentially('half-typ');
-    // The person walks away with the dialog open: 25 minutes on, the warning is due.
+    // The person walks away with the dialog open, until the warning is due.
     const keepAlives = watchKeepAlives(page);
     await holdClock(page);
     // At the first warning point the typing is reported (the tabs are asked, then the keep-alive goes); the
-    // server, whose clock is real, answers with a fresh 30 minutes. At the next one nothing has happened since.
-    await page.clock.fastForward('25:00');
+    // server, whose clock is real, answers with a fresh idle lifetime. At the next one nothing has happened since.
+    await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
     await page.clock.runFor(1_000);
     await keepAlives.settled();
     expect(keepAlives.bodies).toHaveLength(1);
-    await page.clock.fastForward('25:00');
+    await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
     await page.clock.runFor(1_000);
     await expect(dashboard.dialog).toBeVisible();
     await expect(dashboard.stay).toBeFocused();

@@ -1,6 +1,6 @@
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, expect, sessionCookie, sessionStatus, signIn, test } from './fixtures';
-import { dbPath, urlOf } from '../test-support/servers';
+import { dbPath, MAIN_LIFETIMES, urlOf } from '../test-support/servers';
 
 const BASE = urlOf('main');
 
@@ -50,6 +50,7 @@ test.describe('ending sessions from elsewhere', () => {
   let own: RunningApp;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
+    // No lifetime settings: the defaults, as on `main`.
     own = await startApp(OWN_PORT, { SESSION_DB_PATH: dbPath('revocation') });
   });
   test.afterAll(async () => own?.stop());
@@ -71,7 +72,7 @@ test.describe('ending sessions from elsewhere', () => {
     // The other browser's next request finds its session ended, and its page goes to the login page saying so.
     await otherPage.reload();
     await expect(otherPage).toHaveURL(/\/login\?.*reason=signed-out-elsewhere/);
-    await expect(otherPage.getByTestId('signed-out-reason')).toContainText('ended from another device or by an administrator');
+    await expect(otherPage.getByTestId('signed-out-reason')).toContainText('signed out of every other device');
     expect((await sessionStatus(otherPage.request)).body).toEqual({ authenticated: false, reason: 'signed-out-elsewhere' });
     await other.close();
   });
@@ -90,7 +91,7 @@ test.describe('ending sessions from elsewhere', () => {
     await expect(row).toContainText(DEMO.username);
     await row.getByRole('button', { name: /End the session of demo/ }).click();
     await expect(row).toHaveCount(0);
-    await page.clock.fastForward('25:00');
+    await page.clock.fastForward(MAIN_LIFETIMES.warningAtMs);
     await dashboard.stay.click();
     await expect(page).toHaveURL(/\/login\?.*reason=ended-by-admin/);
     await admin.close();

@@ -1,16 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { DEMO, sessionCookie } from './fixtures';
 import { signInOverHttp } from '../test-support/sign-in';
-import { urlOf } from '../test-support/servers';
+import { SHORT_LIFETIMES, urlOf } from '../test-support/servers';
 
-// These run against the `short` server (25 s idle, 40 s absolute) with plain HTTP and a cookie kept by
+// These run against the `short` server (lifetimes of seconds) with plain HTTP and a cookie kept by
 // hand: no browser, no client timer, no cookie expiry. Only the server can end these sessions, and the
 // waits are real because the server's clock is.
 const BASE = urlOf('short');
-const IDLE_MS = 25_000;
-const ABSOLUTE_MS = 40_000;
-// Real waits of up to 41 s.
-test.describe.configure({ timeout: 60_000 });
+const { idleMs: IDLE_MS, absoluteMs: ABSOLUTE_MS } = SHORT_LIFETIMES;
+// Real waits of up to the absolute lifetime and a second.
+test.describe.configure({ timeout: ABSOLUTE_MS + 20_000 });
 
 async function call(cookie: string, path = '/api/session', method = 'GET') {
   const response = await fetch(`${BASE}${path}`, { method, headers: { cookie } });
@@ -56,7 +55,8 @@ test('the server rejects an idle cookie at its idle deadline, to within 0.5 s, a
 
 test('keep-alive slides the idle deadline but never past the absolute one', async () => {
   const session = { cookie: await sessionCookie(BASE), at: Date.now() };
-  await sleepUntil(session.at + 15_000);
+  // Halfway to the idle deadline: the one the keep-alive sets is well past it.
+  await sleepUntil(session.at + IDLE_MS / 2);
   const first = await call(session.cookie, '/api/session/keep-alive', 'POST');
   expect(first.code).toBe(200);
   // Past the first idle deadline: alive thanks to the keep-alive. The record moved, not the cookie, so
@@ -66,7 +66,8 @@ test('keep-alive slides the idle deadline but never past the absolute one', asyn
   expect(first.cookie).toBe(session.cookie);
   const second = await call(first.cookie, '/api/session/keep-alive', 'POST');
   expect(second.code).toBe(200);
-  // The idle deadline would now be 51 s after sign-in; the absolute one, at 40 s, wins.
+  // The idle deadline would now be two idle lifetimes and a second after sign-in, past the absolute one, which wins.
+  expect(ABSOLUTE_MS).toBeLessThan(2 * IDLE_MS + 1_000);
   await sleepUntil(session.at + ABSOLUTE_MS + 500);
   const ended = await call(second.cookie);
   expect(ended.code).toBe(401);

@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { formatDuration } from '../lib/shared/duration';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { dbPath, TEST_SECRET } from '../test-support/servers';
 import { signInOverHttp } from '../test-support/sign-in';
@@ -98,7 +99,7 @@ test.describe('the session event log', () => {
     const tag = await tagInBrowser(page);
     const activity = page.getByRole('region', { name: 'Recent activity' });
     await expect(activity.getByRole('list').getByRole('listitem').first()).toHaveText(/^Signed in · Headless Chrome on Linux · (\d{1,2}(:\d{2})?[ap]m|midday|midnight)$/);
-    await expect(activity.getByRole('listitem').filter({ hasText: 'Signed out after 25 seconds without activity' })).toHaveCount(1);
+    await expect(activity.getByRole('listitem').filter({ hasText: `Signed out after ${formatDuration(IDLE_MS)} without activity` })).toHaveCount(1);
     await dashboard.signOut.click();
     await expect(page).toHaveURL(/\/login/);
     expect((await ofSession(tag)).map(({ kind, actor }) => ({ kind, actor }))).toEqual([

@@ -1,5 +1,10 @@
 import type { Page } from '@playwright/test';
-import { expect, holdClock, pageNow, setVisibility, signIn, test, watchKeepAlives } from './fixtures';
+import { formatCountdown } from '../lib/shared/duration';
+import { MAIN_LIFETIMES } from '../test-support/servers';
+import { anyOf, expect, holdClock, pageNow, setVisibility, signIn, test, watchKeepAlives } from './fixtures';
+import { escapeRegExp, WORDS } from './pages/dashboard-page';
+
+const { idleMs, warningBeforeMs, warningAtMs } = MAIN_LIFETIMES;
 
 // `clock.setSystemTime` moves the wall clock without running a single timer: a laptop that slept, or a
 // background tab whose timers were frozen. Only the page's own re-check when it wakes can notice.
@@ -18,8 +23,8 @@ test.beforeEach(async ({ page, dashboard }) => {
   await dashboard.open();
 });
 
-async function sleepFor(page: Page, minutes: number) {
-  await page.clock.setSystemTime((await pageNow(page)) + minutes * 60_000);
+async function sleepFor(page: Page, ms: number) {
+  await page.clock.setSystemTime((await pageNow(page)) + ms);
 }
 
 const dialogsShown = (page: Page) => page.evaluate(() => Number(sessionStorage.getItem('dialogs-shown') ?? 0));
@@ -35,7 +40,8 @@ const WAKE_UPS: Record<string, (page: Page) => Promise<unknown>> = {
 for (const [wakeUp, wake] of Object.entries(WAKE_UPS)) {
   test(`coming back after the deadline leaves for the login page at once, without flashing the warning, when ${wakeUp}`, async ({ page }) => {
     await setVisibility(page, 'hidden');
-    await sleepFor(page, 45);
+    // Well past the idle deadline, however long that is.
+    await sleepFor(page, 1.5 * idleMs);
     await wake(page);
     await expect(page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard', { timeout: 2_000 });
     expect(await dialogsShown(page)).toBe(0);
@@ -44,37 +50,44 @@ for (const [wakeUp, wake] of Object.entries(WAKE_UPS)) {
 
 test('coming back inside the warning window shows the warning with the true time left', async ({ page, dashboard }) => {
   await setVisibility(page, 'hidden');
-  await sleepFor(page, 27);
+  // Halfway through the warning: half of it is left.
+  await sleepFor(page, warningAtMs + warningBeforeMs / 2);
   await setVisibility(page, 'visible');
   await expect(dashboard.dialog).toBeVisible();
-  await expect(dashboard.countdown).toHaveText(/^(3:00|2:59)$/);
+  await expect(dashboard.countdown).toHaveText(new RegExp(`^${anyOf(formatCountdown(warningBeforeMs / 2), formatCountdown(warningBeforeMs / 2 - 1_000))}$`));
 });
 
 test('returning to a tab is not activity', async ({ page, dashboard }) => {
   const keepAlives = watchKeepAlives(page);
-  await page.clock.fastForward('10:00');
+  // Hidden a third of the way to the warning point, back two thirds of the way, and no activity at all.
+  const third = Math.floor(warningAtMs / 3);
+  await page.clock.fastForward(third);
   await setVisibility(page, 'hidden');
-  await page.clock.fastForward('10:00');
+  await page.clock.fastForward(third);
   await setVisibility(page, 'visible');
   await page.evaluate(() => window.dispatchEvent(new FocusEvent('focus')));
-  await page.clock.fastForward('05:00');
+  await page.clock.fastForward(warningAtMs - 2 * third);
   await expect(dashboard.dialog).toBeVisible();
   expect(keepAlives.bodies).toEqual([]);
 });
 
 test('a hidden tab shows the countdown in its title while the warning is open, and gets its title back', async ({ page, dashboard }) => {
   const title = await page.title();
-  await page.clock.fastForward('25:00');
+  await page.clock.fastForward(warningAtMs);
   await expect(dashboard.dialog).toBeVisible();
   // From here page time moves only when the test moves it, however busy the machine.
   await holdClock(page);
   await expect(page).toHaveTitle(title);
   await setVisibility(page, 'hidden');
-  await expect(page).toHaveTitle(/^(5:00|4:[0-5]\d) · You will be logged out soon$/);
-  const [minutes = 0, seconds = 0] = (/^(\d):(\d\d)/.exec(await page.title()) ?? []).slice(1).map(Number);
-  const later = minutes * 60 + seconds - 10;
+  const warningTitle = ` · ${WORDS.idle.title}`;
+  await expect(page).toHaveTitle(new RegExp(`^\\d+:[0-5]\\d${escapeRegExp(warningTitle)}$`));
+  const [minutes = 0, seconds = 0] = (/^(\d+):(\d\d)/.exec(await page.title()) ?? []).slice(1).map(Number);
+  // The whole warning, or up to a minute less if the machine was slow.
+  const shown = minutes * 60 + seconds;
+  expect(shown).toBeGreaterThanOrEqual(warningBeforeMs / 1_000 - 60);
+  expect(shown).toBeLessThanOrEqual(warningBeforeMs / 1_000);
   await page.clock.runFor(10_000);
-  await expect(page).toHaveTitle(`${Math.floor(later / 60)}:${String(later % 60).padStart(2, '0')} · You will be logged out soon`);
+  await expect(page).toHaveTitle(`${formatCountdown((shown - 10) * 1_000)}${warningTitle}`);
   await setVisibility(page, 'visible');
   await expect(page).toHaveTitle(title);
   await setVisibility(page, 'hidden');

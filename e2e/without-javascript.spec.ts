@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
+import { formatDuration } from '../lib/shared/duration';
 import { DEMO, expect, test } from './fixtures';
-import { urlOf } from '../test-support/servers';
+import { MAIN_LIFETIMES, SHORT_LIFETIMES, urlOf } from '../test-support/servers';
 
 test.use({ javaScriptEnabled: false });
 
@@ -41,7 +42,7 @@ test('after a sign-out without JavaScript the login page says why first: the tit
   await loginPage.goto('?reason=idle');
   await expect(page).toHaveTitle('You were signed out after inactivity · Sign in · Session timeout, done right');
   await expect(page.locator('main > *').first()).toHaveAttribute('data-testid', 'signed-out-reason');
-  await expect(page.getByRole('region', { name: 'You were signed out after inactivity' })).toContainText('30 minutes of inactivity');
+  await expect(page.getByRole('region', { name: 'You were signed out after inactivity' })).toContainText(`${formatDuration(MAIN_LIFETIMES.idleMs)} of inactivity`);
 });
 
 test('signing out works without JavaScript', async ({ page, loginPage, dashboard }) => {
@@ -56,16 +57,16 @@ test('signing out works without JavaScript', async ({ page, loginPage, dashboard
 
 test.describe('on a server with lifetimes of seconds', () => {
   test.use({ baseURL: urlOf('short') });
-  test.describe.configure({ timeout: 60_000 });
+  test.describe.configure({ timeout: SHORT_LIFETIMES.idleMs + 35_000 });
 
   test('the server still expires a session signed in without JavaScript', async ({ page, loginPage }) => {
     await loginPage.goto();
     await loginPage.signIn(DEMO.username, DEMO.password);
     await expect(page).toHaveURL('/dashboard');
-    // 25 s idle on this server: a real wait, since no page clock runs without JavaScript.
+    // A real wait of this server's idle lifetime, since no page clock runs without JavaScript.
     await expect(async () => {
       await page.goto('/dashboard');
       await expect(page).toHaveURL('/login?returnTo=%2Fdashboard&reason=idle', { timeout: 1_000 });
-    }).toPass({ intervals: [5_000], timeout: 40_000 });
+    }).toPass({ intervals: [5_000], timeout: SHORT_LIFETIMES.idleMs + 15_000 });
   });
 });

@@ -1,14 +1,13 @@
-import { SERVERS } from '../../test-support/servers';
+import { ENGINES_LIFETIMES } from '../../test-support/servers';
 import { DEMO } from '../../test-support/demo-accounts';
 import { expect, test } from './fixtures';
 import { DashboardScreen } from './pages/dashboard-screen';
 import { LoginScreen } from './pages/login-screen';
 
-// The timeout in Firefox and WebKit, in real time against the `engines` server: 25 s idle, the warning
-// 20 s before. No page clock here (only Playwright's Chromium has one), so every wait is a real one,
-// as short as the behaviour allows, and the tests run side by side.
-const IDLE_MS = 25_000;
-const WARNING_MS = 20_000;
+// The timeout in Firefox and WebKit, in real time against the `engines` server, whose idle lifetime is the
+// shortest that allows the shortest warning. No page clock here (only Playwright's Chromium has one), so every
+// wait is a real one, as short as the behaviour allows, and the tests run side by side.
+const { idleMs: IDLE_MS } = ENGINES_LIFETIMES;
 // Times are taken inside the pages, so they owe nothing to the drivers' round trips. A timer may fire
 // late on a busy machine, never early; LATE_MS also covers the tabs' agreement.
 const EARLY_MS = 250;
@@ -17,11 +16,6 @@ const LATE_MS = 2_000;
 const SIGN_IN_MS = 10_000;
 
 test.describe.configure({ mode: 'parallel', timeout: 60_000 });
-
-test.beforeAll(() => {
-  const { env } = SERVERS.engines;
-  expect([env.SESSION_IDLE_TIMEOUT, env.SESSION_WARNING_BEFORE]).toEqual([`${IDLE_MS / 1000}s`, `${WARNING_MS / 1000}s`]);
-});
 
 test('signing in through the form, the warning opens at the warning point on "Stay signed in", and Escape keeps the session', async ({ open }) => {
   const tab = await (await open()).newTab();
@@ -76,7 +70,7 @@ test('at the deadline both tabs are signed out with reason idle, and the notes a
   const [first, second] = [new DashboardScreen(await session.newTab()), new DashboardScreen(await session.newTab())];
   await new LoginScreen(first.tab).signInByRequest(DEMO);
   await first.open();
-  // Before the warning point, 5 s after signing in: the open warning makes the page behind it inert.
+  // Before the warning point, seconds after signing in: the open warning makes the page behind it inert.
   await first.typeNotes('Quarterly figures: draft 3');
   await second.open();
   await expect.poll(() => second.notes()).toBe('Quarterly figures: draft 3');

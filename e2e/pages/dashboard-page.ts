@@ -1,9 +1,10 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { fill, TIMEOUT_WORDS as WORDS } from '../../lib/shared/timeout-words';
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` taken literally in a regular expression. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Any clock time as the words say one: `2:05pm`, `9am`, `midday`, `midnight`. */
-const CLOCK_TIME = `(\\d{1,2}(:\\d{2})?(${escape(WORDS.clock.am)}|${escape(WORDS.clock.pm)})|${escape(WORDS.clock.midday)}|${escape(WORDS.clock.midnight)})`;
+const CLOCK_TIME = `(\\d{1,2}(:\\d{2})?(${escapeRegExp(WORDS.clock.am)}|${escapeRegExp(WORDS.clock.pm)})|${escapeRegExp(WORDS.clock.midday)}|${escapeRegExp(WORDS.clock.midnight)})`;
 
 /** What the dialog tells a screen reader of the time left: `{ minutes: 4 }`, `{ seconds: 40 }`, or `'under'` (the last 20 s). */
 export function timeLeftSaid(left: { minutes: number } | { seconds: number } | 'under'): string {
@@ -15,6 +16,12 @@ export function timeLeftSaid(left: { minutes: number } | { seconds: number } | '
         : fill(WORDS.seconds, { count: left.seconds });
   return fill(WORDS.timeLeft, { time });
 }
+
+/** What the dialog tells a screen reader with `ms` left, a minute or more: the whole minutes, rounded down. */
+export const minutesLeftSaid = (ms: number) => timeLeftSaid({ minutes: Math.floor(ms / 60_000) });
+
+/** What the idle warning says under its buttons while it cannot reach the server. */
+export const unreachableSaid = fill(WORDS.idle.unreachable, { stay: WORDS.idle.stay });
 
 export { WORDS };
 
@@ -43,7 +50,7 @@ export class DashboardPage {
     this.logOutNow = this.dialog.getByRole('button', { name: WORDS.signOut, exact: true });
     this.countdown = page.getByTestId('timeout-countdown');
     this.absoluteEnd = page.getByTestId('absolute-end');
-    this.endsDialog = page.getByRole('dialog', { name: new RegExp(`^${escape(WORDS.absolute.title).replace(escape('{time}'), CLOCK_TIME)}$`) });
+    this.endsDialog = page.getByRole('dialog', { name: new RegExp(`^${escapeRegExp(WORDS.absolute.title).replace(escapeRegExp('{time}'), CLOCK_TIME)}$`) });
     this.continueWorking = this.endsDialog.getByRole('button', { name: WORDS.absolute.acknowledge, exact: true });
     this.discardDialog = page.getByRole('dialog', { name: 'Discard your unsaved notes?' });
   }

@@ -1,4 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
+import { formatDuration } from '../../lib/shared/duration';
+import { MAIN_LIFETIMES } from '../../test-support/servers';
+
+/** How the login page names the idle lifetimes of `main`, whose users and administrators have lifetimes of their own. */
+export const IDLE_LIMITS_SAID = `${formatDuration(MAIN_LIFETIMES.idleMs)} of inactivity (${formatDuration(MAIN_LIFETIMES.idleAdminMs)} for administrators)`;
 
 export class LoginPage {
   readonly username: Locator;

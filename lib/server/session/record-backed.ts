@@ -92,6 +92,10 @@ async function start(session: SessionData, userAgent: string): Promise<SessionRe
 }
 
 async function signOut(cookie: CookieSession, now: number): Promise<void> {
+  // A record whose deadline has passed (the absolute one is not read from the record by a status check) is settled
+  // as that deadline's end, not as the press that came after it.
+  const judged = await judgeRecord(await sessionStore().get(cookie.sessionId, cookie.username), cookie, now);
+  if (!judged.ok) return;
   // Only the sign-out that ended it writes its event: a replayed copy of a cookie signed out before writes none.
   await endAndRecord(cookie.sessionId, 'signed-out', now, { by: 'user' }, cookie.username);
 }

@@ -199,6 +199,23 @@ describe.each(stores)('a page signing itself out at the idle deadline, on %s', (
     expect((await signOutAfter(IDLE_MS, false)).kinds).toEqual(['idle']);
   });
 
+  it('writes absolute, not signed-out, at the absolute deadline however recent the activity', async () => {
+    const real = open();
+    provideSessionStore(real);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    const id = randomUUID();
+    // Signed in 12 hours ago, active a minute ago: the absolute deadline is now.
+    const createdAt = start - 12 * 3_600_000;
+    await real.create({ id, username: 'demo', role: 'user', createdAt, lastActivityAt: start - 60_000, authenticatedAt: createdAt, expiresAt: start, remember: false, userAgent: 'test' }, 20);
+    const value = await seal({ v: 2, sid: id, sub: 'demo', role: 'user', createdAt, remember: false }, { current: SECRET }, 13 * 3600);
+    const { tagOf } = await import('./tag');
+    await session.signOut({ get: (name: string) => (name === 'session' ? { value } : undefined) }, tagOf(id));
+    const { events } = await real.listEvents({ username: 'demo' }, start, { offset: 0, limit: 100 });
+    expect(events.filter((event) => event.sessionTag === tagOf(id)).map((event) => event.kind)).toEqual(['absolute']);
+    await real.close();
+  });
+
   it('writes signed-out when the button is pressed a moment before the deadline', async () => {
     expect((await signOutAfter(IDLE_MS - 1, true)).kinds).toEqual(['signed-out']);
   });

@@ -62,5 +62,17 @@ export function openDatabase(path: string): DatabaseSync {
     CREATE INDEX IF NOT EXISTS session_events_by_kind ON session_events (kind, at, id);
     CREATE INDEX IF NOT EXISTS session_events_by_time ON session_events (at, id);
   `);
+  refuseEarlierLayout(db, path);
   return db;
+}
+
+/** The columns a file of an earlier layout lacks; such a file is refused at once, naming it, rather than failing each request. */
+const LATER_COLUMNS = [['sessions', 'authenticated_at'], ['sign_in_attempts', 'held_until']] as const;
+
+function refuseEarlierLayout(db: DatabaseSync, path: string): void {
+  const has = (table: string, name: string) => (db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).some((column) => column.name === name);
+  const missing = LATER_COLUMNS.filter(([table, column]) => !has(table, column));
+  if (missing.length === 0) return;
+  db.close();
+  throw new Error(`SESSION_DB_PATH ${path} holds sessions in an earlier layout (no ${missing.map(([table, column]) => `${table}.${column}`).join(', ')}): move it away or delete it, and the store starts a new one`);
 }

@@ -133,3 +133,14 @@ it('fails every keep-alive of a batch whose write fails, leaves no transaction o
   other.close();
   await store.close();
 }, 20_000);
+
+it('refuses a file of an earlier layout at once, naming it, instead of failing every request', async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const earlier = join(dir, 'earlier-layout.db');
+  const made = new DatabaseSync(earlier);
+  made.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, purge_at INTEGER NOT NULL, remember INTEGER NOT NULL,
+    user_agent TEXT NOT NULL, ended_at INTEGER, end_reason TEXT) STRICT`);
+  made.close();
+  expect(() => new SqliteSessionStore(earlier)).toThrow(/SESSION_DB_PATH .*earlier-layout\.db holds sessions in an earlier layout \(no sessions\.authenticated_at\)/);
+});
