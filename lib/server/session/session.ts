@@ -81,10 +81,11 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
  * names another session once someone signs in again in another tab; that one is not this tab's to end.
  */
 export async function signOut(jar: CookieReader, meantTag?: string): Promise<Result<undefined, 'another-session'>> {
-  // Read first, tag or not: a session whose deadline has passed is settled as that deadline's end (`idle`), not as
-  // a press of the button, which came after it.
-  const read = await readSession(jar);
-  if (meantTag !== undefined && read.ok && read.value.session.sessionTag !== meantTag) return { ok: false, reason: 'another-session' };
+  if (meantTag !== undefined) {
+    const read = await readSession(jar);
+    if (read.ok && read.value.session.sessionTag !== meantTag) return { ok: false, reason: 'another-session' };
+  }
+  // Each home settles a session whose deadline has passed as that deadline's end, not as the press that came after it.
   const value = sealIn(jar);
   const verified = value ? await verifySeal(value) : undefined;
   if (verified?.ok) await mode().signOut(verified.value.session, Date.now());
