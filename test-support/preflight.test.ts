@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseChromium, inspectMachine, which, type Probe } from './preflight';
+import { chooseChromium, inspectMachine, postgresBinDir, which, type Probe } from './preflight';
 
 const PLAYWRIGHT = {
   chromium: '/home/dev/.cache/ms-playwright/chromium-1200/chrome-linux/chrome',
@@ -9,21 +9,23 @@ const PLAYWRIGHT = {
 const MINI_BROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 /** A machine with these files, every one of them executable, and this PATH. */
-function fakeMachine(files: string[], { PATH = '/usr/local/bin:/usr/bin:/bin', CHROMIUM_PATH }: { PATH?: string; CHROMIUM_PATH?: string } = {}): Probe {
+function fakeMachine(files: string[], { PATH = '/usr/local/bin:/usr/bin:/bin', CHROMIUM_PATH, POSTGRES_BIN_DIR }: { PATH?: string; CHROMIUM_PATH?: string; POSTGRES_BIN_DIR?: string } = {}): Probe {
   const present = new Set(files);
   return {
-    env: { PATH, CHROMIUM_PATH },
+    env: { PATH, CHROMIUM_PATH, POSTGRES_BIN_DIR },
     playwright: PLAYWRIGHT,
     exists: (path) => present.has(path),
     isExecutable: (path) => present.has(path),
-    readdir: (path) => (path === '/usr/lib' ? [...new Set(files.filter((file) => file.startsWith('/usr/lib/')).map((file) => file.split('/')[3] ?? ''))] : []),
+    readdir: (path) => [...new Set(files.filter((file) => file.startsWith(`${path}/`)).map((file) => file.slice(path.length + 1).split('/')[0] ?? ''))],
   };
 }
 
+const POSTGRES_15 = ['/usr/lib/postgresql/15/bin/initdb', '/usr/lib/postgresql/15/bin/postgres'];
 const DEBIAN = [
   '/usr/lib/chromium/chromium',
   '/usr/lib/chromium/chromium-headless-shell',
   '/usr/bin/redis-server',
+  ...POSTGRES_15,
   '/usr/bin/firefox-esr',
   '/usr/bin/WebKitWebDriver',
   MINI_BROWSER,
@@ -52,6 +54,7 @@ describe('inspectMachine', () => {
 
   it.each([
     ['/usr/bin/redis-server', 'redis-server', 'sudo apt-get install -y redis-server'],
+    ['/usr/lib/postgresql/15/bin/postgres', 'PostgreSQL', 'sudo apt-get install -y postgresql'],
     ['/usr/bin/firefox-esr', 'Firefox ESR', 'sudo apt-get install -y firefox-esr'],
     ['/usr/bin/WebKitWebDriver', 'WebKitWebDriver', 'sudo apt-get install -y webkit2gtk-driver'],
     [MINI_BROWSER, 'MiniBrowser', 'sudo apt-get install -y webkit2gtk-driver'],
@@ -79,6 +82,7 @@ describe('inspectMachine', () => {
     const { missing, gecko, webkit, openssl } = inspectMachine(fakeMachine(['/usr/bin/chromium']));
     expect(missing.map((line) => line.match(/\(sudo apt-get install -y ([\w.-]+)\)$/)?.[1])).toEqual([
       'redis-server',
+      'postgresql',
       'firefox-esr',
       'webkit2gtk-driver',
       'xvfb',
@@ -97,7 +101,7 @@ describe('inspectMachine', () => {
   });
 
   it("uses Playwright's own Firefox and WebKit where they are downloaded, and then needs no Debian engine or X server", () => {
-    const machine = inspectMachine(fakeMachine(['/usr/bin/redis-server', '/usr/bin/openssl', PLAYWRIGHT.chromium, PLAYWRIGHT.firefox, PLAYWRIGHT.webkit]));
+    const machine = inspectMachine(fakeMachine(['/usr/bin/redis-server', ...POSTGRES_15, '/usr/bin/openssl', PLAYWRIGHT.chromium, PLAYWRIGHT.firefox, PLAYWRIGHT.webkit]));
     expect(machine).toEqual({
       chromium: PLAYWRIGHT.chromium,
       gecko: { kind: 'playwright' },
@@ -106,6 +110,14 @@ describe('inspectMachine', () => {
       missing: [],
       advice: [],
     });
+  });
+
+  it("takes Debian's newest PostgreSQL whole, or POSTGRES_BIN_DIR, and never half of one", () => {
+    const both = [...DEBIAN, '/usr/lib/postgresql/9/bin/initdb', '/usr/lib/postgresql/9/bin/postgres', '/usr/lib/postgresql/17/bin/initdb', '/usr/lib/postgresql/17/bin/postgres'];
+    expect(postgresBinDir(fakeMachine(both))).toBe('/usr/lib/postgresql/17/bin');
+    expect(postgresBinDir(fakeMachine([...DEBIAN, '/usr/lib/postgresql/17/bin/initdb']))).toBe('/usr/lib/postgresql/15/bin');
+    expect(postgresBinDir(fakeMachine([...DEBIAN, '/opt/pg/initdb', '/opt/pg/postgres'], { POSTGRES_BIN_DIR: '/opt/pg' }))).toBe('/opt/pg');
+    expect(inspectMachine(fakeMachine(DEBIAN, { POSTGRES_BIN_DIR: '/opt/pg' })).missing).toEqual([expect.stringMatching(/^PostgreSQL: no initdb and postgres in \/opt\/pg\b/)]);
   });
 
   it('refuses a CHROMIUM_PATH that does not exist rather than quietly using another Chromium', () => {

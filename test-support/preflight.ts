@@ -1,6 +1,6 @@
 /**
  * What `npm test` needs from the machine, decided before anything runs: a browser per engine, a
- * `redis-server`, `openssl` for WebKit's https, and for Debian's WebKit an X server. Pure: the checks are passed in,
+ * `redis-server`, PostgreSQL's server programs, `openssl` for WebKit's https, and for Debian's WebKit an X server. Pure: the checks are passed in,
  * so the decision is unit-tested with a fake PATH and fake files (preflight.test.ts), and
  * `scripts/preflight.mjs` runs it with the real ones.
  */
@@ -113,11 +113,29 @@ function webkit(probe: Probe): { engine?: WebKit; missing: string[] } {
   return { missing };
 }
 
+/**
+ * The folder of PostgreSQL's server programs (`initdb`, `postgres`): POSTGRES_BIN_DIR if set, else Debian's newest
+ * `/usr/lib/postgresql/<major>/bin`. They are not on the PATH: Debian keeps one folder per major version.
+ */
+export function postgresBinDir(probe: Probe): string | undefined {
+  const has = (dir: string) => probe.isExecutable(join(dir, 'initdb')) && probe.isExecutable(join(dir, 'postgres'));
+  const fromEnv = probe.env.POSTGRES_BIN_DIR;
+  if (fromEnv) return has(fromEnv) ? fromEnv : undefined;
+  const majors = probe
+    .readdir('/usr/lib/postgresql')
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors.map((major) => `/usr/lib/postgresql/${major}/bin`).find(has);
+}
+
 export function inspectMachine(probe: Probe): Machine {
   const found = { chromium: chooseChromium(probe, false), gecko: gecko(probe), webkit: webkit(probe), openssl: which(probe, 'openssl') };
   const missing = [
     ...(found.chromium.missing ? [found.chromium.missing] : []),
     ...(which(probe, 'redis-server') ? [] : [`redis-server: not on the PATH, the Redis store's tests start their own (${APT} redis-server)`]),
+    ...(postgresBinDir(probe)
+      ? []
+      : [`PostgreSQL: no initdb and postgres in ${probe.env.POSTGRES_BIN_DIR || '/usr/lib/postgresql/*/bin'}, the Postgres store's tests start their own (${APT} postgresql)`]),
     ...(found.gecko.missing ? [found.gecko.missing] : []),
     ...found.webkit.missing,
     ...(found.openssl ? [] : [`openssl: not on the PATH, needed for the WebKit suite's localhost certificate (${APT} openssl)`]),

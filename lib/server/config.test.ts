@@ -91,12 +91,31 @@ describe('parseConfig', () => {
     [{ SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: '[::1]:7000' }, { kind: 'redis', clusterNodes: [{ host: '::1', port: 7000 }], prefix: 'sessions:' }],
     // Empty means unset, as for every variable in .env.example.
     [{ SESSION_STORE: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', REDIS_KEY_PREFIX: '' }, { kind: 'sqlite', path: '.data/sessions.db' }],
+    [{ DATABASE_URL: 'postgres://app@db.internal/app' }, { kind: 'postgres', url: 'postgres://app@db.internal/app', schema: 'session_store', poolSize: 10, statementTimeoutMs: 2_000 }],
+    [
+      { SESSION_STORE: 'postgres', DATABASE_URL: 'postgresql://app:pw@db:5433/app?sslmode=verify-full', SESSION_DB_SCHEMA: 'auth_sessions', SESSION_DB_POOL_SIZE: '4', SESSION_DB_STATEMENT_TIMEOUT: '5s' },
+      { kind: 'postgres', url: 'postgresql://app:pw@db:5433/app?sslmode=verify-full', schema: 'auth_sessions', poolSize: 4, statementTimeoutMs: 5_000 },
+    ],
+    // The app's own database may be another kind, or Postgres beside sessions kept elsewhere: neither is refused.
+    [{ DATABASE_URL: 'mysql://app@db/app' }, { kind: 'sqlite', path: '.data/sessions.db' }],
+    [{ SESSION_STORE: 'redis', REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/app' }, { kind: 'redis', url: 'redis://r:6379', prefix: 'sessions:' }],
   ])('SESSION_STORE with %j keeps sessions in %j', (env, store) => {
     expect(parseConfig({ SESSION_SECRET: SECRET, ...env }).store).toEqual(store);
   });
 
   it.each([
-    [{ SESSION_STORE: 'postgres' }, /SESSION_STORE must be one of cookie, sqlite, redis/],
+    [{ SESSION_STORE: 'mongodb' }, /SESSION_STORE must be one of cookie, sqlite, redis, postgres/],
+    [{ SESSION_STORE: 'postgres' }, /DATABASE_URL is missing: SESSION_STORE=postgres needs a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ SESSION_STORE: 'postgres', DATABASE_URL: 'mysql://db/app' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ SESSION_STORE: 'postgres', DATABASE_URL: 'postgres://[not a host/app' }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ REDIS_URL: 'redis://a:1', DATABASE_URL: 'postgres://db/app' }, /SESSION_STORE is unset, and REDIS_URL \(Redis\) and DATABASE_URL \(Postgres\) each choose a store/],
+    [{ SESSION_STORE: 'sqlite', SESSION_DB_SCHEMA: 'sessions' }, /SESSION_DB_SCHEMA is set, but SESSION_STORE=sqlite does not use Postgres/],
+    [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_SCHEMA: 'Sessions' }, /SESSION_DB_SCHEMA may hold lower-case letters, digits and _ only/],
+    [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_SCHEMA: 'pg_sessions' }, /SESSION_DB_SCHEMA may not start with pg_/],
+    [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_POOL_SIZE: '0' }, /SESSION_DB_POOL_SIZE expected a whole number of at least 1/],
+    [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_STATEMENT_TIMEOUT: '0' }, /SESSION_DB_STATEMENT_TIMEOUT/],
+    // A wrong Postgres setting is named while another store is chosen, as a wrong Redis one is.
+    [{ SESSION_STORE: 'cookie', SESSION_DB_POOL_SIZE: 'many' }, /SESSION_DB_POOL_SIZE expected a whole number/],
     [{ SESSION_STORE: 'redis' }, /SESSION_STORE=redis needs REDIS_URL \(one Redis\) or REDIS_CLUSTER_NODES \(a cluster\)/],
     [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }, /REDIS_URL and REDIS_CLUSTER_NODES are both set/],
     [{ SESSION_STORE: 'cookie', REDIS_URL: 'redis://a:1' }, /REDIS_URL is set, but SESSION_STORE=cookie does not use Redis/],

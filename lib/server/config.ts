@@ -133,8 +133,17 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
  * settings alone may choose it (a Redis setting means Redis, as before `SESSION_STORE` existed).
  */
 function storeConfig(named: StoreKind | undefined, source: Record<string, string | undefined>): Ok<StoreConfig> | Refused<'invalid', { issues: string[] }> {
-  const kind = named ?? STORE_KINDS.find((candidate) => STORES[candidate].chosenBy?.(source)) ?? DEFAULT_STORE;
+  const chosen = STORE_KINDS.flatMap((candidate) => {
+    const variable = STORES[candidate].chosenBy?.(source);
+    return variable ? [{ kind: candidate, variable }] : [];
+  });
+  const kind = named ?? chosen[0]?.kind ?? DEFAULT_STORE;
   const issues: string[] = [];
+  // Two stores chosen by their variables alone: which one was meant is the deployment's to say, not a guess here.
+  if (named === undefined && chosen.length > 1) {
+    const which = chosen.map(({ kind: candidate, variable }) => `${variable} (${STORES[candidate].name})`).join(' and ');
+    issues.push(`  SESSION_STORE is unset, and ${which} each choose a store: set SESSION_STORE to the one that keeps the sessions`);
+  }
   for (const other of STORE_KINDS) {
     const { variables, name } = STORES[other];
     if (!variables) continue;

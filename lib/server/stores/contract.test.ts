@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import postgres, { PostgresError } from 'postgres';
 import { createClient, createCluster } from 'redis';
 import { afterAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { MemoryAttemptStore } from './memory-attempts';
+import { PostgresSessionStore } from './postgres';
 import { RedisSessionStore } from './redis';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys';
 import type { SessionEvent } from './event-schema';
@@ -42,8 +44,13 @@ const redisUrl = (second = false) => `${inject('redisUrl')}/${REDIS_DBS[second ?
 /** `second`: a store apart from the first, for a test that compares two. */
 type Open = (options?: StoreOptions & { second?: boolean }) => SessionStore;
 
-/** Writes one field of a stored record behind the store's back, as a bug or a hand at the console might; `null` removes it. */
-type Corrupt = (store: SessionStore, id: string, field: string, value: string | number | null) => Promise<void>;
+/**
+ * Writes one field of a stored record behind the store's back, as a bug or a hand at the console might; `null` removes
+ * it. `'refused'` when the store's typed column cannot hold the value at all (Postgres's boolean, its NOT NULL).
+ */
+type Corrupt = (store: SessionStore, id: string, field: string, value: string | number | null) => Promise<void | 'refused'>;
+
+const columnOf = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
 const sqlitePaths = new WeakMap<SessionStore, string>();
 
@@ -58,8 +65,7 @@ function openSqlite(options?: StoreOptions): SessionStore {
 const corruptSqlite: Corrupt = async (store, id, field, value) => {
   const db = new DatabaseSync(sqlitePaths.get(store) ?? ':memory:');
   try {
-    const column = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    db.prepare(`UPDATE sessions SET ${column} = ? WHERE id = ?`).run(value, id);
+    db.prepare(`UPDATE sessions SET ${columnOf(field)} = ? WHERE id = ?`).run(value, id);
   } finally {
     db.close();
   }
@@ -106,6 +112,38 @@ const corruptCluster: Corrupt = async (store, id, field, value) => {
   }
 };
 
+// Postgres: every store gets a schema of its own (SESSION_DB_SCHEMA), as on the cluster a key prefix, and they are
+// dropped when the file is done.
+const postgresSchemas = new WeakMap<SessionStore, string>();
+const schemasMade: string[] = [];
+const postgresAdmin = () => postgres(inject('postgresUrl'), { max: 1, onnotice: () => {} });
+afterAll(async () => {
+  const sql = postgresAdmin();
+  for (const schema of schemasMade) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
+  await sql.end();
+});
+
+function openPostgres(options?: StoreOptions): SessionStore {
+  const schema = `contract_${Math.random().toString(36).slice(2)}`;
+  schemasMade.push(schema);
+  const store = new PostgresSessionStore({ url: inject('postgresUrl'), schema, poolSize: 4, statementTimeoutMs: 10_000 }, options);
+  postgresSchemas.set(store, schema);
+  return store;
+}
+
+const corruptPostgres: Corrupt = async (store, id, field, value) => {
+  const sql = postgresAdmin();
+  try {
+    await sql`UPDATE ${sql(postgresSchemas.get(store) ?? '')}.sessions SET ${sql(columnOf(field))} = ${value} WHERE id = ${id}`;
+  } catch (error) {
+    // Not a boolean (22P02), or no value where one is required (23502): the column keeps what it had.
+    if (error instanceof PostgresError && ['22P02', '23502'].includes(error.code)) return 'refused';
+    throw error;
+  } finally {
+    await sql.end();
+  }
+};
+
 const stores: Array<[string, Open, () => Promise<void>, Corrupt]> = [
   ['sqlite', openSqlite, async () => {}, corruptSqlite],
   [
@@ -121,6 +159,7 @@ const stores: Array<[string, Open, () => Promise<void>, Corrupt]> = [
     },
     corruptRedis,
   ],
+  ['postgres', openPostgres, async () => {}, corruptPostgres],
   // Not under Stryker (see vitest-global-setup.ts): there the suite has no cluster, and these tests do not run.
   ...(clusterSeeds ? [['redis cluster', openCluster, async () => {}, corruptCluster] as [string, Open, () => Promise<void>, Corrupt]] : []),
 ];
@@ -399,7 +438,11 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     const broken = record({ username: user, expiresAt: sound.expiresAt + 1 });
     for (const r of [sound, broken]) await store.create(r, 20);
     if (ended) await store.end(broken.id, 'signed-out', T0);
-    await corrupt(store, broken.id, field, value);
+    if ((await corrupt(store, broken.id, field, value)) === 'refused') {
+      // The column cannot hold it: the record stays as it was, sound, and no reader ever meets the value.
+      expect(await store.get(broken.id)).toMatchObject({ id: broken.id, remember: false });
+      return;
+    }
     expect(await store.get(broken.id)).toBeUndefined();
     expect(await store.touch(broken.id, T0 + 1, T0 + HOUR, T0 + 1)).toBeUndefined();
     expect(ids(await store.listByUser(user, T0, FIRST))).toEqual([sound.id]);

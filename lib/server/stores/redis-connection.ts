@@ -1,10 +1,8 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
+import { CONNECT_WAIT_MS } from './types';
 
 /** How the Redis store reaches Redis: one server or a cluster, failing fast while a node is down. */
-
-/** How long a request waits for a connection before it fails with 503 instead of hanging. */
-export const CONNECT_WAIT_MS = 1_500;
 
 export async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
-import { connect, CONNECT_WAIT_MS, withTimeout, type Connection, type Redis, type RedisTarget } from './redis-connection';
+import { connect, withTimeout, type Connection, type Redis, type RedisTarget } from './redis-connection';
 import { endedRecords, fromPairs, toRecord } from './redis-records';
 import type { SessionEvent } from './event-schema';
 import { RedisEventLog } from './redis-events';
@@ -7,6 +7,7 @@ import { mergedPage } from './redis-pages';
 import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
 import { CREATE, END, END_OTHERS, FAIL, LAPSE, MARK_AUTHENTICATED, RELEASE, RESERVE, TOUCH } from './redis-scripts';
 import {
+  CONNECT_WAIT_MS,
   EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
   RESERVATION_HOLD_MS,

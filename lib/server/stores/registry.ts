@@ -1,5 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
+import { PostgresSessionStore } from './postgres';
+import { namesPostgres, PostgresSettings, PostgresVariables } from './postgres-settings';
 import { RedisSessionStore } from './redis';
 import { RedisSettings, RedisVariables } from './redis-settings';
 import { SqliteSessionStore } from './sqlite';
@@ -20,8 +22,11 @@ interface StoreEntry<Settings extends object> {
    * anyway, and refused while another store is chosen (a deployment that would not do what its settings say).
    */
   variables?: z.ZodObject;
-  /** With `SESSION_STORE` unset: whether the environment alone chooses this store (`REDIS_URL` alone means Redis). */
-  chosenBy?: (env: Record<string, string | undefined>) => boolean;
+  /**
+   * With `SESSION_STORE` unset: the variable that chooses this store by being set (`REDIS_URL` alone means Redis),
+   * or `undefined` when the environment does not choose it.
+   */
+  chosenBy?: (env: Record<string, string | undefined>) => string | undefined;
   /** Whether sessions have records on the server; not in the cookie, where the sealed cookie is all there is. */
   keepsRecords: boolean;
   /** Opens it; `undefined` for the store that keeps no records. */
@@ -46,8 +51,16 @@ export const STORES = {
     keepsRecords: true,
     settings: RedisSettings,
     variables: RedisVariables,
-    chosenBy: (env) => isSet(env.REDIS_URL) || isSet(env.REDIS_CLUSTER_NODES),
+    chosenBy: (env) => ['REDIS_URL', 'REDIS_CLUSTER_NODES'].find((name) => isSet(env[name])),
     open: ({ prefix, ...target }, options) => new RedisSessionStore(target, { ...options, prefix }),
+  }),
+  postgres: defineStore({
+    name: 'Postgres',
+    keepsRecords: true,
+    settings: PostgresSettings,
+    variables: PostgresVariables,
+    chosenBy: (env) => (namesPostgres(env.DATABASE_URL) ? 'DATABASE_URL' : undefined),
+    open: (target, options) => new PostgresSessionStore(target, options),
   }),
 };
 

@@ -9,6 +9,9 @@ export type { EndReason };
 /** How long a record is kept after it ended, or after its deadline if nothing ended it sooner: a replayed cookie still learns why. */
 export const KEEP_ENDED_MS = 60 * 60_000;
 
+/** How long a request waits for a connection to the store before it fails with 503 instead of hanging. */
+export const CONNECT_WAIT_MS = 1_500;
+
 /** How long session events are kept unless `SESSION_EVENTS_RETENTION` says otherwise. */
 export const EVENTS_RETENTION_MS = 30 * 86_400_000;
 

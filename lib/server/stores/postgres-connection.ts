@@ -1,0 +1,65 @@
+// No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
+import postgres, { PostgresError, type Sql } from 'postgres';
+import { CONNECT_WAIT_MS, StoreUnavailableError } from './types';
+
+/** How the Postgres store reaches its database: one pool per process, failing fast while the database is away. */
+
+/** The schema the store's tables live in unless `SESSION_DB_SCHEMA` names another. */
+export const DEFAULT_POSTGRES_SCHEMA = 'session_store';
+
+/** `DATABASE_URL` and the store's own settings, as config.ts reads them. */
+export interface PostgresTarget {
+  url: string;
+  schema: string;
+  /** `SESSION_DB_POOL_SIZE`: connections this process opens at most. */
+  poolSize: number;
+  /** `SESSION_DB_STATEMENT_TIMEOUT`: the server cancels a statement that runs longer, and the request answers 503. */
+  statementTimeoutMs: number;
+}
+
+// Every time column is an epoch millisecond in a bigint, well within a double: read as numbers, not strings.
+const EPOCH_MS = { to: 20, from: [20], serialize: (value: number) => String(value), parse: (text: string) => Number(text) };
+
+export type Database = Sql<{ epochMs: number }>;
+
+export function connect({ url, schema, poolSize, statementTimeoutMs }: PostgresTarget): Database {
+  const seconds = (ms: number) => ms / 1_000;
+  return postgres(url, {
+    max: poolSize,
+    // A connection that cannot be made in this time fails its request with 503, as Redis's does.
+    connect_timeout: seconds(CONNECT_WAIT_MS),
+    // The server's limit on a statement, and the client's own a little after it, for a network that goes silent.
+    query_timeout: seconds(statementTimeoutMs + 1_000),
+    queue_timeout: seconds(statementTimeoutMs),
+    // Serverless hosts freeze idle processes: their connections go rather than hold a slot on the database.
+    idle_timeout: 60,
+    types: { epochMs: EPOCH_MS },
+    onnotice: () => {},
+    connection: {
+      application_name: 'session-store',
+      // The store's names are unqualified: they resolve in its schema, and a shared database's other tables stay apart.
+      search_path: schema,
+      statement_timeout: statementTimeoutMs,
+      idle_in_transaction_session_timeout: statementTimeoutMs,
+    },
+  }) as Database;
+}
+
+/**
+ * Errors that say the database is away, busy or restarting, not that the store asked something wrong: connection
+ * failures (08), too many connections or no resources (53), a server shutting down or a connection ended by an
+ * administrator (57P01-57P03), a statement cancelled by its timeout (57014), a transaction to retry (40001,
+ * 40P01) and a primary that became read-only in a failover (25006). Anything else from the server is a fault.
+ */
+const UNAVAILABLE = /^(08|53|57P0[1-3]$|57014$|40001$|40P01$|25006$)/;
+
+/** The client's own codes for a connection lost or a wait given up on; the socket's are Node's (ECONNREFUSED, ...). */
+const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'QUERY_TIMEOUT', 'QUEUE_TIMEOUT', 'CANCEL_UNANSWERED']);
+
+/** The error a request should see: `StoreUnavailableError` (503) while the database is away, the error itself otherwise. */
+export function classify(error: unknown): unknown {
+  if (error instanceof PostgresError) return UNAVAILABLE.test(error.code) ? new StoreUnavailableError(error) : error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const lost = typeof code === 'string' && (LOST.has(code) || /^E[A-Z_]+$/.test(code));
+  return lost ? new StoreUnavailableError(error) : error;
+}

@@ -1,0 +1,70 @@
+// No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
+import type { Database } from './postgres-connection';
+
+/**
+ * The store's tables, as a list of steps: a database is at the version of the last step it took, written in its
+ * `migrations` table, and takes the later ones in order on first use. A step, once released, never changes: a
+ * change is a new step at the end. Each runs in the schema (`search_path`), so no name here says which.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: sessions, sign-in attempts and events, as the SQLite store keeps them (times are epoch milliseconds).
+  `CREATE TABLE sessions (
+    id text PRIMARY KEY,
+    username text NOT NULL,
+    role text NOT NULL,
+    created_at bigint NOT NULL,
+    last_activity_at bigint NOT NULL,
+    authenticated_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    purge_at bigint NOT NULL,
+    remember boolean NOT NULL,
+    user_agent text NOT NULL,
+    ended_at bigint,
+    end_reason text
+  );
+  -- A keep-alive moves expires_at, so every index of an active row gets a new entry (no HOT update): three, the
+  -- fewest that serve the user's list in order, everyone's list and the sweep. Ended rows are only the purge's.
+  CREATE INDEX sessions_active_of_user ON sessions (username, expires_at, id) WHERE ended_at IS NULL;
+  CREATE INDEX sessions_active_by_deadline ON sessions (expires_at, id) WHERE ended_at IS NULL;
+  CREATE INDEX sessions_ended_purge ON sessions (purge_at) WHERE ended_at IS NOT NULL;
+  CREATE TABLE sign_in_attempts (
+    key text PRIMARY KEY,
+    count integer NOT NULL,
+    failures integer NOT NULL,
+    reset_at bigint NOT NULL,
+    held_until bigint NOT NULL
+  );
+  CREATE INDEX sign_in_attempts_reset ON sign_in_attempts (reset_at);
+  CREATE TABLE session_events (
+    id text PRIMARY KEY,
+    at bigint NOT NULL,
+    kind text NOT NULL,
+    username text NOT NULL,
+    event text NOT NULL
+  );
+  CREATE INDEX session_events_by_user ON session_events (username, at, id);
+  CREATE INDEX session_events_by_kind ON session_events (kind, at, id);
+  CREATE INDEX session_events_by_time ON session_events (at, id);`,
+];
+
+/**
+ * Brings the schema to the last of `MIGRATIONS`, creating it on first use. Instances starting together take turns
+ * on an advisory lock, so each step runs once; a schema from a later version of the app is refused, not guessed at.
+ */
+export async function migrate(sql: Database, schema: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`session-store migrations ${schema}`}, 0))`;
+    await tx`CREATE SCHEMA IF NOT EXISTS ${tx(schema)}`;
+    await tx`CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+    const [row] = await tx<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM migrations`;
+    const version = row?.version ?? 0;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`SESSION_DB_SCHEMA ${schema} is at version ${version} of the session tables, a later one than this app knows (${MIGRATIONS.length}): run the newer app, or give this one a schema of its own`);
+    }
+    for (const [index, step] of MIGRATIONS.entries()) {
+      if (index < version) continue;
+      await tx.unsafe(step).simple();
+      await tx`INSERT INTO migrations (version, applied_at) VALUES (${index + 1}, ${Date.now()})`;
+    }
+  });
+}

@@ -1,0 +1,170 @@
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { PostgresSessionStore } from './postgres';
+import { MIGRATIONS } from './postgres-schema';
+import type { NewSessionRecord } from './types';
+
+// What the contract suite cannot say of every store: Postgres's schema and its migrations, its typed columns, its
+// timeouts, and a connection cut by the server. Each store here gets a schema of its own, dropped at the end.
+const url = inject('postgresUrl');
+const admin = postgres(url, { max: 2, onnotice: () => {} });
+const made: string[] = [];
+afterAll(async () => {
+  for (const schema of made) await admin`DROP SCHEMA IF EXISTS ${admin(schema)} CASCADE`;
+  await admin.end();
+});
+
+function newSchema(): string {
+  const schema = `store_test_${Math.random().toString(36).slice(2)}`;
+  made.push(schema);
+  return schema;
+}
+
+const open = (schema: string, settings: { poolSize?: number; statementTimeoutMs?: number } = {}) =>
+  new PostgresSessionStore({ url, schema, poolSize: settings.poolSize ?? 4, statementTimeoutMs: settings.statementTimeoutMs ?? 10_000 });
+
+const T0 = Date.now();
+const record = (overrides: Partial<NewSessionRecord> = {}): NewSessionRecord => ({
+  id: crypto.randomUUID(),
+  username: 'demo',
+  role: 'user',
+  createdAt: T0,
+  lastActivityAt: T0,
+  authenticatedAt: T0,
+  expiresAt: T0 + 1_800_000,
+  remember: false,
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+  ...overrides,
+});
+
+const tablesIn = async (schema: string) =>
+  (await admin<Array<{ table_name: string }>>`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`).map((row) => row.table_name);
+
+describe('postgres session store: its schema', () => {
+  it('makes its schema and tables on first use, records its version, and keeps records across a reopen', async () => {
+    const schema = newSchema();
+    const first = open(schema);
+    const created = record();
+    await first.create(created, 20);
+    await first.end(created.id, 'signed-out-elsewhere', T0);
+    await first.close();
+    expect(await tablesIn(schema)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
+    expect(await admin`SELECT version FROM ${admin(schema)}.migrations`).toEqual([{ version: MIGRATIONS.length }]);
+
+    const second = open(schema);
+    expect(await second.get(created.id)).toMatchObject({ endReason: 'signed-out-elsewhere' });
+    await second.close();
+    expect(await admin`SELECT version FROM ${admin(schema)}.migrations`).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('ten instances starting at once on a new schema make it once, and each works', async () => {
+    const schema = newSchema();
+    const instances = Array.from({ length: 10 }, () => open(schema, { poolSize: 2 }));
+    try {
+      const records = instances.map(() => record({ username: 'many' }));
+      await Promise.all(instances.map((store, i) => store.create(records[i] as NewSessionRecord, 20)));
+      expect((await instances[0]?.listByUser('many', T0, { offset: 0, limit: 20 }))?.total).toBe(10);
+      expect(await admin`SELECT count(*)::int AS n FROM ${admin(schema)}.migrations`).toEqual([{ n: MIGRATIONS.length }]);
+    } finally {
+      await Promise.all(instances.map((store) => store.close()));
+    }
+  });
+
+  it('refuses a schema a later version of the app has moved on, naming SESSION_DB_SCHEMA, and touches nothing', async () => {
+    const schema = newSchema();
+    const store = open(schema);
+    await store.create(record(), 20);
+    await store.close();
+    await admin`INSERT INTO ${admin(schema)}.migrations (version, applied_at) VALUES (${MIGRATIONS.length + 1}, ${Date.now()})`;
+    const older = open(schema);
+    await expect(older.get('any')).rejects.toThrow(`SESSION_DB_SCHEMA ${schema} is at version ${MIGRATIONS.length + 1}`);
+    await older.close();
+  });
+
+  it('keeps two apps apart in one database by their schemas, and makes nothing outside its own', async () => {
+    const [a, b] = [newSchema(), newSchema()];
+    const before = await admin`SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN (${a}, ${b}) ORDER BY 1, 2`;
+    const [storeA, storeB] = [open(a), open(b)];
+    try {
+      const mine = record({ username: 'shared-name' });
+      await storeA.create(mine, 20);
+      await storeA.reserveAttempt('user:shared-name', 60_000, Date.now());
+      expect(await storeB.get(mine.id)).toBeUndefined();
+      expect(await storeB.listAll(T0, { offset: 0, limit: 10 })).toEqual({ records: [], total: 0 });
+      expect(await storeB.reserveAttempt('user:shared-name', 60_000, Date.now())).toMatchObject({ count: 1 });
+      expect(await storeA.get(mine.id)).toMatchObject({ id: mine.id });
+      expect(await admin`SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN (${a}, ${b}) ORDER BY 1, 2`).toEqual(before);
+    } finally {
+      await Promise.all([storeA.close(), storeB.close()]);
+    }
+  });
+
+  it('refuses a time that is not a whole number, or a missing field, at the column itself (bigint, NOT NULL)', async () => {
+    const schema = newSchema();
+    const store = open(schema);
+    const created = record();
+    await store.create(created, 20);
+    const table = admin`${admin(schema)}.sessions`;
+    await expect(admin`UPDATE ${table} SET last_activity_at = ${'soon'} WHERE id = ${created.id}`).rejects.toMatchObject({ code: '22P02' });
+    await expect(admin`UPDATE ${table} SET expires_at = ${'1.5'} WHERE id = ${created.id}`).rejects.toMatchObject({ code: '22P02' });
+    await expect(admin`UPDATE ${table} SET user_agent = NULL WHERE id = ${created.id}`).rejects.toMatchObject({ code: '23502' });
+    expect(await store.get(created.id)).toMatchObject({ id: created.id, lastActivityAt: T0 });
+    await store.close();
+  });
+});
+
+describe('postgres session store: when the database fails', () => {
+  it('fails with StoreUnavailableError, quickly, when Postgres cannot be reached', async () => {
+    const store = new PostgresSessionStore({ url: 'postgres://postgres@127.0.0.1:1/postgres', schema: newSchema(), poolSize: 2, statementTimeoutMs: 2_000 });
+    const started = Date.now();
+    await expect(store.get('x')).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await store.close();
+  });
+
+  /** A store whose keep-alive of `created` waits on a row lock another connection holds, until `release`. */
+  async function blockedTouch(statementTimeoutMs: number) {
+    const schema = newSchema();
+    const store = open(schema, { poolSize: 1, statementTimeoutMs });
+    const created = record();
+    await store.create(created, 20);
+    const holder = await admin.reserve();
+    await holder`BEGIN`;
+    await holder`SELECT * FROM ${holder(schema)}.sessions WHERE id = ${created.id} FOR UPDATE`;
+    const touched = store.touch(created.id, T0 + 1, T0 + 3_600_000, Date.now());
+    touched.catch(() => {});
+    const release = async () => {
+      await holder`ROLLBACK`;
+      holder.release();
+    };
+    return { store, created, touched, release };
+  }
+
+  it('a statement that runs past SESSION_DB_STATEMENT_TIMEOUT fails with StoreUnavailableError, and the store goes on', async () => {
+    const { store, created, touched, release } = await blockedTouch(1_000);
+    try {
+      const started = Date.now();
+      await expect(touched).rejects.toMatchObject({ name: 'StoreUnavailableError', cause: { code: '57014' } });
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      await release();
+    }
+    expect(await store.touch(created.id, T0 + 2, T0 + 3_600_000, Date.now())).toMatchObject({ lastActivityAt: T0 + 2 });
+    await store.close();
+  });
+
+  it('a connection the server ends mid-statement (pg_terminate_backend) fails that call with StoreUnavailableError, and the next call works', async () => {
+    const { store, created, touched, release } = await blockedTouch(10_000);
+    try {
+      await expect
+        .poll(async () => (await admin`SELECT pid FROM pg_stat_activity WHERE application_name = 'session-store' AND wait_event_type = 'Lock'`).length)
+        .toBe(1);
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'session-store' AND wait_event_type = 'Lock'`;
+      await expect(touched).rejects.toMatchObject({ name: 'StoreUnavailableError', cause: { code: '57P01' } });
+    } finally {
+      await release();
+    }
+    expect(await store.get(created.id)).toMatchObject({ id: created.id, lastActivityAt: T0 });
+    await store.close();
+  });
+});
