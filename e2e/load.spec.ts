@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { expect, test } from '@playwright/test';
+import { postgresTestPort, startPostgres } from '../test-support/postgres-server';
 import { redisTestPort, startRedis } from '../test-support/redis-server';
 import { appPort, startApp } from '../test-support/app-server';
 import { sessionCookie } from './fixtures';
@@ -58,5 +59,19 @@ test('status and keep-alive hold 50 connections with Redis: no errors, no 5xx', 
   } finally {
     await app.stop();
     await redis.stop();
+  }
+});
+
+test('status and keep-alive hold 50 connections with Postgres: no errors, no 5xx', async () => {
+  const postgres = await startPostgres(postgresTestPort(3));
+  try {
+    const app = await startApp(appPort(26), { DATABASE_URL: postgres.url });
+    try {
+      await hold(app.url, 'Postgres');
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await postgres.destroy();
   }
 });

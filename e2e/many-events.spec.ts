@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_KINDS } from '../lib/shared/session-events';
 import type { SessionEvent } from '../lib/server/stores/event-schema';
-import { RedisSessionStore } from '../lib/server/stores/redis';
-import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import type { SessionStore } from '../lib/server/stores/types';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
-import { dbPath } from '../test-support/servers';
+import { startStore, type StoreUnderTest } from '../test-support/store-under-test';
 import { ADMIN, DEMO, expect, medianFetch, sessionCookie, test } from './fixtures';
 
 /**
@@ -33,36 +30,31 @@ async function seed(store: SessionStore, now: number): Promise<SessionEvent[]> {
 }
 
 const STORES = [
-  { name: 'SQLite', port: appPort(52), redis: false },
-  { name: 'Redis', port: appPort(53), redis: true },
+  { name: 'SQLite', port: appPort(52) },
+  { name: 'Redis', port: appPort(53) },
+  { name: 'Postgres', port: appPort(54) },
 ] as const;
 
 for (const kind of STORES) {
   test.describe(`10,000 events, ${kind.name}`, () => {
     test.describe.configure({ mode: 'serial', timeout: 120_000 });
     const base = `http://localhost:${kind.port}`;
-    let redis: RunningRedis | undefined;
+    let under: StoreUnderTest | undefined;
     let app: RunningApp;
     let store: SessionStore;
     let seeded: SessionEvent[] = [];
 
     test.beforeAll(async () => {
       test.setTimeout(120_000);
-      if (kind.redis) {
-        redis = await startRedis(redisTestPort(8));
-        app = await startApp(kind.port, { REDIS_URL: redis.url });
-        store = new RedisSessionStore(redis.url);
-      } else {
-        const path = dbPath(`many-events-${Date.now()}`);
-        app = await startApp(kind.port, { SESSION_DB_PATH: path });
-        store = new SqliteSessionStore(path);
-      }
+      under = await startStore(kind.name, { offset: 8, label: 'many-events' });
+      app = await startApp(kind.port, under.env);
+      store = under.open();
       seeded = await seed(store, Date.now() - 60 * 60_000);
     });
     test.afterAll(async () => {
       await store?.close();
       await app?.stop();
-      await redis?.stop();
+      await under?.stop();
     });
 
     test('the dashboard shows the user\'s 10 latest, newest first', async () => {
@@ -93,7 +85,7 @@ for (const kind of STORES) {
 
       const filtered = await medianFetch(`${base}/admin/sessions?view=events&user=demo&kind=idle&page=3`, cookie);
       test.info().annotations.push({ type: `${kind.name} admin events filtered, median of ${RUNS}`, description: `${filtered.ms} ms` });
-      // Redis keeps the latest 1,000 of one user's events (EVENTS_PER_USER), SQLite all of them: the store says how many.
+      // Redis keeps the latest 1,000 of one user's events (EVENTS_PER_USER), SQLite and Postgres all of them: the store says how many.
       const idle = (await store.listEvents({ username: DEMO.username, kind: 'idle' }, Date.now(), { offset: 0, limit: 1 })).total;
       expect(idle).toBeGreaterThan(150);
       expect(filtered.html).toContain(`${idle.toLocaleString('en')} events matching the filter`);

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext } from '@playwright/test';
 import { createClient } from 'redis';
-import { RedisSessionStore } from '../lib/server/stores/redis';
-import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import type { SessionStore } from '../lib/server/stores/types';
-import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { startStore, type StoreUnderTest } from '../test-support/store-under-test';
 import { ADMIN, DEMO, expect, medianFetch, sessionCookie, signIn, test } from './fixtures';
-import { dbPath, MAIN_LIFETIMES } from '../test-support/servers';
+import { MAIN_LIFETIMES } from '../test-support/servers';
 
 // One user signed in in many places, and administrators paging through many sessions, on each store.
 // Each store gets a server of its own with the default cap of 20 sessions per user (and the default lifetimes, as
@@ -55,8 +53,9 @@ async function redisBytesFor(redisUrl: string, url: string, cookie: string): Pro
 }
 
 const STORES = [
-  { name: 'SQLite', port: appPort(20), redis: false },
-  { name: 'Redis', port: appPort(21), redis: true },
+  { name: 'SQLite', port: appPort(20) },
+  { name: 'Redis', port: appPort(21) },
+  { name: 'Postgres', port: appPort(22) },
 ] as const;
 
 for (const kind of STORES) {
@@ -64,7 +63,7 @@ for (const kind of STORES) {
     test.describe.configure({ mode: 'serial', timeout: 90_000 });
     const base = `http://localhost:${kind.port}`;
     test.use({ baseURL: base });
-    let redis: RunningRedis | undefined;
+    let under: StoreUnderTest | undefined;
     let app: RunningApp;
     let store: SessionStore;
 
@@ -74,20 +73,14 @@ for (const kind of STORES) {
       // sign-in waits at most 5 s for its turn: room for all 50 at once, so a busy machine cannot turn the
       // cap's test into one of the throttle's.
       const throttle = { SIGN_IN_MAX_FAILURES_PER_USER: '50' };
-      if (kind.redis) {
-        redis = await startRedis(redisTestPort(6));
-        app = await startApp(kind.port, { REDIS_URL: redis.url, ...throttle });
-        store = new RedisSessionStore(redis.url);
-      } else {
-        const path = dbPath('many-sessions');
-        app = await startApp(kind.port, { SESSION_DB_PATH: path, ...throttle });
-        store = new SqliteSessionStore(path);
-      }
+      under = await startStore(kind.name, { offset: 6, label: 'many-sessions' });
+      app = await startApp(kind.port, { ...under.env, ...throttle });
+      store = under.open();
     });
     test.afterAll(async () => {
       await store?.close();
       await app?.stop();
-      await redis?.stop();
+      await under?.stop();
     });
 
     test(`50 sign-ins of one user at once leave exactly ${CAP} active; the other 30 read 401 session-limit`, async () => {
@@ -183,6 +176,7 @@ for (const kind of STORES) {
         expect(first.html).toContain(`Page 1 of ${pages}`);
         expect(far.html).toContain(`Page ${pages} of ${pages}`);
         expect(far.ms).toBeLessThanOrEqual(1.5 * first.ms);
+        const redis = under?.redis;
         if (redis) {
           // What Redis sent for each page: the time hides it at this size, the bytes do not (each of the 16 shards'
           // every entry, twice, before the count came first).

@@ -1,12 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { redisTestPort, startRedis, type RunningRedis } from '../test-support/redis-server';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { ADMIN, DEMO, type Account } from '../test-support/demo-accounts';
-import { dbPath } from '../test-support/servers';
 import { signInOverHttp } from '../test-support/sign-in';
+import { startStore, type StoreUnderTest } from '../test-support/store-under-test';
 
 // Guesses sent all at once, as a script would: every one of them arrives while earlier ones are still
-// hashing. The throttle must hold anyway, on both stores.
+// hashing. The throttle must hold anyway, on every store.
 const GUESSES = 60;
 const PER_USER = 5;
 const PER_ADDRESS = 20;
@@ -29,21 +28,22 @@ function report(line: string) {
 }
 
 const STORES = [
-  { name: 'SQLite', port: appPort(40), redisPort: undefined },
-  { name: 'Redis', port: appPort(41), redisPort: redisTestPort(7) },
+  { name: 'SQLite', port: appPort(40) },
+  { name: 'Redis', port: appPort(41) },
+  { name: 'Postgres', port: appPort(44) },
 ] as const;
 
 for (const store of STORES) {
   test.describe(`sign-in throttle under concurrency (${store.name})`, () => {
     test.describe.configure({ mode: 'serial', timeout: 120_000 });
-    let redis: RunningRedis | undefined;
+    let under: StoreUnderTest | undefined;
     let app: RunningApp;
 
     test.beforeAll(async () => {
       test.setTimeout(90_000);
-      if (store.redisPort !== undefined) redis = await startRedis(store.redisPort);
+      under = await startStore(store.name, { offset: 7, label: `throttle-concurrency-${store.port}` });
       app = await startApp(store.port, {
-        ...(redis ? { REDIS_URL: redis.url } : { SESSION_DB_PATH: dbPath(`throttle-concurrency-${store.port}-${Date.now()}`) }),
+        ...under.env,
         SIGN_IN_MAX_FAILURES_PER_USER: String(PER_USER),
         SIGN_IN_MAX_FAILURES_PER_ADDRESS: String(PER_ADDRESS),
         SIGN_IN_THROTTLE_WINDOW: '10m',
@@ -52,7 +52,7 @@ for (const store of STORES) {
 
     test.afterAll(async () => {
       await app?.stop();
-      await redis?.stop();
+      await under?.stop();
     });
 
     test('the right password sent many times at once from one address signs in every time', async () => {

@@ -31,6 +31,11 @@ export function connect({ url, schema, poolSize, statementTimeoutMs }: PostgresT
     // The server's limit on a statement, and the client's own a little after it, for a network that goes silent.
     query_timeout: seconds(statementTimeoutMs + 1_000),
     queue_timeout: seconds(statementTimeoutMs),
+    // While the database is away requests fail at once; the pool tries again after this, at most a second apart
+    // with jitter, so it is back within about a second of the database (the client's own wait grows to 20 s).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
+    // A cancel the server does not answer (it is gone) closes the connection after this, rather than the default 5 s.
+    cancel_timeout: 1,
     // Serverless hosts freeze idle processes: their connections go rather than hold a slot on the database.
     idle_timeout: 60,
     types: { epochMs: EPOCH_MS },
