@@ -8,6 +8,7 @@ import { DEMO } from '../../../test-support/demo-accounts';
 import { seal } from '../session/seal';
 import { RedisSessionStore } from '../stores/redis';
 import { SqliteSessionStore } from '../stores/sqlite';
+import { openPostgresStore } from '../../../test-support/postgres-store';
 import type { SessionStore } from '../stores/types';
 
 // What requests anyone can send again and again write to the event log, on each store: at most a fixed number of
@@ -42,6 +43,7 @@ beforeAll(async () => {
 const stores: Array<[string, () => SessionStore]> = [
   ['sqlite', () => new SqliteSessionStore(join(dir, `${randomUUID()}.db`))],
   ['redis', () => new RedisSessionStore(`${inject('redisUrl')}/9`)],
+  ['postgres', () => openPostgresStore()],
 ];
 
 /** `count` calls of `call`, 50 at a time. */

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { seal } from './seal';
 import { RedisSessionStore } from '../stores/redis';
 import { SqliteSessionStore } from '../stores/sqlite';
+import { openPostgresStore } from '../../../test-support/postgres-store';
 import type { SessionStore } from '../stores/types';
 
 // The session layer against real stores, each wrapped so that a step can be timed to open a race window.
@@ -30,6 +31,7 @@ const stores: Array<[string, () => SessionStore]> = [
   ['sqlite', () => new SqliteSessionStore(join(dir, `${randomUUID()}.db`))],
   // A database of its own on the suite's Redis: the ids are random, so nothing collides.
   ['redis', () => new RedisSessionStore(`${inject('redisUrl')}/2`)],
+  ['postgres', () => openPostgresStore()],
 ];
 
 /** `real` with some of its steps replaced; every other method runs on the real store. */

@@ -7,6 +7,7 @@ import { jar } from '../../../test-support/cookie-jar';
 import { DEMO } from '../../../test-support/demo-accounts';
 import { RedisSessionStore } from '../stores/redis';
 import { SqliteSessionStore } from '../stores/sqlite';
+import { openPostgresStore } from '../../../test-support/postgres-store';
 import type { SessionStore } from '../stores/types';
 
 vi.mock('next/headers', () => import('../../../test-support/cookie-jar'));
@@ -29,6 +30,7 @@ beforeAll(async () => {
 const stores: Array<[string, () => SessionStore]> = [
   ['sqlite', () => new SqliteSessionStore(join(dir, `${randomUUID()}.db`))],
   ['redis', () => new RedisSessionStore(`${inject('redisUrl')}/7`)],
+  ['postgres', () => openPostgresStore()],
 ];
 
 /** The key's count and failures as they stand: one more reservation shows them, and is released again. */

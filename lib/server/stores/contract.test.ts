@@ -351,6 +351,12 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
     expect(reasons.filter((reason) => reason === 'active')).toHaveLength(20);
   });
 
+  it('a cap of Infinity (the bench seeds so) ends nothing', async () => {
+    const created = Array.from({ length: 30 }, (_, i) => record({ username: user, lastActivityAt: T0 - i }));
+    for (const r of created) expect(await store.create(r, Infinity)).toEqual([]);
+    expect((await store.listByUser(user, T0, FIRST)).total).toBe(30);
+  });
+
   it('keeps an ended record an hour after it ended; one that passed its deadline, an hour after the deadline', async () => {
     const signedOut = record({ username: user });
     const idle = record({ username: user, expiresAt: T0 + 1_000 });

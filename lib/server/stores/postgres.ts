@@ -100,12 +100,23 @@ export class PostgresSessionStore implements SessionStore {
         sql`SELECT pg_advisory_xact_lock(hashtext(${this.schema}), hashtext(${username}))`,
         sql`INSERT INTO sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent)
           VALUES (${id}, ${username}, ${role}, ${at}, ${lastActivityAt}, ${authenticatedAt}, ${expiresAt}, ${expiresAt + this.keep}, ${remember}, ${userAgent})`,
-        sql`UPDATE sessions SET ${this.endSet(sql, 'session-limit', at)} WHERE ended_at IS NULL AND id IN (
-            SELECT id FROM sessions WHERE username = ${username} AND id <> ${id} AND ended_at IS NULL AND expires_at > ${at}
-            ORDER BY last_activity_at DESC, id DESC OFFSET ${maxActive - 1}) RETURNING *`,
+        // No cap (`Infinity`, as the bench seeds) has nothing to end.
+        ...(Number.isFinite(maxActive) ? [this.endBeyondCap(sql, username, id, at, maxActive)] : []),
       ]),
     );
     return records(ended ?? []);
+  }
+
+  /**
+   * Ends the user's least recently active sessions past the first `maxActive`, the new one `id` kept. Only past the
+   * cap are they sorted: whether a session follows the first `maxActive` reads at most that many index entries, and
+   * when none does, a one-time filter skips the rest.
+   */
+  private endBeyondCap(sql: Database, username: string, id: string, at: number, maxActive: number) {
+    return sql`UPDATE sessions SET ${this.endSet(sql, 'session-limit', at)} WHERE ended_at IS NULL
+      AND EXISTS (SELECT FROM sessions WHERE username = ${username} AND ended_at IS NULL AND expires_at > ${at} OFFSET ${maxActive})
+      AND id IN (SELECT id FROM sessions WHERE username = ${username} AND id <> ${id} AND ended_at IS NULL AND expires_at > ${at}
+        ORDER BY last_activity_at DESC, id DESC OFFSET ${maxActive - 1}) RETURNING *`;
   }
 
   async get(id: string, username?: string): Promise<SessionRecord | undefined> {
