@@ -6,7 +6,8 @@ import postgres, { PostgresError } from 'postgres';
 import { createClient, createCluster } from 'redis';
 import { afterAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { MemoryAttemptStore } from './memory-attempts';
-import { PostgresSessionStore } from './postgres';
+import { openPostgresStore, schemaOf } from '../../../test-support/postgres-store';
+import type { PostgresSessionStore } from './postgres';
 import { RedisSessionStore } from './redis';
 import { DEFAULT_KEY_PREFIX, redisKeys } from './redis-keys';
 import type { SessionEvent } from './event-schema';
@@ -112,29 +113,11 @@ const corruptCluster: Corrupt = async (store, id, field, value) => {
   }
 };
 
-// Postgres: every store gets a schema of its own (SESSION_DB_SCHEMA), as on the cluster a key prefix, and they are
-// dropped when the file is done.
-const postgresSchemas = new WeakMap<SessionStore, string>();
-const schemasMade: string[] = [];
-const postgresAdmin = () => postgres(inject('postgresUrl'), { max: 1, onnotice: () => {} });
-afterAll(async () => {
-  const sql = postgresAdmin();
-  for (const schema of schemasMade) await sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`;
-  await sql.end();
-});
-
-function openPostgres(options?: StoreOptions): SessionStore {
-  const schema = `contract_${Math.random().toString(36).slice(2)}`;
-  schemasMade.push(schema);
-  const store = new PostgresSessionStore({ url: inject('postgresUrl'), schema, poolSize: 4, statementTimeoutMs: 10_000 }, options);
-  postgresSchemas.set(store, schema);
-  return store;
-}
-
+// Postgres: every store gets a schema of its own (SESSION_DB_SCHEMA), as on the cluster a key prefix.
 const corruptPostgres: Corrupt = async (store, id, field, value) => {
-  const sql = postgresAdmin();
+  const sql = postgres(inject('postgresUrl'), { max: 1, onnotice: () => {} });
   try {
-    await sql`UPDATE ${sql(postgresSchemas.get(store) ?? '')}.sessions SET ${sql(columnOf(field))} = ${value} WHERE id = ${id}`;
+    await sql`UPDATE ${sql(schemaOf(store as PostgresSessionStore))}.sessions SET ${sql(columnOf(field))} = ${value} WHERE id = ${id}`;
   } catch (error) {
     // Not a boolean (22P02), or no value where one is required (23502): the column keeps what it had.
     if (error instanceof PostgresError && ['22P02', '23502'].includes(error.code)) return 'refused';
@@ -159,7 +142,7 @@ const stores: Array<[string, Open, () => Promise<void>, Corrupt]> = [
     },
     corruptRedis,
   ],
-  ['postgres', openPostgres, async () => {}, corruptPostgres],
+  ['postgres', openPostgresStore, async () => {}, corruptPostgres],
   // Not under Stryker (see vitest-global-setup.ts): there the suite has no cluster, and these tests do not run.
   ...(clusterSeeds ? [['redis cluster', openCluster, async () => {}, corruptCluster] as [string, Open, () => Promise<void>, Corrupt]] : []),
 ];
