@@ -70,6 +70,20 @@ describe('postgres session store: its schema', () => {
     }
   });
 
+  it('sign-ins of one user on five instances at once, 200 in all, leave exactly the cap active, in every one of five rounds', async () => {
+    const schema = newSchema();
+    const instances = Array.from({ length: 5 }, () => open(schema, { poolSize: 4 }));
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const user = `capped-${round}`;
+        await Promise.all(Array.from({ length: 200 }, (_, i) => instances[i % 5]?.create(record({ username: user, lastActivityAt: T0 - i }), 20)));
+        expect((await instances[0]?.listByUser(user, T0, { offset: 0, limit: 1 }))?.total, `round ${round}`).toBe(20);
+      }
+    } finally {
+      await Promise.all(instances.map((store) => store.close()));
+    }
+  });
+
   it('refuses a schema a later version of the app has moved on, naming SESSION_DB_SCHEMA, and touches nothing', async () => {
     const schema = newSchema();
     const store = open(schema);
