@@ -93,5 +93,15 @@ for (const kind of STORES) {
       expect(ms).toBeLessThan(2_000);
       expect(filtered.ms).toBeLessThan(2_000);
     });
+
+    test('a user filter no account can match (a NUL, a lone surrogate, a bidi override) is no filter, never an error', async () => {
+      const cookie = await sessionCookie(base, ADMIN);
+      const all = (await store.listEvents({}, Date.now(), { offset: 0, limit: 1 })).total;
+      for (const user of ['de%00mo', '%ED%A0%80demo', '%E2%80%AEdemo']) {
+        const response = await fetch(`${base}/admin/sessions?view=events&user=${user}`, { headers: { cookie } });
+        expect(response.status, user).toBe(200);
+        expect(await response.text(), user).toContain(`${all.toLocaleString('en')} events, the latest first`);
+      }
+    });
   });
 }

@@ -29,7 +29,7 @@ const absent = (input: unknown) => input === undefined || input === null;
 // Control and invisible formatting characters (NUL, bidi overrides, zero-width) and broken UTF-16 are
 // refused before any lookup: no real username holds them, and they make one name look like another.
 // U+FFFD is what a broken character becomes on its way through a form post, so it is refused too.
-const printable = (text: string) => text.isWellFormed() && !/[\p{Cc}\p{Cf}\uFFFD]/u.test(text);
+export const printable = (text: string) => text.isWellFormed() && !/[\p{Cc}\p{Cf}\uFFFD]/u.test(text);
 
 const credentials = {
   username: z

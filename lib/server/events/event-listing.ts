@@ -3,6 +3,7 @@ import 'server-only';
 import { z } from 'zod';
 import { describeEvent, EVENT_KINDS, type EventKind } from '../../shared/session-events';
 import type { Result } from '../../shared/result';
+import { printable } from '../../shared/sign-in-input';
 import { accountName } from '../sign-in/account-name';
 import { getSession } from '../session/session';
 import { keepsRecords, sessionStore, type EventFilter } from '../stores';
@@ -57,9 +58,10 @@ export async function listMyRecentEvents(): Promise<Result<EventSummary[], 'no-s
   return { ok: true, value: page.events.map(summariseEvent) };
 }
 
-// The filter as a GET form sends it: a blank field is no filter, an unknown kind is no filter either.
+// The filter as a GET form sends it: a blank field is no filter, an unknown kind is no filter either, and neither
+// is a name no account can have (control characters: Postgres cannot even compare a NUL).
 const FilterQuery = z.object({
-  user: z.string().trim().max(100).optional().catch(undefined),
+  user: z.string().trim().max(100).refine(printable).optional().catch(undefined),
   kind: z.enum(EVENT_KINDS).optional().catch(undefined),
 });
 

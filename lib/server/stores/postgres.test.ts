@@ -127,6 +127,31 @@ describe('postgres session store: its schema', () => {
   });
 });
 
+describe('postgres session store: racing another transaction', () => {
+  it.each([
+    ['a keep-alive', (store: PostgresSessionStore, id: string) => store.touch(id, T0 + 1, T0 + 3_600_000, Date.now())],
+    ['a confirmation', (store: PostgresSessionStore, id: string) => store.markAuthenticated(id, Date.now())],
+    ['a second sign-out', (store: PostgresSessionStore, id: string) => store.end(id, 'signed-out', Date.now())],
+  ] as const)('%s waiting on a sign-out in another instance answers with the record as that sign-out left it', async (_what, act) => {
+    const schema = newSchema();
+    const store = open(schema);
+    const created = record();
+    await store.create(created, 20);
+    const other = await admin.reserve();
+    try {
+      await other`BEGIN`;
+      await other`UPDATE ${other(schema)}.sessions SET ended_at = ${T0}, end_reason = 'signed-out-elsewhere', purge_at = ${T0 + 3_600_000} WHERE id = ${created.id}`;
+      const acted = act(store, created.id);
+      await expect.poll(async () => (await admin`SELECT pid FROM pg_stat_activity WHERE application_name = 'session-store' AND wait_event_type = 'Lock'`).length).toBe(1);
+      await other`COMMIT`;
+      expect(await acted).toMatchObject({ id: created.id, endedAt: T0, endReason: 'signed-out-elsewhere' });
+    } finally {
+      other.release();
+      await store.close();
+    }
+  });
+});
+
 describe('postgres session store: when the database fails', () => {
   it('fails with StoreUnavailableError, quickly, when Postgres cannot be reached', async () => {
     const store = new PostgresSessionStore({ url: 'postgres://postgres@127.0.0.1:1/postgres', schema: newSchema(), poolSize: 2, statementTimeoutMs: 2_000 });

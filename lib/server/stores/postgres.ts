@@ -124,10 +124,14 @@ export class PostgresSessionStore implements SessionStore {
     return username === undefined || record?.username === username ? record : undefined;
   }
 
-  /** The record as `change` left it, or as it is when `change` changed nothing: one statement, one snapshot. */
-  private changedOrAsIs(id: string, change: (sql: Database) => PendingQuery<Row[]>) {
-    return this.one((sql) => sql`WITH changed AS (${change(sql)})
-      SELECT * FROM changed UNION ALL SELECT * FROM sessions WHERE id = ${id} AND NOT EXISTS (SELECT FROM changed)`);
+  /**
+   * The record as `change` left it, or, when it changed nothing, as it is now: read by a statement of its own, whose
+   * snapshot comes after whatever made the change refuse. (In one statement the read would share the update's
+   * snapshot, taken before a sign-out it waited for committed: it would answer "active" for a record just ended.)
+   */
+  private async changedOrAsIs(id: string, change: (sql: Database) => PendingQuery<Row[]>): Promise<SessionRecord | undefined> {
+    const changed = (await this.run(change))[0];
+    return changed ? toRecord(changed) : this.get(id);
   }
 
   async touch(id: string, lastActivityAt: number, expiresAt: number, now: number): Promise<SessionRecord | undefined> {
