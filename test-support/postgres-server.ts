@@ -11,11 +11,11 @@ import { spawnRecorded, stopOwnListenerOn } from './run-mark';
 const run = promisify(execFile);
 
 /**
- * Test ports for Postgres: 5490.. as Redis has 6390.. (E2E_PORT_BASE moves them by 3 per 100, so two checkouts'
- * suites can run side by side); Stryker's workers take 5500 and up.
+ * Test ports for Postgres: ten per checkout in 5600..5699, moved by E2E_PORT_BASE (3100: 5600..5609, 3200:
+ * 5610..5619), so suites of checkouts with different bases never share one; Stryker's workers take 5700 and up.
  */
-export const postgresTestPort = (offset = 0) => 5490 + ((Math.floor((PORT_BASE - 3100) / 100) * 3 + offset) % 10);
-export const mutationPostgresPort = (worker: number) => 5500 + worker;
+export const postgresTestPort = (offset = 0) => 5600 + ((Math.floor((PORT_BASE - 3100) / 100) * 10 + offset) % 100);
+export const mutationPostgresPort = (worker: number) => 5700 + worker;
 
 export interface RunningPostgres {
   /** `DATABASE_URL` for it: the `postgres` superuser, database `postgres`, no password (trust on loopback). */
