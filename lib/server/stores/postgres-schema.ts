@@ -47,20 +47,41 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX session_events_by_time ON session_events (at, id);`,
 ];
 
+/** The version the schema is at: 0 when it has no `migrations` table yet (or no schema at all). */
+async function versionOf(sql: Database, schema: string): Promise<number> {
+  // `to_regclass` answers NULL for a table that is not there, where a SELECT from it would fail the transaction.
+  const [table] = await sql<Array<{ present: boolean }>>`SELECT to_regclass(format('%I.migrations', ${schema}::text)) IS NOT NULL AS present`;
+  if (!table?.present) return 0;
+  const [row] = await sql<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM migrations`;
+  return row?.version ?? 0;
+}
+
+function refuseLater(schema: string, version: number): void {
+  if (version > MIGRATIONS.length) {
+    throw new Error(`SESSION_DB_SCHEMA ${schema} is at version ${version} of the session tables, a later one than this app knows (${MIGRATIONS.length}): run the newer app, or give this one a schema of its own`);
+  }
+}
+
 /**
  * Brings the schema to the last of `MIGRATIONS`, creating it on first use. Instances starting together take turns
  * on an advisory lock, so each step runs once; a schema from a later version of the app is refused, not guessed at.
+ * A schema already at the last step is only read: the role the app runs as then needs no right to create anything
+ * (a database administrator may have made the tables with another role, and granted this one only their rows).
+ * Nor does it need CREATE on the database when the schema is there already, only on the schema.
  */
 export async function migrate(sql: Database, schema: string): Promise<void> {
+  const current = await versionOf(sql, schema);
+  refuseLater(schema, current);
+  if (current === MIGRATIONS.length) return;
   await sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`session-store migrations ${schema}`}, 0))`;
-    await tx`CREATE SCHEMA IF NOT EXISTS ${tx(schema)}`;
+    // CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even when the schema exists.
+    const [exists] = await tx`SELECT FROM pg_namespace WHERE nspname = ${schema}`;
+    if (!exists) await tx`CREATE SCHEMA ${tx(schema)}`;
     await tx`CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
     const [row] = await tx<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM migrations`;
     const version = row?.version ?? 0;
-    if (version > MIGRATIONS.length) {
-      throw new Error(`SESSION_DB_SCHEMA ${schema} is at version ${version} of the session tables, a later one than this app knows (${MIGRATIONS.length}): run the newer app, or give this one a schema of its own`);
-    }
+    refuseLater(schema, version);
     for (const [index, step] of MIGRATIONS.entries()) {
       if (index < version) continue;
       await tx.unsafe(step).simple();

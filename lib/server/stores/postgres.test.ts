@@ -95,6 +95,61 @@ describe('postgres session store: its schema', () => {
     await older.close();
   });
 
+  /** A login role of its own, with `grants` given to it, for `work`; dropped afterwards, with what it was granted. */
+  async function asRole(grants: (role: string) => string[], work: (url: string) => Promise<void>) {
+    const role = `store_role_${Math.random().toString(36).slice(2)}`;
+    await admin.unsafe(`CREATE ROLE ${role} LOGIN`);
+    try {
+      for (const grant of grants(role)) await admin.unsafe(grant);
+      const login = new URL(url);
+      login.username = role;
+      await work(login.toString());
+    } finally {
+      await admin.unsafe(`DROP OWNED BY ${role} CASCADE`);
+      await admin.unsafe(`DROP ROLE ${role}`);
+    }
+  }
+
+  it('runs as a role that may only read and write the rows, on a schema its owner made: no CREATE on the database or the schema', async () => {
+    const schema = newSchema();
+    const owner = open(schema);
+    const created = record();
+    await owner.create(created, 20);
+    await owner.close();
+    await asRole(
+      (role) => [`GRANT USAGE ON SCHEMA ${schema} TO ${role}`, `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`],
+      async (roleUrl) => {
+        const store = new PostgresSessionStore({ url: roleUrl, schema, poolSize: 2, statementTimeoutMs: 10_000 });
+        try {
+          expect(await store.get(created.id)).toMatchObject({ id: created.id });
+          expect(await store.touch(created.id, T0 + 1, T0 + 3_600_000, Date.now())).toMatchObject({ lastActivityAt: T0 + 1 });
+          await store.create(record(), 20);
+        } finally {
+          await store.close();
+        }
+      },
+    );
+  });
+
+  it('makes its tables in a schema an administrator made for it, as a role with CREATE on that schema and none on the database', async () => {
+    const schema = newSchema();
+    await admin`CREATE SCHEMA ${admin(schema)}`;
+    await asRole(
+      (role) => [`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role}`],
+      async (roleUrl) => {
+        const store = new PostgresSessionStore({ url: roleUrl, schema, poolSize: 2, statementTimeoutMs: 10_000 });
+        try {
+          const created = record();
+          await store.create(created, 20);
+          expect(await store.get(created.id)).toMatchObject({ id: created.id });
+          expect(await tablesIn(schema)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
+        } finally {
+          await store.close();
+        }
+      },
+    );
+  });
+
   it('keeps two apps apart in one database by their schemas, and makes nothing outside its own', async () => {
     const [a, b] = [newSchema(), newSchema()];
     const before = await admin`SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN (${a}, ${b}) ORDER BY 1, 2`;
