@@ -22,9 +22,38 @@ const EPOCH_MS = { to: 20, from: [20], serialize: (value: number) => String(valu
 
 export type Database = Sql<{ epochMs: number }>;
 
+/**
+ * Query parameters of a `DATABASE_URL` the client would pass to the server as settings, and must not: the ones the
+ * store sets itself (in the URL they would win, and `search_path` would put its tables outside its schema), and
+ * other tools' own (Prisma's `?schema=public`), which the server refuses with every connection.
+ */
+const NOT_FOR_THE_SERVER = [
+  'search_path',
+  'statement_timeout',
+  'idle_in_transaction_session_timeout',
+  'schema',
+  'connection_limit',
+  'pool_timeout',
+  'pgbouncer',
+  'socket_timeout',
+  'sslaccept',
+  'statement_cache_size',
+];
+
+/** `url` without the parameters above; only its query is read and written, so hosts, users and passwords stay as typed. */
+export function withoutServerSettings(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  if (!NOT_FOR_THE_SERVER.some((name) => query.has(name))) return url;
+  for (const name of NOT_FOR_THE_SERVER) query.delete(name);
+  const rest = query.toString();
+  return rest ? `${url.slice(0, at)}?${rest}` : url.slice(0, at);
+}
+
 export function connect({ url, schema, poolSize, statementTimeoutMs }: PostgresTarget): Database {
   const seconds = (ms: number) => ms / 1_000;
-  return postgres(url, {
+  return postgres(withoutServerSettings(url), {
     max: poolSize,
     // A connection that cannot be made in this time fails its request with 503, as Redis's does.
     connect_timeout: seconds(CONNECT_WAIT_MS),

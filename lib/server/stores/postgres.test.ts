@@ -168,6 +168,26 @@ describe('postgres session store: its schema', () => {
     }
   });
 
+  it('keeps its tables in its schema and its own timeout whatever settings DATABASE_URL carries: ?search_path=, ?statement_timeout=, Prisma\'s ?schema=', async () => {
+    const schema = newSchema();
+    const store = new PostgresSessionStore({
+      url: `${url}?schema=public&search_path=public&statement_timeout=1&connection_limit=5&sslmode=disable`,
+      schema,
+      poolSize: 2,
+      statementTimeoutMs: 10_000,
+    });
+    try {
+      const created = record();
+      await store.create(created, 20);
+      await store.appendEvent({ id: crypto.randomUUID(), at: Date.now(), kind: 'signed-in', username: 'demo', actor: { by: 'user' }, details: {} });
+      expect(await store.get(created.id)).toMatchObject({ id: created.id });
+      expect(await tablesIn(schema)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
+      expect(await tablesIn('public')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a time that is not a whole number, or a missing field, at the column itself (bigint, NOT NULL)', async () => {
     const schema = newSchema();
     const store = open(schema);
