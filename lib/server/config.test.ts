@@ -114,6 +114,7 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_SCHEMA: 'pg_sessions' }, /SESSION_DB_SCHEMA may not start with pg_/],
     [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_POOL_SIZE: '0' }, /SESSION_DB_POOL_SIZE expected a whole number of at least 1/],
     [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_STATEMENT_TIMEOUT: '0' }, /SESSION_DB_STATEMENT_TIMEOUT/],
+    [{ DATABASE_URL: 'postgres://db/app', SESSION_DB_STATEMENT_TIMEOUT: '25d' }, /SESSION_DB_STATEMENT_TIMEOUT must be at most 24 days/],
     // A wrong Postgres setting is named while another store is chosen, as a wrong Redis one is.
     [{ SESSION_STORE: 'cookie', SESSION_DB_POOL_SIZE: 'many' }, /SESSION_DB_POOL_SIZE expected a whole number/],
     [{ SESSION_STORE: 'redis' }, /SESSION_STORE=redis needs REDIS_URL \(one Redis\) or REDIS_CLUSTER_NODES \(a cluster\)/],

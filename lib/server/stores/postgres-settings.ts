@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { blankIsUnset, count, duration } from '../env-schemas';
 import { DEFAULT_POSTGRES_SCHEMA, type PostgresTarget } from './postgres-connection';
 
+/** The longest `SESSION_DB_STATEMENT_TIMEOUT`: see below. */
+export const MAX_STATEMENT_TIMEOUT_MS = 24 * 86_400_000;
+
 /** What the Postgres store reads from the environment: the database, the schema its tables live in, its pool. */
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
@@ -25,7 +28,11 @@ export const PostgresVariables = z.object({
       .optional(),
   ),
   SESSION_DB_POOL_SIZE: count(10),
-  SESSION_DB_STATEMENT_TIMEOUT: duration('2s').refine((ms) => ms >= 1_000, 'must be at least 1 second'),
+  SESSION_DB_STATEMENT_TIMEOUT: duration('2s')
+    .refine((ms) => ms >= 1_000, 'must be at least 1 second')
+    // The client waits a second longer than the server in a Node timer, which takes at most 2^31 - 1 ms (a longer
+    // one fires at once: every query would time out), and the server's setting is at most that many ms too.
+    .refine((ms) => ms <= MAX_STATEMENT_TIMEOUT_MS, 'must be at most 24 days'),
 });
 
 /** The Postgres store's settings: a `postgres://` or `postgresql://` `DATABASE_URL`, and the variables above. */

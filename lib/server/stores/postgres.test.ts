@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { PostgresSessionStore } from './postgres';
 import { MIGRATIONS } from './postgres-schema';
+import { MAX_STATEMENT_TIMEOUT_MS } from './postgres-settings';
 import type { NewSessionRecord } from './types';
 
 // What the contract suite cannot say of every store: Postgres's schema and its migrations, its typed columns, its
@@ -265,6 +266,17 @@ describe('postgres session store: when the database fails', () => {
     }
     expect(await store.touch(created.id, T0 + 2, T0 + 3_600_000, Date.now())).toMatchObject({ lastActivityAt: T0 + 2 });
     await store.close();
+  });
+
+  it('works with the longest SESSION_DB_STATEMENT_TIMEOUT config accepts: no timer of the client fires at once', async () => {
+    const store = open(newSchema(), { statementTimeoutMs: MAX_STATEMENT_TIMEOUT_MS });
+    try {
+      const created = record();
+      await store.create(created, 20);
+      expect(await store.get(created.id)).toMatchObject({ id: created.id });
+    } finally {
+      await store.close();
+    }
   });
 
   it('a connection the server ends mid-statement (pg_terminate_backend) fails that call with StoreUnavailableError, and the next call works', async () => {
