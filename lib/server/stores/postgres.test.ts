@@ -268,6 +268,33 @@ describe('postgres session store: when the database fails', () => {
     await store.close();
   });
 
+  it('a sign-in whose connection is ended after its insert, while it waits to end a session past the cap, leaves nothing behind', async () => {
+    const schema = newSchema();
+    const store = open(schema, { poolSize: 2 });
+    const oldest = record({ username: 'killed', lastActivityAt: T0 - 1 });
+    await store.create(oldest, 1);
+    const holder = await admin.reserve();
+    try {
+      // The oldest session held: the sign-in's insert is done, its end of the oldest waits on the row.
+      await holder`BEGIN`;
+      await holder`SELECT * FROM ${holder(schema)}.sessions WHERE id = ${oldest.id} FOR UPDATE`;
+      const newer = record({ username: 'killed' });
+      const created = store.create(newer, 1);
+      created.catch(() => {});
+      const waiting = () => admin`SELECT pid FROM pg_stat_activity WHERE application_name = 'session-store' AND wait_event_type = 'Lock'`;
+      await expect.poll(async () => (await waiting()).length).toBe(1);
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'session-store' AND wait_event_type = 'Lock'`;
+      await expect(created).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+      expect(await store.get(newer.id)).toBeUndefined();
+    } finally {
+      await holder`ROLLBACK`;
+      holder.release();
+    }
+    expect(await store.get(oldest.id)).toMatchObject({ id: oldest.id });
+    expect((await store.get(oldest.id))?.endedAt).toBeUndefined();
+    await store.close();
+  });
+
   it('works with the longest SESSION_DB_STATEMENT_TIMEOUT config accepts: no timer of the client fires at once', async () => {
     const store = open(newSchema(), { statementTimeoutMs: MAX_STATEMENT_TIMEOUT_MS });
     try {
