@@ -6,6 +6,7 @@ import type { EndReason } from '../../shared/session-status';
 import { tagOf } from '../session/tag';
 import { keepsRecords, sessionStore, type SessionRecord, type SessionStore } from '../stores';
 import { EVENT_TEXT_MAX, type SessionEvent } from '../stores/event-schema';
+import type { EndedRecord } from '../stores/types';
 
 /**
  * The session event log: every event is written when it happens, by the code that made it happen, as one JSON
@@ -83,11 +84,12 @@ export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'syst
 
 /**
  * Ends the record `id` for `reason` at `at`, and writes its event only if this call is what ended it: a record ended
- * before (a sign-out that won the race, a copy of a cookie signed out already) keeps its first end and writes nothing.
+ * before (a sign-out that won the race, a copy of a cookie signed out already, even one sent in the same millisecond
+ * for the same reason) keeps its first end and writes nothing.
  * Returns the record as it then is.
  */
-export async function endAndRecord(id: string, reason: EndReason, at: number, actor: EventActor, username?: string): Promise<SessionRecord | undefined> {
+export async function endAndRecord(id: string, reason: EndReason, at: number, actor: EventActor, username?: string): Promise<EndedRecord | undefined> {
   const ended = await sessionStore().end(id, reason, at, username);
-  if (ended?.endReason === reason && ended.endedAt === at) await recordEnd(ended, actor);
+  if (ended?.endedNow) await recordEnd(ended, actor);
   return ended;
 }

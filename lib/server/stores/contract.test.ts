@@ -215,10 +215,12 @@ describe.each(stores)('%s session store', (_name, open, empty, corrupt) => {
   it('an ended record stays ended: touch cannot revive it and the first reason wins', async () => {
     const created = record({ username: user });
     await store.create(created, 20);
-    expect(await store.end(created.id, 'signed-out', T0 + 5)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out' });
+    expect(await store.end(created.id, 'signed-out', T0 + 5)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out', endedNow: true });
+    // The same end again, the same millisecond: the record is the same, and this call ended nothing.
+    expect(await store.end(created.id, 'signed-out', T0 + 5)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out', endedNow: false });
     const touched = await store.touch(created.id, T0 + 10_000, T0 + HOUR, T0 + 10_000);
     expect(touched).toMatchObject({ lastActivityAt: T0, endReason: 'signed-out' });
-    expect(await store.end(created.id, 'signed-out-elsewhere', T0 + 9)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out' });
+    expect(await store.end(created.id, 'signed-out-elsewhere', T0 + 9)).toMatchObject({ endedAt: T0 + 5, endReason: 'signed-out', endedNow: false });
   });
 
   it('a keep-alive racing a sign-out never leaves the record active', async () => {

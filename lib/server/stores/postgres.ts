@@ -9,6 +9,7 @@ import {
   KEEP_ENDED_MS,
   RESERVATION_HOLD_MS,
   type AttemptCount,
+  type EndedRecord,
   type EndReason,
   type EventFilter,
   type EventPage,
@@ -150,8 +151,11 @@ export class PostgresSessionStore implements SessionStore {
     );
   }
 
-  async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
-    return this.changedOrAsIs(id, (sql) => sql`UPDATE sessions SET ${this.endSet(sql, reason, at)} WHERE id = ${id} AND ended_at IS NULL RETURNING *`);
+  async end(id: string, reason: EndReason, at: number): Promise<EndedRecord | undefined> {
+    const ended = (await this.run((sql) => sql`UPDATE sessions SET ${this.endSet(sql, reason, at)} WHERE id = ${id} AND ended_at IS NULL RETURNING *`))[0];
+    // Ended before: as it is now, read after whatever ended it (see changedOrAsIs).
+    const record = ended ? toRecord(ended) : await this.get(id);
+    return record && { ...record, endedNow: ended !== undefined };
   }
 
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {

@@ -80,8 +80,15 @@ return 1`;
 
 export const END = `${FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
-if redis.call('HEXISTS', KEYS[1], 'endedAt') == 0 then finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2]) end
-return redis.call('HGETALL', KEYS[1])`;
+local ended = 0
+if redis.call('HEXISTS', KEYS[1], 'endedAt') == 0 then
+  finish(KEYS[1], ARGV[3], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4]), KEYS[2])
+  ended = 1
+end
+local fields = redis.call('HGETALL', KEYS[1])
+table.insert(fields, 'endedNow')
+table.insert(fields, ended)
+return fields`;
 
 // Ends a record at its own expiry, if nothing has ended or extended it yet (see SessionStore.lapse). ARGV: now,
 // absoluteMs, id, keep. Returns the record's fields when this call ended it, 0 when there is no active record

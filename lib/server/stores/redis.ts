@@ -13,6 +13,7 @@ import {
   RESERVATION_HOLD_MS,
   StoreUnavailableError,
   type AttemptCount,
+  type EndedRecord,
   type EndReason,
   type EventFilter,
   type EventPage,
@@ -159,16 +160,17 @@ export class RedisSessionStore implements SessionStore {
     return this.run(async (redis) => toRecord(await redis.hGetAll(session)));
   }
 
-  async end(id: string, reason: EndReason, at: number, username?: string): Promise<SessionRecord | undefined> {
+  async end(id: string, reason: EndReason, at: number, username?: string): Promise<EndedRecord | undefined> {
     const owner = await this.ownerOf(id, username);
     if (owner === undefined) return undefined;
     const { keys } = this;
     const reply = await this.run((redis) =>
       redis.eval(END, { keys: [keys.session(owner, id), keys.userIndex(owner)], arguments: [String(at), reason, id, String(this.keep)] }),
     );
-    const record = toRecord(fromPairs(reply));
+    const { endedNow, ...fields } = fromPairs(reply);
+    const record = toRecord(fields);
     if (record) await this.unlist(owner, [id]);
-    return record;
+    return record && { ...record, endedNow: endedNow === '1' };
   }
 
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {

@@ -8,6 +8,7 @@ import {
   KEEP_ENDED_MS,
   RESERVATION_HOLD_MS,
   type AttemptCount,
+  type EndedRecord,
   type EndReason,
   type EventFilter,
   type EventPage,
@@ -200,10 +201,11 @@ export class SqliteSessionStore implements SessionStore {
     return this.get(id);
   }
 
-  async end(id: string, reason: EndReason, at: number): Promise<SessionRecord | undefined> {
+  async end(id: string, reason: EndReason, at: number): Promise<EndedRecord | undefined> {
     this.flush();
-    this.sql.end.run({ id, reason, at, keep: this.keep });
-    return this.get(id);
+    const { changes } = this.sql.end.run({ id, reason, at, keep: this.keep });
+    const record = await this.get(id);
+    return record && { ...record, endedNow: changes > 0 };
   }
 
   async endOthers(username: string, keepId: string, reason: EndReason, at: number): Promise<SessionRecord[]> {

@@ -46,6 +46,13 @@ export interface SessionRecord {
   endReason?: EndReason;
 }
 
+/**
+ * What `end` answers: the record as it now is, and whether this call is what ended it (`false`: something ended it
+ * before, and the first end stands). Calls that arrive together with the same reason in the same millisecond leave
+ * the same record: only this tells the one that ended it, which alone writes the event.
+ */
+export type EndedRecord = SessionRecord & { endedNow: boolean };
+
 export type NewSessionRecord = Omit<SessionRecord, 'endedAt' | 'endReason' | 'purgeAt'>;
 
 /** One page of a listing: `limit` records after the first `offset`. */
@@ -157,8 +164,8 @@ export interface SessionStore extends AttemptStore, EventStore {
    * after cannot revive it. Returns the record as it now is, changed or not, or `undefined` when there is none.
    */
   touch(id: string, lastActivityAt: number, expiresAt: number, now: number, username?: string): Promise<SessionRecord | undefined>;
-  /** Ends the record; the first reason wins. Returns the record as it now is. `username` as for `get`. */
-  end(id: string, reason: EndReason, at: number, username?: string): Promise<SessionRecord | undefined>;
+  /** Ends the record; the first reason wins. Returns the record as it now is, and whether this call ended it. `username` as for `get`. */
+  end(id: string, reason: EndReason, at: number, username?: string): Promise<EndedRecord | undefined>;
   /**
    * The user proved who they are again at `at`: moves `authenticatedAt` forward (never back), unless the record
    * has ended or its expiry is not after `at`. Touches nothing else. Returns the record as it now is, or `undefined`.
