@@ -3,7 +3,7 @@ import type { Database } from './postgres-connection';
 
 /**
  * The store's tables, as a list of steps: a database is at the version of the last step it took, written in its
- * `migrations` table, and takes the later ones in order on first use. A step, once released, never changes: a
+ * `session_store_migrations` table, and takes the later ones in order on first use. A step, once released, never changes: a
  * change is a new step at the end. Each runs in the schema (`search_path`), so no name here says which.
  */
 export const MIGRATIONS: readonly string[] = [
@@ -47,14 +47,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX session_events_by_time ON session_events (at, id);`,
 ];
 
-/** The version the schema is at: 0 when it has no `migrations` table yet (or no schema at all). */
+/** The version the schema is at: 0 when it has no `session_store_migrations` table yet (or no schema at all). */
 async function versionOf(sql: Database, schema: string): Promise<number> {
   // `to_regclass` answers NULL for a table that is not there, where a SELECT from it would fail the transaction.
-  const [table] = await sql<Array<{ present: boolean }>>`SELECT to_regclass(format('%I.migrations', ${schema}::text)) IS NOT NULL AS present`;
+  const [table] = await sql<Array<{ present: boolean }>>`SELECT to_regclass(format('%I.session_store_migrations', ${schema}::text)) IS NOT NULL AS present`;
   if (!table?.present) return 0;
-  const [row] = await sql<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM migrations`;
+  const [row] = await sql<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM session_store_migrations`;
   return row?.version ?? 0;
 }
+
+/** The tables the first step makes: in a schema at version 0, a table of one of these names is someone else's. */
+const TABLES = ['sessions', 'sign_in_attempts', 'session_events'];
 
 function refuseLater(schema: string, version: number): void {
   if (version > MIGRATIONS.length) {
@@ -78,14 +81,21 @@ export async function migrate(sql: Database, schema: string): Promise<void> {
     // CREATE SCHEMA IF NOT EXISTS asks for CREATE on the database even when the schema exists.
     const [exists] = await tx`SELECT FROM pg_namespace WHERE nspname = ${schema}`;
     if (!exists) await tx`CREATE SCHEMA ${tx(schema)}`;
-    await tx`CREATE TABLE IF NOT EXISTS migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
-    const [row] = await tx<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM migrations`;
+    await tx`CREATE TABLE IF NOT EXISTS session_store_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+    const [row] = await tx<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM session_store_migrations`;
     const version = row?.version ?? 0;
     refuseLater(schema, version);
+    if (version === 0) {
+      // A shared schema (SESSION_DB_SCHEMA=public) may hold the app's own `sessions`: said plainly, and left alone.
+      const taken = await tx<Array<{ name: string }>>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${schema} AND table_name IN ${tx(TABLES)}`;
+      if (taken.length > 0) {
+        throw new Error(`SESSION_DB_SCHEMA ${schema} holds tables the session store did not make (${taken.map((table) => table.name).join(', ')}): give the store a schema of its own (session_store by default)`);
+      }
+    }
     for (const [index, step] of MIGRATIONS.entries()) {
       if (index < version) continue;
       await tx.unsafe(step).simple();
-      await tx`INSERT INTO migrations (version, applied_at) VALUES (${index + 1}, ${Date.now()})`;
+      await tx`INSERT INTO session_store_migrations (version, applied_at) VALUES (${index + 1}, ${Date.now()})`;
     }
   });
 }

@@ -49,13 +49,25 @@ describe('postgres session store: its schema', () => {
     await first.create(created, 20);
     await first.end(created.id, 'signed-out-elsewhere', T0);
     await first.close();
-    expect(await tablesIn(schema)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
-    expect(await admin`SELECT version FROM ${admin(schema)}.migrations`).toEqual([{ version: MIGRATIONS.length }]);
+    expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
+    expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations`).toEqual([{ version: MIGRATIONS.length }]);
 
     const second = open(schema);
     expect(await second.get(created.id)).toMatchObject({ endReason: 'signed-out-elsewhere' });
     await second.close();
-    expect(await admin`SELECT version FROM ${admin(schema)}.migrations`).toHaveLength(MIGRATIONS.length);
+    expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations`).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('refuses a schema that holds a table of its names it did not make (an app\'s own sessions), naming SESSION_DB_SCHEMA, and leaves it alone', async () => {
+    const schema = newSchema();
+    await admin`CREATE SCHEMA ${admin(schema)}`;
+    await admin`CREATE TABLE ${admin(schema)}.sessions (token text PRIMARY KEY, user_id integer)`;
+    await admin`INSERT INTO ${admin(schema)}.sessions VALUES ('app-token', 1)`;
+    const store = open(schema);
+    await expect(store.get('any')).rejects.toThrow(`SESSION_DB_SCHEMA ${schema} holds tables the session store did not make (sessions)`);
+    await store.close();
+    expect(await tablesIn(schema)).toEqual(['sessions']);
+    expect(await admin`SELECT * FROM ${admin(schema)}.sessions`).toEqual([{ token: 'app-token', user_id: 1 }]);
   });
 
   it('ten instances starting at once on a new schema make it once, and each works', async () => {
@@ -65,7 +77,7 @@ describe('postgres session store: its schema', () => {
       const records = instances.map(() => record({ username: 'many' }));
       await Promise.all(instances.map((store, i) => store.create(records[i] as NewSessionRecord, 20)));
       expect((await instances[0]?.listByUser('many', T0, { offset: 0, limit: 20 }))?.total).toBe(10);
-      expect(await admin`SELECT count(*)::int AS n FROM ${admin(schema)}.migrations`).toEqual([{ n: MIGRATIONS.length }]);
+      expect(await admin`SELECT count(*)::int AS n FROM ${admin(schema)}.session_store_migrations`).toEqual([{ n: MIGRATIONS.length }]);
     } finally {
       await Promise.all(instances.map((store) => store.close()));
     }
@@ -90,7 +102,7 @@ describe('postgres session store: its schema', () => {
     const store = open(schema);
     await store.create(record(), 20);
     await store.close();
-    await admin`INSERT INTO ${admin(schema)}.migrations (version, applied_at) VALUES (${MIGRATIONS.length + 1}, ${Date.now()})`;
+    await admin`INSERT INTO ${admin(schema)}.session_store_migrations (version, applied_at) VALUES (${MIGRATIONS.length + 1}, ${Date.now()})`;
     const older = open(schema);
     await expect(older.get('any')).rejects.toThrow(`SESSION_DB_SCHEMA ${schema} is at version ${MIGRATIONS.length + 1}`);
     await older.close();
@@ -143,7 +155,7 @@ describe('postgres session store: its schema', () => {
           const created = record();
           await store.create(created, 20);
           expect(await store.get(created.id)).toMatchObject({ id: created.id });
-          expect(await tablesIn(schema)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
+          expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
         } finally {
           await store.close();
         }
@@ -167,7 +179,7 @@ describe('postgres session store: its schema', () => {
       expect(await storeB.reserveAttempt('user:shared-name', 60_000, Date.now())).toMatchObject({ count: 1 });
       expect(await storeA.get(mine.id)).toMatchObject({ id: mine.id });
       expect(await elsewhere()).toEqual(before);
-      expect(await tablesIn(a)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
+      expect(await tablesIn(a)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
     } finally {
       await Promise.all([storeA.close(), storeB.close()]);
     }
@@ -186,7 +198,7 @@ describe('postgres session store: its schema', () => {
       await store.create(created, 20);
       await store.appendEvent({ id: crypto.randomUUID(), at: Date.now(), kind: 'signed-in', username: 'demo', actor: { by: 'user' }, details: {} });
       expect(await store.get(created.id)).toMatchObject({ id: created.id });
-      expect(await tablesIn(schema)).toEqual(['migrations', 'session_events', 'sessions', 'sign_in_attempts']);
+      expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
       expect(await tablesIn('public')).toEqual([]);
     } finally {
       await store.close();
