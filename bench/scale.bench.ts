@@ -2,12 +2,13 @@ import { expect, test } from '@playwright/test';
 import { RedisSessionStore } from '../lib/server/stores/redis';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { DEMO } from '../test-support/demo-accounts';
+import { startPostgres, type RunningPostgres } from '../test-support/postgres-server';
 import { startRedis } from '../test-support/redis-server';
 import { signInRequest } from '../test-support/sign-in';
-import { benchRedisPort } from './ports';
+import { benchPostgresPort, benchRedisPort } from './ports';
 import { PRECISION } from './precision';
 import { alternate, median, record, roundRatios, type Figure } from './results';
-import { seedAdmin, seedSessions } from './seed-sessions';
+import { benchPostgresStore, seedAdmin, seedSessions } from './seed-sessions';
 import type { SessionStore } from '../lib/server/stores/types';
 import { identifyBare, identifyOurs, inParallel, load, rssMiB, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
 
@@ -146,46 +147,62 @@ async function compare(kind: string, small: { app: BenchApp; cookies: SignedIn[]
   return figures;
 }
 
-test('throughput with 100 and with 10,000 active sessions, and the admin page, SQLite and Redis', async () => {
-  // Three loads (sign-in, status, keep-alive) on each store, warmed for a second on both sides; seeding gets 3 minutes.
-  test.setTimeout(2 * 3 * (2 + 2 * ROUNDS * RUN_S) * 1000 + 180_000);
+type Size = keyof typeof SIZES;
+
+/** One store kind under test: where each size's sessions are, as a store to seed and as an app's environment. */
+interface ScaleStore {
+  kind: string;
+  open(size: Size): SessionStore;
+  env(size: Size): Record<string, string>;
+}
+
+/** A store kind's admin page figures, and its loads, to run once every kind's page is measured. */
+interface StoreRun {
+  pages: Figure[];
+  loads(): Promise<Figure[]>;
+}
+
+/**
+ * Seeds the kind at both sizes, starts an app on each and times the admin page, while the stores hold exactly the
+ * seeded sessions (the sign-in runs add more).
+ */
+async function startStore(store: ScaleStore, offset: number, started: BenchApp[]): Promise<StoreRun> {
+  const seeded = { small: await seed(store.open('small'), SIZES.small), large: await seed(store.open('large'), SIZES.large) };
+  const apps = await Promise.all((['small', 'large'] as const).map((size, index) => startBenchApp(offset + index, { ...store.env(size), SESSION_MAX_PER_USER: NO_CAP })));
+  started.push(...apps);
+  const [small, large] = apps;
+  if (!small || !large) throw new Error('two servers expected');
+  const pages = await adminPage(store.kind, { app: small, seeded: seeded.small }, { app: large, seeded: seeded.large });
+  return { pages, loads: () => compare(store.kind, { app: small, cookies: seeded.small.cookies }, { app: large, cookies: seeded.large.cookies }) };
+}
+
+test('throughput with 100 and with 10,000 active sessions, and the admin page, SQLite, Redis and Postgres', async () => {
+  // Three loads (sign-in, status, keep-alive) on each of three stores, warmed for a second on both sides; seeding gets 4 minutes.
+  test.setTimeout(3 * 3 * (2 + 2 * ROUNDS * RUN_S) * 1000 + 240_000);
   const stamp = Date.now();
   const redis = await startRedis(benchRedisPort(0));
   const started: BenchApp[] = [];
+  let postgres: RunningPostgres | undefined;
   try {
-    const db = (size: string) => `.data/bench/scale-${stamp}-${size}.db`;
-    const sqlite = {
-      small: await seed(new SqliteSessionStore(db('small')), SIZES.small),
-      large: await seed(new SqliteSessionStore(db('large')), SIZES.large),
-    };
-    // Two Redis databases on one server: the same code path as two deployments.
-    const redisUrl = (index: number) => `${redis.url}/${index}`;
-    const redisSeeded = {
-      small: await seed(new RedisSessionStore(redisUrl(1)), SIZES.small),
-      large: await seed(new RedisSessionStore(redisUrl(2)), SIZES.large),
-    };
-    const apps = await Promise.all([
-      startBenchApp(10, { SESSION_DB_PATH: db('small'), SESSION_MAX_PER_USER: NO_CAP }),
-      startBenchApp(11, { SESSION_DB_PATH: db('large'), SESSION_MAX_PER_USER: NO_CAP }),
-      startBenchApp(12, { REDIS_URL: redisUrl(1), SESSION_MAX_PER_USER: NO_CAP }),
-      startBenchApp(13, { REDIS_URL: redisUrl(2), SESSION_MAX_PER_USER: NO_CAP }),
-    ]);
-    started.push(...apps);
-    const [sqliteSmall, sqliteLarge, redisSmall, redisLarge] = apps;
-    if (!sqliteSmall || !sqliteLarge || !redisSmall || !redisLarge) throw new Error('four servers expected');
-    // The admin page first, while the stores hold exactly the seeded sessions (the sign-in runs add more).
-    const pages = [
-      ...(await adminPage('SQLite', { app: sqliteSmall, seeded: sqlite.small }, { app: sqliteLarge, seeded: sqlite.large })),
-      ...(await adminPage('Redis', { app: redisSmall, seeded: redisSeeded.small }, { app: redisLarge, seeded: redisSeeded.large })),
+    postgres = await startPostgres(benchPostgresPort(0));
+    const postgresUrl = postgres.url;
+    const db = (size: Size) => `.data/bench/scale-${stamp}-${size}.db`;
+    // Two Redis databases on one server, and two schemas on one Postgres: the same code path as two deployments.
+    const redisUrl = (size: Size) => `${redis.url}/${size === 'small' ? 1 : 2}`;
+    const schema = (size: Size) => `bench_${size}`;
+    const stores: ScaleStore[] = [
+      { kind: 'SQLite', open: (size) => new SqliteSessionStore(db(size)), env: (size) => ({ SESSION_DB_PATH: db(size) }) },
+      { kind: 'Redis', open: (size) => new RedisSessionStore(redisUrl(size)), env: (size) => ({ REDIS_URL: redisUrl(size) }) },
+      { kind: 'Postgres', open: (size) => benchPostgresStore(postgresUrl, schema(size)), env: (size) => ({ DATABASE_URL: postgresUrl, SESSION_DB_SCHEMA: schema(size) }) },
     ];
-    record('scale', [
-      ...(await compare('SQLite', { app: sqliteSmall, cookies: sqlite.small.cookies }, { app: sqliteLarge, cookies: sqlite.large.cookies })),
-      ...(await compare('Redis', { app: redisSmall, cookies: redisSeeded.small.cookies }, { app: redisLarge, cookies: redisSeeded.large.cookies })),
-      ...pages,
-    ]);
+    const runs: StoreRun[] = [];
+    for (const [index, store] of stores.entries()) runs.push(await startStore(store, 10 + 2 * index, started));
+    const figures: Figure[] = [];
+    for (const run of runs) figures.push(...(await run.loads()));
+    record('scale', [...figures, ...runs.flatMap((run) => run.pages)]);
   } finally {
     await Promise.all(started.map((app) => app.stop()));
-    await redis.stop();
+    await Promise.all([redis.stop(), postgres?.destroy()]);
   }
 });
 
@@ -202,7 +219,7 @@ test('status over bare with 500 and with 20,000 live sessions cycled by the load
     // Every seeded session is in use: the load cycles through all of them, one request after another.
     const few = await seedSessions(new SqliteSessionStore(db('few')), LIVE.few);
     const many = await seedSessions(new SqliteSessionStore(db('many')), LIVE.many);
-    const apps = await Promise.all([startBenchApp(14, { SESSION_DB_PATH: db('few') }), startBenchApp(15, { SESSION_DB_PATH: db('many') })]);
+    const apps = await Promise.all([startBenchApp(16, { SESSION_DB_PATH: db('few') }), startBenchApp(17, { SESSION_DB_PATH: db('many') })]);
     started.push(...apps);
     const [fewApp, manyApp] = apps;
     if (!fewApp || !manyApp) throw new Error('two servers expected');

@@ -1,10 +1,14 @@
 import { hash, randomUUID } from 'node:crypto';
 import { TEST_SECRET } from '../test-support/servers';
 import { seal, sealSession } from '../lib/server/session/seal';
+import { PostgresSessionStore } from '../lib/server/stores/postgres';
 import type { SessionStore } from '../lib/server/stores/types';
 import type { SignedIn } from './support';
 
 const HOUR = 3_600_000;
+
+/** The Postgres store in `schema` as a bench app opens it with the defaults (SESSION_DB_POOL_SIZE, SESSION_DB_STATEMENT_TIMEOUT). */
+export const benchPostgresStore = (url: string, schema: string) => new PostgresSessionStore({ url, schema, poolSize: 10, statementTimeoutMs: 2_000 });
 
 /**
  * Writes `count` active sessions of `demo` straight into the store, as sign-in would, and seals cookies
