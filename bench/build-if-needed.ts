@@ -22,9 +22,14 @@ export const isBuildFresh = (distDir: string) => builtAt(distDir) > Math.max(...
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
-/** The peers' own dependencies (bench/peers/package.json, never the product's), then each peer's production build. */
+/**
+ * The peers' own dependencies (bench/peers/package.json, never the product's), then each peer's production build.
+ * npm rewrites node_modules/.package-lock.json on every install, so one older than bench/peers/package-lock.json
+ * (or none) means a pin moved, or was added, since the last install.
+ */
 function preparePeers() {
-  if (!existsSync(join(PEERS_DIR, 'node_modules/.package-lock.json'))) {
+  const installed = newestMtime(join(PEERS_DIR, 'node_modules/.package-lock.json'));
+  if (installed === 0 || installed < newestMtime(join(PEERS_DIR, 'package-lock.json'))) {
     console.log('Installing the peers’ dependencies in bench/peers…');
     execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: PEERS_DIR, stdio: 'inherit', env });
   }

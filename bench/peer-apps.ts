@@ -74,16 +74,14 @@ const authJsJwt: Peer = {
   },
 };
 
+/** The database variant's environment but for where its sessions live: magic links are "sent" to files in `dataDir`. */
+const authJsDatabaseEnv = (dataDir: string) => ({ AUTH_SECRET: SECRET, AUTH_SESSION_STRATEGY: 'database', AUTH_MAGIC_LINK_DIR: join(dataDir, 'links') });
+
 const authJsDatabase: Peer = {
   id: 'authjs-database',
   label: 'Auth.js, database (SQLite)',
   app: 'authjs',
-  env: (dataDir) => ({
-    AUTH_SECRET: SECRET,
-    AUTH_SESSION_STRATEGY: 'database',
-    AUTH_DB_PATH: join(dataDir, 'authjs.db'),
-    AUTH_MAGIC_LINK_DIR: join(dataDir, 'links'),
-  }),
+  env: (dataDir) => ({ ...authJsDatabaseEnv(dataDir), AUTH_DB_PATH: join(dataDir, 'authjs.db') }),
   checks: { session: { method: 'GET', path: AUTHJS_SESSION, identify: (body) => (body as AuthJsSession)?.user?.email ?? undefined } },
   // A magic link: ask for it, read it from the file the app "sent" it to, follow it.
   async signIn(base, index, dataDir) {
@@ -100,6 +98,17 @@ const authJsDatabase: Peer = {
     return { cookie: cookiesSet(followed, 'authjs.session-token'), identity: email };
   },
 };
+
+/**
+ * Auth.js's database sessions in the Postgres at `databaseUrl`, through its official adapter (@auth/pg-adapter),
+ * signed in and checked as the SQLite variant is. Not in PEERS: it needs the Postgres the bench starts.
+ */
+export const authJsPostgres = (databaseUrl: string): Peer => ({
+  ...authJsDatabase,
+  id: 'authjs-postgres',
+  label: 'Auth.js, database (Postgres)',
+  env: (dataDir) => ({ ...authJsDatabaseEnv(dataDir), AUTH_DATABASE_URL: databaseUrl }),
+});
 
 type BetterAuthSession = { user?: { email?: string } } | null;
 

@@ -5,7 +5,7 @@ import { startPostgres } from '../test-support/postgres-server';
 import { clusterTestPorts, startRedisCluster } from '../test-support/redis-cluster';
 import { startRedis } from '../test-support/redis-server';
 import { signInOverHttp } from '../test-support/sign-in';
-import { PEERS, startPeer } from './peer-apps';
+import { authJsPostgres, PEERS, startPeer, type Peer } from './peer-apps';
 import { benchPostgresPort, benchRedisPort } from './ports';
 import { benchPostgresStore, sealStatelessSessions, seedSessions } from './seed-sessions';
 import { asSignedIn, identifyOurs, inParallel, startBenchApp, type BenchApp, type Endpoint, type SignedIn } from './support';
@@ -18,7 +18,7 @@ export interface Target {
   checks: Record<string, Omit<Endpoint, 'sessions'>>;
   /** `count` new signed-in sessions, of benchmark users numbered from `first` where the app has users of its own. */
   signIn(count: number, first: number): Promise<SignedIn[]>;
-  /** Measured with many sessions only: the other session stores of this app, beside its default one. */
+  /** Measured with many sessions only: the other session stores of this app, beside its default one, and Auth.js on Postgres. */
   manyOnly?: boolean;
 }
 
@@ -34,7 +34,7 @@ const OUR_CHECKS: Target['checks'] = {
 
 type Track = <T extends Started>(running: Promise<T>) => Promise<T>;
 
-/** The schema of this app's sessions in the bench's Postgres (the store's default one). */
+/** The schema of this app's sessions in the bench's Postgres (the store's default one); Auth.js's tables are in `public`. */
 const OURS_SCHEMA = 'session_store';
 
 /**
@@ -61,7 +61,10 @@ async function storeModes(track: Track, postgresUrl: string): Promise<Target[]> 
   return modes.map((mode) => ({ ...mode, checks: OUR_CHECKS, manyOnly: true }));
 }
 
-/** Starts this app, a second copy of it that only ever serves the bare route (the RSS floor), every peer, and this app on its other stores. */
+/**
+ * Starts this app, a second copy of it that only ever serves the bare route (the RSS floor), every peer, Auth.js on
+ * Postgres, and this app on its other stores; one Postgres holds both apps' sessions, each in tables of its own.
+ */
 export async function startTargets(dataDir: string, started: Started[]): Promise<{ targets: Target[]; bareApp: BenchApp }> {
   const track: Track = async (running) => {
     const value = await running;
@@ -84,12 +87,15 @@ export async function startTargets(dataDir: string, started: Started[]): Promise
       signIn: async (count) => (count === 1 ? [asSignedIn(await signInOverHttp(ours.url, DEMO))] : seedSessions(new SqliteSessionStore(oursDb), count)),
     },
   ];
-  for (const [index, peer] of PEERS.entries()) {
+  const peerTarget = async (peer: Peer, offset: number): Promise<Target> => {
     const peerDir = `${dataDir}/${peer.id}`;
-    const app = await track(startPeer(peer, 20 + index, peerDir));
+    const app = await track(startPeer(peer, offset, peerDir));
     const signIn = (count: number, first: number) => inParallel(count, 4, (index) => peer.signIn(app.url, first + index, peerDir));
-    targets.push({ id: peer.id, label: peer.label, app, checks: peer.checks, signIn });
-  }
+    return { id: peer.id, label: peer.label, app, checks: peer.checks, signIn };
+  };
+  for (const [index, peer] of PEERS.entries()) targets.push(await peerTarget(peer, 20 + index));
+  // Beside ours on Postgres, and like it measured with many sessions only.
+  targets.push({ ...(await peerTarget(authJsPostgres(postgres.url), 20 + PEERS.length)), manyOnly: true });
   targets.push(...(await storeModes(track, postgres.url)));
   return { targets, bareApp };
 }

@@ -9,7 +9,8 @@ import { identifyBare, load, rssMiB, type BenchApp, type Endpoint, type LoadFigu
 // app and for what a reader would pick instead (bench/peer-apps.ts), in one run with the sides alternating:
 // once with one signed-in cookie, once with 1,000 signed-in sessions cycled by the load (with one cookie,
 // our verified-seal cache skips after the first request the unseal that every peer pays on each one). This
-// app's other session stores (cookie, one Redis, a Redis Cluster, Postgres) are measured with the many sessions.
+// app's other session stores (cookie, one Redis, a Redis Cluster, Postgres), and Auth.js's database sessions in the
+// same Postgres, are measured with the many sessions.
 const CONNECTIONS = 10;
 const { runS: RUN_S, rounds: ROUNDS, sessions: MANY } = PRECISION.server;
 const TARGETS = { status: 0.9, keepAlive: 0.8, p99: 1.5, rss: 1.2 };
