@@ -3,7 +3,7 @@ import { PORT_BASE } from '../test-support/redis-server';
 /**
  * The bench's ports move with E2E_PORT_BASE as the suite's do (test-support/redis-server.ts), so a bench run beside
  * another checkout's suite or bench shares no port with it. With the default base (3100) they are the ones the
- * README names: app servers on 3300..3349, Redis on 6385 and 6386, Postgres on 5485 and 5486.
+ * docs/performance.md names: app servers on 3300..3349, Redis on 6385 and 6386, Postgres on 5485 and 5486.
  */
 const step = Math.floor((PORT_BASE - 3100) / 100);
 
@@ -17,7 +17,7 @@ const pairPort = (first: number, which: 0 | 1) => first + ((15 + 2 * step + whic
 export const benchRedisPort = (which: 0 | 1) => pairPort(6370, which);
 
 /**
- * The bench's two Postgres servers (0: the scale bench's, 1: the server bench's), in 5470..5489: below the tests'
- * 5490..5499 (test-support/postgres-server.ts) and the mutation workers' 5500 and up.
+ * The bench's two Postgres servers (0: the scale bench's, 1: the server bench's), in 5470..5489: apart from the
+ * tests' 5600..5699 (test-support/postgres-server.ts) and the mutation workers' 5700 and up.
  */
 export const benchPostgresPort = (which: 0 | 1) => pairPort(5470, which);
