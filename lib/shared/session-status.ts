@@ -41,3 +41,7 @@ export type SessionStatus = ActiveStatus | NoSessionStatus;
 export function isNoSessionReason(value: unknown): value is NoSessionReason {
   return typeof value === 'string' && (NO_SESSION_REASONS as readonly string[]).includes(value);
 }
+
+export function isEndReason(value: unknown): value is EndReason {
+  return typeof value === 'string' && (END_REASONS as readonly string[]).includes(value);
+}

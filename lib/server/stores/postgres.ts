@@ -1,6 +1,7 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import type { PendingQuery, Row } from 'postgres';
 import { classify, connect, type Database, type PostgresTarget } from './postgres-connection';
+import { PostgresEnds } from './postgres-ends';
 import { migrate } from './postgres-schema';
 import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
 import { parseSessionRecord } from './record-schema';
@@ -10,6 +11,7 @@ import {
   RESERVATION_HOLD_MS,
   type AttemptCount,
   type EndedRecord,
+  type EndNotice,
   type EndReason,
   type EventFilter,
   type EventPage,
@@ -58,12 +60,14 @@ export class PostgresSessionStore implements SessionStore {
   private readonly keep: number;
   private readonly retention: number;
   private ready: Promise<void> | undefined;
+  private readonly ends: PostgresEnds;
 
   constructor(target: PostgresTarget, { keepEndedMs = KEEP_ENDED_MS, eventsRetentionMs = EVENTS_RETENTION_MS }: StoreOptions = {}) {
     this.sql = connect(target);
     this.schema = target.schema;
     this.keep = keepEndedMs;
     this.retention = eventsRetentionMs;
+    this.ends = new PostgresEnds(this.sql, target.schema);
   }
 
   /** `work` once the schema is there (made on the first call that finds it missing), its errors classified. */
@@ -281,6 +285,22 @@ export class PostgresSessionStore implements SessionStore {
         sql`DELETE FROM sign_in_attempts WHERE key = ${key} AND count = 0`,
       ]),
     );
+  }
+
+  async announceEnd(notice: EndNotice): Promise<void> {
+    try {
+      await this.ends.announceEnd(notice);
+    } catch (error) {
+      throw classify(error);
+    }
+  }
+
+  async listenForEnds(username: string, onEnd: (notice: EndNotice) => void): Promise<() => Promise<void>> {
+    try {
+      return await this.ends.listenForEnds(username, onEnd);
+    } catch (error) {
+      throw classify(error);
+    }
   }
 
   async close(): Promise<void> {

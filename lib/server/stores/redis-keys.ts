@@ -37,6 +37,8 @@ export function redisKeys(prefix: string) {
     shardOf: (username: string) => `${prefix}all:{${shardIndex(username)}}`,
     shardMember: (username: string, id: string) => `${id}/${encodeURIComponent(username)}`,
     /** The user's events, a sorted set scored by time whose members are the events' JSON, capped and trimmed by the store. */
+    /** The sharded pub/sub channel of the user's ends: in the user's slot, so a notice stays on that one shard. */
+    ends: (username: string) => `${prefix}${tag(username)}:ends`,
     userEvents: (username: string) => `${prefix}${tag(username)}:events`,
     /**
      * One shard of everyone's events (of one kind, when `kind` is given), members and scores as in `userEvents`. Sharded

@@ -2,6 +2,7 @@
 import { connect, withTimeout, type Connection, type Redis, type RedisTarget } from './redis-connection';
 import { endedRecords, fromPairs, toRecord } from './redis-records';
 import type { SessionEvent } from './event-schema';
+import { RedisEnds } from './redis-ends';
 import { RedisEventLog } from './redis-events';
 import { mergedPage } from './redis-pages';
 import { DEFAULT_KEY_PREFIX, INDEX_SHARDS, parseShardMember, redisKeys, type RedisKeys } from './redis-keys';
@@ -14,6 +15,7 @@ import {
   StoreUnavailableError,
   type AttemptCount,
   type EndedRecord,
+  type EndNotice,
   type EndReason,
   type EventFilter,
   type EventPage,
@@ -50,6 +52,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly keys: RedisKeys;
   private readonly keep: number;
   private readonly events: RedisEventLog;
+  private readonly ends: RedisEnds;
   private connecting: Promise<unknown> | undefined;
 
   constructor(target: RedisTarget, { keepEndedMs = KEEP_ENDED_MS, eventsRetentionMs = EVENTS_RETENTION_MS, prefix = DEFAULT_KEY_PREFIX }: RedisStoreOptions = {}) {
@@ -57,6 +60,7 @@ export class RedisSessionStore implements SessionStore {
     this.keys = redisKeys(prefix);
     this.events = new RedisEventLog((work) => this.run(work), this.keys, eventsRetentionMs);
     this.client = connect(target);
+    this.ends = new RedisEnds((work) => this.run(work), this.keys, () => this.client.duplicate() as Connection);
     // Without a listener an 'error' event would crash the process; the failing request reports it as 503.
     this.client.on('error', () => {});
   }
@@ -293,7 +297,16 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
+  announceEnd(notice: EndNotice): Promise<void> {
+    return this.ends.announceEnd(notice);
+  }
+
+  listenForEnds(username: string, onEnd: (notice: EndNotice) => void): Promise<() => Promise<void>> {
+    return this.ends.listenForEnds(username, onEnd);
+  }
+
   async close(): Promise<void> {
+    await this.ends.close();
     if (this.client.isOpen) this.client.destroy();
   }
 }

@@ -1,5 +1,6 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import type { DatabaseSync } from 'node:sqlite';
+import { LocalEnds } from './local-ends';
 import { openDatabase } from './sqlite-schema';
 import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
 import { parseSessionRecord } from './record-schema';
@@ -9,6 +10,7 @@ import {
   RESERVATION_HOLD_MS,
   type AttemptCount,
   type EndedRecord,
+  type EndNotice,
   type EndReason,
   type EventFilter,
   type EventPage,
@@ -279,6 +281,16 @@ export class SqliteSessionStore implements SessionStore {
     this.flush();
     this.sql.release.run({ key, resetAt, forget: forgetFailures ? 1 : 0 });
     this.sql.forgetEmpty.run(key);
+  }
+
+  readonly #ends = new LocalEnds();
+
+  announceEnd(notice: EndNotice): Promise<void> {
+    return this.#ends.announceEnd(notice);
+  }
+
+  listenForEnds(username: string, onEnd: (notice: EndNotice) => void): Promise<() => Promise<void>> {
+    return this.#ends.listenForEnds(username, onEnd);
   }
 
   async close(): Promise<void> {

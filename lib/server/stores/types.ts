@@ -141,12 +141,31 @@ export interface AttemptStore {
   releaseAttempt(key: string, resetAt: number, forgetFailures?: boolean): Promise<void>;
 }
 
+/** A session ended, as every instance hears it: which, whose, and why. */
+export interface EndNotice {
+  id: string;
+  username: string;
+  reason: EndReason;
+}
+
+/**
+ * How the instances of a deployment tell each other that a session ended, through the store they share, so a
+ * screen open on any of them can leave at once. Fire and forget: an instance that was not listening (its
+ * connection down, a restart) hears nothing of what it missed, and its screens re-check their session instead.
+ */
+export interface EndChannel {
+  /** Tells every instance listening for `notice.username`, this one included. */
+  announceEnd(notice: EndNotice): Promise<void>;
+  /** Calls `onEnd` for every end of `username`'s sessions that any instance announces, until the returned stop. */
+  listenForEnds(username: string, onEnd: (notice: EndNotice) => void): Promise<() => Promise<void>>;
+}
+
 /**
  * Where session records and sign-in failures live: SQLite in a local file by default, Redis when
  * several app instances must share them. Every method is atomic on its own, so a keep-alive racing a
  * sign-out cannot revive the record: `touch` never changes an ended record.
  */
-export interface SessionStore extends AttemptStore, EventStore {
+export interface SessionStore extends AttemptStore, EventStore, EndChannel {
   /**
    * Creates the record and, in the same atomic step, ends the user's least recently active sessions so that
    * at most `maxActive` stay active, this one included (reason `session-limit`). Returns the records it ended.
