@@ -16,6 +16,7 @@ describe('parseConfig', () => {
       reauthWithinMs: 300_000,
       sweepEveryMs: 60_000,
       eventsRetentionMs: 30 * 86_400_000,
+      streamsMax: 5_000,
     });
   });
 
@@ -68,6 +69,7 @@ describe('parseConfig', () => {
     [{ SESSION_SECRET: SECRET, SESSION_REAUTH_WITHIN: 'often' }, /SESSION_REAUTH_WITHIN expected a duration/],
     [{ SESSION_SECRET: SECRET, SESSION_REAUTH_WITHIN: '999ms' }, /SESSION_REAUTH_WITHIN must be at least 1 second/],
     [{ SESSION_SECRET: SECRET, SESSION_MAX_PER_USER: '2.5' }, /SESSION_MAX_PER_USER expected a whole number/],
+    [{ SESSION_SECRET: SECRET, SESSION_STREAMS_MAX: '0' }, /SESSION_STREAMS_MAX expected a whole number of at least 1/],
   ])('stops on %j, naming the variable', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
   });

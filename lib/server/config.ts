@@ -38,6 +38,7 @@ const EnvSchema = z
     SESSION_REAUTH_WITHIN: duration('5m'),
     SESSION_SWEEP_EVERY: duration('1m'),
     SESSION_EVENTS_RETENTION: duration('30d'),
+    SESSION_STREAMS_MAX: count(5_000),
   })
   .transform(({ SESSION_IDLE_TIMEOUT_USER, ...env }, ctx) => {
     // Users inherit SESSION_IDLE_TIMEOUT unless their role has its own setting.
@@ -94,6 +95,8 @@ export interface AppConfig {
   sweepEveryMs: number;
   /** How long session events are kept. */
   eventsRetentionMs: number;
+  /** Pages told of their session's end (`GET /api/session/events`) this process holds open at most. */
+  streamsMax: number;
 }
 
 /** Reads the environment into a config, or throws one error that names every variable that is wrong. */
@@ -124,6 +127,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
     reauthWithinMs: env.SESSION_REAUTH_WITHIN,
     sweepEveryMs: env.SESSION_SWEEP_EVERY,
     eventsRetentionMs: env.SESSION_EVENTS_RETENTION,
+    streamsMax: env.SESSION_STREAMS_MAX,
   };
 }
 

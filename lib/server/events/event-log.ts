@@ -6,6 +6,7 @@ import type { EndReason } from '../../shared/session-status';
 import { tagOf } from '../session/tag';
 import { keepsRecords, sessionStore, type SessionRecord, type SessionStore } from '../stores';
 import { EVENT_TEXT_MAX, type SessionEvent } from '../stores/event-schema';
+import { announceEnd } from '../push/end-watchers';
 import type { EndedRecord } from '../stores/types';
 
 /**
@@ -65,14 +66,19 @@ export async function recordEvent(input: EventInput, store?: SessionStore): Prom
 
 /**
  * The event of a record that has just ended, named as its end reason and dated when it ended (an idle or absolute
- * end at its deadline). `actor`: who ended it.
+ * end at its deadline), and the word to its open screens (push/end-watchers.ts). `actor`: who ended it.
  */
-export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'system' }, store?: SessionStore): Promise<void> {
+export async function recordEnd(record: SessionRecord, actor: EventActor = { by: 'system' }, store?: SessionStore): Promise<void> {
   const reason = record.endReason;
-  if (reason === undefined) return Promise.resolve();
+  if (reason === undefined) return;
+  // Every end passes here: its screens are told now, wherever they are open. Not the deadlines' ends, which each
+  // page reaches by its own clock at the same moment (and a sweep of a backlog would announce thousands), nor a
+  // session replaced by a sign-in in the same browser, whose tabs would hear it before the browser holds the new
+  // cookie: they reload into the new session at their next request, or the stream's next heartbeat.
+  const announced = reason === 'idle' || reason === 'absolute' || reason === 'replaced' ? undefined : announceEnd(record);
   const kind: EventKind = reason;
   const afterMs = reason === 'idle' ? record.expiresAt - record.lastActivityAt : reason === 'absolute' ? record.expiresAt - record.createdAt : undefined;
-  return recordEvent({
+  await recordEvent({
     kind,
     username: record.username,
     sessionId: record.id,
@@ -80,6 +86,7 @@ export function recordEnd(record: SessionRecord, actor: EventActor = { by: 'syst
     at: record.endedAt,
     details: { userAgent: record.userAgent, ...(afterMs === undefined ? {} : { afterMs }) },
   }, store);
+  await announced;
 }
 
 /**
