@@ -7,8 +7,9 @@ import { BENCH_PORT } from './ports';
 import { record } from './results';
 
 /**
- * The target covers the hook, controller, cross-tab and modal: the provider and hooks, the
- * controller, the channel, the dialog, and what they need (activity listeners, announcements). The
+ * The target covers the hook, controller, cross-tab, modal and push: the provider and hooks, the controller,
+ * the channel, the dialog, the stream that hears a session's end, and what they need (activity listeners,
+ * announcements). The
  * server reporting (lib/client/session-endpoints.ts) is what react-idle-timer does not do at all; it is counted
  * in the total beside it.
  */
@@ -22,13 +23,16 @@ const TIMEOUT_FILES = [
   'lib/client/tab-channel.ts',
   'lib/client/activity.ts',
   'lib/client/announcement.ts',
+  'lib/client/session-push.ts',
 ];
 
 /** Imported by the timeout but not counted as its own: formatCountdown sits beside the page's duration helpers. */
 const SHARED_FILES = ['lib/shared/duration.ts'];
 
 const SOURCE_MAPS_DIST = '.next-source-maps';
-const TARGET_BYTES = 3072;
+const TARGET_BYTES = 4096;
+/** At most this share of react-idle-timer's `useIdleTimer`, in the same measure (esbuild, min+gzip). */
+const TARGET_RATIO = 0.65;
 /** Apart from every other bench server's offset (0..32). */
 const PORT = BENCH_PORT + 40;
 
@@ -119,16 +123,16 @@ test('js-size: what the timeout adds to the dashboard first load, beside react-i
     { id: 'dashboard-first-load', label: 'dashboard first-load JS, gzip', value: firstLoadGzip, unit: 'B', note: `${firstLoad.length} chunks from .next's manifests, noModule polyfills excluded` },
     {
       id: 'timeout-built',
-      label: 'hook, controller, cross-tab and modal, from the built chunks, gzip',
+      label: 'hook, controller, cross-tab, modal and push, from the built chunks, gzip',
       value: builtGzip,
       unit: 'B',
       target: { op: '<=', value: TARGET_BYTES },
       note: `Turbopack source maps; per file (minified/gzip alone/gzip marginal): ${perFile.map(([file, ...bytes]) => `${file} ${bytes.join('/')}`).join(', ')}`,
     },
     { id: 'timeout-total', label: 'the same with server reporting (session-client), built, gzip', value: totalGzip, unit: 'B' },
-    { id: 'timeout-esbuild', label: 'hook, controller, cross-tab and modal, esbuild min+gzip', value: ours.gzip, unit: 'B', target: { op: '<=', value: TARGET_BYTES } },
+    { id: 'timeout-esbuild', label: 'hook, controller, cross-tab, modal and push, esbuild min+gzip', value: ours.gzip, unit: 'B', target: { op: '<=', value: TARGET_BYTES } },
     { id: 'react-idle-timer-esbuild', label: 'react-idle-timer useIdleTimer, esbuild min+gzip', value: theirs.gzip, unit: 'B' },
-    { id: 'ratio', label: 'ours / react-idle-timer', value: ratio, unit: 'x', target: { op: '<=', value: 0.5 } },
+    { id: 'ratio', label: 'ours / react-idle-timer', value: ratio, unit: 'x', target: { op: '<=', value: TARGET_RATIO } },
   ]);
 
   // The source maps must really point into our files, or the attribution means nothing.
@@ -139,5 +143,5 @@ test('js-size: what the timeout adds to the dashboard first load, beside react-i
 
   expect.soft(builtGzip, 'timeout feature from the built chunks, gzip bytes').toBeLessThanOrEqual(TARGET_BYTES);
   expect.soft(ours.gzip, 'timeout feature, esbuild gzip bytes').toBeLessThanOrEqual(TARGET_BYTES);
-  expect.soft(ratio, 'ours / react-idle-timer').toBeLessThanOrEqual(0.5);
+  expect.soft(ratio, 'ours / react-idle-timer').toBeLessThanOrEqual(TARGET_RATIO);
 });

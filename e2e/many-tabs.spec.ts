@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { expect, sessionStatus, signIn, test, watchKeepAlives } from './fixtures';
 import { DashboardPage } from './pages/dashboard-page';
 import { MAIN_LIFETIMES, urlOf } from '../test-support/servers';
+import { HEARTBEAT_MS } from '../lib/server/push/heartbeat';
 
 // Tabs of one browser profile are pages of one context. The clock belongs to the context, so every
 // tab's time jumps together, as it does for tabs on one machine.
@@ -103,7 +104,18 @@ test('at the idle deadline every tab leaves for the login page with reason idle,
   await expect(second.page).toHaveURL('/login?reason=idle&returnTo=%2Fdashboard%3Fview%3Dsecond', { timeout: 1_000 });
 });
 
+/**
+ * The stream that tells a page its session ended (e2e/session-push.spec.ts) makes a replaced tab reload into the
+ * newer session at once. These tests are of what the tabs do without it, as in a browser without EventSource.
+ */
+const withoutPush = (context: BrowserContext) =>
+  context.addInitScript(() => {
+    // @ts-expect-error: a browser without EventSource
+    delete window.EventSource;
+  });
+
 test("a tab of an earlier session ignores this session's messages", async ({ context, page }) => {
+  await withoutPush(context);
   const [earlier] = await openTabs(context, page, 1);
   // Signing in again starts a new session, with its own channel.
   await signIn(page.request);
@@ -147,7 +159,17 @@ test.describe('a tab left open from a session that a new sign-in replaced', () =
   }
   const reloaded = (tab: Tab) => expect(tab.page.locator('body[data-rendered-for-the-older-session]')).toHaveCount(0);
 
+  test('with the stream, reloads into the newer session within a heartbeat of the sign-in that replaced its own', async ({ context, page }) => {
+    const [older] = await openTabs(context, page, 1);
+    await markStale(older);
+    await signIn(page.request);
+    await expect(older.page.locator('body[data-rendered-for-the-older-session]')).toHaveCount(0, { timeout: HEARTBEAT_MS + 5_000 });
+    await expect(older.page).toHaveURL('/dashboard');
+    expect((await sessionStatus(page.request)).code).toBe(200);
+  });
+
   test('reports activity once, sees the answer is for another session, and reloads into that session', async ({ context, page }) => {
+    await withoutPush(context);
     const [older] = await openTabs(context, page, 1);
     await signIn(page.request);
     await markStale(older);
@@ -180,6 +202,7 @@ test.describe('a tab left open from a session that a new sign-in replaced', () =
   });
 
   test('at its own idle deadline it does not sign the new session out: it reloads into it', async ({ context, page }) => {
+    await withoutPush(context);
     const [older] = await openTabs(context, page, 1);
     await signIn(page.request);
     await markStale(older);

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { SessionTimeout } from '@/components/session-timeout';
 import { SignOutButton } from '@/components/sign-out-button';
 import { requireSession, toStatus } from '@/lib/server/session/session';
+import { keepsRecords } from '@/lib/server/stores';
 import { RETURN_TO_HEADER } from '@/lib/shared/return-to';
 
 /**
@@ -13,7 +14,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   // A layout is not told its page's path; proxy.ts passes it on, so the login page can bring the user back.
   const { session, user, now } = await requireSession((await headers()).get(RETURN_TO_HEADER) ?? '/dashboard');
   return (
-    <SessionTimeout status={toStatus(session, now)}>
+    <SessionTimeout status={toStatus(session, now)} hearsEnds={keepsRecords()}>
       <header className="topbar">
         <span className="topbar__title">Session timeout, done right</span>
         <SignOutButton username={user.username} />

@@ -14,7 +14,7 @@ const status = {
 } as const;
 
 mount(
-  <SessionTimeoutProvider status={status} words={TIMEOUT_WORDS}>
+  <SessionTimeoutProvider status={status} words={TIMEOUT_WORDS} hearsEnds={false}>
     <span />
   </SessionTimeoutProvider>,
 );

@@ -2,8 +2,9 @@
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { listenForActivity, listenForWake } from '@/lib/client/activity';
-import { leaveForLogin, sendKeepAlive } from '@/lib/client/session-endpoints';
-import type { ActiveStatus } from '@/lib/shared/session-status';
+import { fetchStatus, leaveForLogin, sendKeepAlive } from '@/lib/client/session-endpoints';
+import { listenForSessionEnd } from '@/lib/client/session-push';
+import type { ActiveStatus, NoSessionReason } from '@/lib/shared/session-status';
 import { openTabChannel } from '@/lib/client/tab-channel';
 import { TimeoutController } from '@/lib/client/timeout-controller';
 import type { TimeoutWords } from '@/lib/shared/timeout-words';
@@ -11,8 +12,11 @@ import { SessionTimeoutDialog } from './timeout-dialog';
 
 const ControllerContext = createContext<TimeoutController | null>(null);
 
-/** The protected page's timer. Wraps the page and renders the warning dialog beside it; see `SessionTimeout`. */
-export function SessionTimeoutProvider({ status, words, children }: { status: ActiveStatus; words: TimeoutWords; children: ReactNode }) {
+/**
+ * The protected page's timer. Wraps the page and renders the warning dialog beside it; see `SessionTimeout`.
+ * `hearsEnds`: the server can end this session from elsewhere, and says so at once (not with `SESSION_STORE=cookie`).
+ */
+export function SessionTimeoutProvider({ status, words, hearsEnds, children }: { status: ActiveStatus; words: TimeoutWords; hearsEnds: boolean; children: ReactNode }) {
   const [controller] = useState(
     () =>
       new TimeoutController(status, {
@@ -30,13 +34,32 @@ export function SessionTimeoutProvider({ status, words, children }: { status: Ac
     const stopActivity = listenForActivity(window, controller.noteActivity);
     const stopWake = listenForWake(window, controller.check);
     controller.start(channel.post);
+    // An end the server tells this tab: every tab of the session hears it (the channel skips its sender).
+    const ended = (reason: NoSessionReason) => {
+      const message = { type: 'ended', from: 'server', reason } as const;
+      channel.post(message);
+      controller.receive(message);
+    };
+    const stopPush = hearsEnds
+      ? listenForSessionEnd(status.sessionTag, {
+          watching: (tag) => tag !== status.sessionTag && window.location.reload(),
+          // Replaced: this browser signed in again, and holds the newer session; the page reloads into it.
+          ended: (reason, tag) => (tag === status.sessionTag && reason !== 'replaced' ? ended(reason) : window.location.reload()),
+          check: () =>
+            void fetchStatus().then((now) => {
+              if (now.ok && now.value.sessionTag !== status.sessionTag) window.location.reload();
+              else if (!now.ok && now.reason !== 'unreachable') ended(now.reason);
+            }),
+        })
+      : undefined;
     return () => {
+      stopPush?.();
       stopActivity();
       stopWake();
       controller.stop();
       channel.close();
     };
-  }, [controller, status.sessionTag]);
+  }, [controller, status.sessionTag, hearsEnds]);
 
   return (
     <ControllerContext value={controller}>

@@ -172,7 +172,7 @@ describe('SessionTimeout', () => {
       sessionTag: 'AnySessionTag000',
     } as const;
     const markup = renderToStaticMarkup(
-      <SessionTimeout status={status} words={OTHER}>
+      <SessionTimeout status={status} words={OTHER} hearsEnds={false}>
         <p>The page</p>
       </SessionTimeout>,
     );

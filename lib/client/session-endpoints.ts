@@ -20,15 +20,27 @@ function isActiveStatus(body: unknown): body is ActiveStatus {
   );
 }
 
-export async function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
-  try {
-    const response = await fetch('/api/session/keep-alive', {
+/** GET /api/session: the session as the server has it now (a status check never extends it). */
+export function fetchStatus(): Promise<KeepAliveResult> {
+  return readStatus(() => fetch('/api/session', { cache: 'no-store', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }));
+}
+
+export function sendKeepAlive(idleMs: number): Promise<KeepAliveResult> {
+  return readStatus(() =>
+    fetch('/api/session/keep-alive', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ idleMs: Math.round(idleMs) }),
       cache: 'no-store',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    }),
+  );
+}
+
+/** A status answer, checked: the session, why it has ended (401), or `unreachable` for anything else. */
+async function readStatus(request: () => Promise<Response>): Promise<KeepAliveResult> {
+  try {
+    const response = await request();
     const body: unknown = await response.json().catch(() => null);
     if (response.ok && isActiveStatus(body)) return { ok: true, value: body };
     if (response.status === 401) {

@@ -1,0 +1,124 @@
+import type { Page } from '@playwright/test';
+import { appPort, startApp, type RunningApp } from '../test-support/app-server';
+import { dbPath } from '../test-support/servers';
+import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
+
+// A session ended elsewhere leaves its screens within 2 s, with no input on them: the server tells the one stream a
+// browser holds (GET /api/session/events). Ending other sessions reaches every session of the user, so these tests
+// get a server of their own; its cap is 3, so a fourth sign-in pushes the least recently used out.
+const PORT = appPort(27);
+const BASE = `http://localhost:${PORT}`;
+const LEAVES_WITHIN_MS = 2_000;
+
+/** A page of `demo`, signed in in a browser of its own, on the dashboard with its stream open. */
+async function openScreen(page: Page): Promise<void> {
+  await signIn(page.request);
+  const streaming = page.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200);
+  await page.goto(`${BASE}/dashboard`);
+  await streaming;
+}
+
+/** Milliseconds from now until `page` is on the login page saying `reason`, at most LEAVES_WITHIN_MS. */
+async function leaves(page: Page, reason: string, from: number): Promise<number> {
+  await expect(page).toHaveURL(new RegExp(`/login\\?.*reason=${reason}`), { timeout: LEAVES_WITHIN_MS });
+  return Date.now() - from;
+}
+
+test.describe('a session ended elsewhere leaves its screens', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.use({ baseURL: BASE });
+  let app: RunningApp;
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    app = await startApp(PORT, { SESSION_DB_PATH: dbPath('session-push'), SESSION_MAX_PER_USER: '3' });
+  });
+  test.afterAll(async () => app?.stop());
+
+  test('"Sign out other sessions" in one browser: the other is on the login page, saying why, within 2 s and without input', async ({ page, browser }) => {
+    const other = await browser.newContext();
+    const screen = await other.newPage();
+    await openScreen(screen);
+    await signIn(page.request);
+    await page.goto(`${BASE}/dashboard`);
+    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    const ms = await leaves(screen, 'signed-out-elsewhere', Date.now());
+    await expect(screen.getByTestId('signed-out-reason')).toContainText('signed out of every other device');
+    test.info().annotations.push({ type: 'to the login page', description: `${ms} ms after the other page said so` });
+    await other.close();
+  });
+
+  test('an administrator\'s End session: the screen leaves within 2 s', async ({ page, browser }) => {
+    const other = await browser.newContext();
+    const screen = await other.newPage();
+    await openScreen(screen);
+    const id = await screen.locator('tr[data-session-id]', { hasText: '(this device)' }).getAttribute('data-session-id');
+    await signIn(page.request, ADMIN);
+    await page.goto(`${BASE}/admin/sessions`);
+    const row = page.locator(`tr[data-session-id="${id}"]`);
+    await row.getByRole('button', { name: /End the session of demo/ }).click();
+    await expect(row).toHaveCount(0);
+    const ms = await leaves(screen, 'ended-by-admin', Date.now());
+    test.info().annotations.push({ type: 'to the login page', description: `${ms} ms after the press` });
+    await other.close();
+  });
+
+  test('the cap: a screen pushed out by a sign-in elsewhere leaves within 2 s; median and worst of 20', async ({ browser }) => {
+    test.setTimeout(180_000);
+    const times: number[] = [];
+    for (let round = 0; round < 20; round += 1) {
+      const context = await browser.newContext();
+      const screen = await context.newPage();
+      await openScreen(screen);
+      // Three sign-ins elsewhere: the screen's session is now the least recently used of four.
+      for (let i = 0; i < 2; i += 1) await sessionCookie(BASE, DEMO);
+      const from = Date.now();
+      await sessionCookie(BASE, DEMO);
+      times.push(await leaves(screen, 'session-limit', from));
+      await context.close();
+    }
+    times.sort((a, b) => a - b);
+    const line = `from the sign-in's answer to the login page, 20 screens: median ${times[10]} ms, worst ${times[19]} ms`;
+    console.log(line);
+    test.info().annotations.push({ type: 'time to screen', description: line });
+  });
+
+  test('the tab holding the stream closed: another tab of the browser holds it within 2 s, and still hears the end', async ({ page, browser }) => {
+    const other = await browser.newContext();
+    const [holder, second] = [await other.newPage(), await other.newPage()];
+    await openScreen(holder);
+    await second.goto(`${BASE}/dashboard`);
+    const taken = second.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200, { timeout: LEAVES_WITHIN_MS });
+    await holder.close();
+    await taken;
+    await signIn(page.request);
+    await page.goto(`${BASE}/dashboard`);
+    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await leaves(second, 'signed-out-elsewhere', Date.now());
+    await other.close();
+  });
+
+  test('the stream cut while the session is ended elsewhere: the screen leaves at its next try, saying why', async ({ page, browser }) => {
+    const other = await browser.newContext();
+    const screen = await other.newPage();
+    await openScreen(screen);
+    const cut = new Promise<void>((resolve) =>
+      void screen.route('**/api/session/events', async (route) => {
+        await route.abort();
+        resolve();
+      }),
+    );
+    // The page goes away and comes back (as from the back/forward cache), and every try to stream again is cut: each
+    // failed try checks the session.
+    await screen.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    await screen.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+    await cut;
+    await signIn(page.request);
+    await page.goto(`${BASE}/dashboard`);
+    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await expect(screen).toHaveURL(/\/login\?.*reason=signed-out-elsewhere/, { timeout: 10_000 });
+    await other.close();
+  });
+});
