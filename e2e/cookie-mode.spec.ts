@@ -1,6 +1,6 @@
 import { formatDuration } from '../lib/shared/duration';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { MAIN_LIFETIMES } from '../test-support/servers';
+import { MAIN_LIFETIMES, urlOf } from '../test-support/servers';
 import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
 
 // SESSION_STORE=cookie: the sealed cookie is the whole session. The same client and warning; the parts that
@@ -25,6 +25,24 @@ test.describe('with SESSION_STORE=cookie', () => {
     app = await startApp(PORT, { SESSION_STORE: 'cookie' });
   });
   test.afterAll(async () => app?.stop());
+
+  test('nothing can end a session from elsewhere: the end stream answers 204, and a page opens none', async ({ page, dashboard }) => {
+    const response = await fetch(`${BASE}/api/session/events`, { headers: { cookie: await sessionCookie(BASE) } });
+    expect(response.status).toBe(204);
+    const streams: string[] = [];
+    page.on('request', (request) => request.url().endsWith('/api/session/events') && streams.push(request.url()));
+    await signIn(page.request, DEMO);
+    await dashboard.open();
+    await page.waitForLoadState('networkidle');
+    expect(streams).toEqual([]);
+  });
+
+  test('a cookie of this mode, sent to a server that keeps records, gets 401 from its end stream', async () => {
+    const cookie = await sessionCookie(BASE);
+    const response = await fetch(`${urlOf('main')}/api/session/events`, { headers: { cookie } });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ authenticated: false });
+  });
 
   test('the dashboard says why it lists no sessions, and offers no "Sign out other sessions"', async ({ page, dashboard }) => {
     await signIn(page.request, DEMO);

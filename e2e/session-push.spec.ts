@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { dbPath } from '../test-support/servers';
+import { startStore, type StoreUnderTest } from '../test-support/store-under-test';
 import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
 
 // A session ended elsewhere leaves its screens within 2 s, with no input on them: the server tells the one stream a
@@ -122,3 +123,42 @@ test.describe('a session ended elsewhere leaves its screens', () => {
     await other.close();
   });
 });
+
+// Two app instances on one store: the end on one, the screen on the other.
+for (const store of [
+  { name: 'Redis', offset: 4, ports: [appPort(29), appPort(30)] },
+  { name: 'Postgres', offset: 5, ports: [appPort(31), appPort(32)] },
+] as const) {
+  test.describe(`across two instances on ${store.name}`, () => {
+    test.describe.configure({ mode: 'serial' });
+    let under: StoreUnderTest | undefined;
+    let apps: RunningApp[] = [];
+    test.beforeAll(async () => {
+      test.setTimeout(90_000);
+      under = await startStore(store.name, { offset: store.offset, label: 'session-push' });
+      apps = await Promise.all(store.ports.map((port) => startApp(port, { ...under?.env })));
+    });
+    test.afterAll(async () => {
+      await Promise.all(apps.map((app) => app.stop()));
+      await under?.stop();
+    });
+
+    test('"Sign out other sessions" on one instance: the screen served by the other leaves within 2 s', async ({ browser }) => {
+      const [a, b] = apps.map((app) => app.url);
+      const screenContext = await browser.newContext({ baseURL: a });
+      const screen = await screenContext.newPage();
+      await signIn(screen.request);
+      const streaming = screen.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200);
+      await screen.goto(`${a}/dashboard`);
+      await streaming;
+      const actorContext = await browser.newContext({ baseURL: b });
+      const actor = await actorContext.newPage();
+      await signIn(actor.request);
+      await actor.goto(`${b}/dashboard`);
+      await actor.getByRole('button', { name: /Sign out other sessions/ }).click();
+      await expect(actor.getByText('You are not signed in anywhere else.')).toBeVisible();
+      await leaves(screen, 'signed-out-elsewhere', Date.now());
+      await Promise.all([screenContext.close(), actorContext.close()]);
+    });
+  });
+}

@@ -28,6 +28,7 @@ export function listenForSessionEnd(sessionTag: string, host: PushHost, target: 
   if (typeof target.EventSource !== 'function') return () => {};
   let source: EventSource | undefined;
   let release: (() => void) | undefined;
+  let waiting: AbortController | undefined;
   let retry: number | undefined;
   let failures = 0;
   let running = false;
@@ -73,18 +74,24 @@ export function listenForSessionEnd(sessionTag: string, host: PushHost, target: 
   const start = () => {
     if (running) return;
     running = true;
-    const held = new Promise<void>((resolve) => (release = resolve));
     const locks = target.navigator.locks;
     // Without Web Locks every tab streams for itself.
     if (!locks) return open();
-    void locks.request(`session-push:${sessionTag}`, () => {
-      if (running) open();
-      return held;
-    });
+    const asking = new AbortController();
+    const held = new Promise<void>((resolve) => (release = resolve));
+    waiting = asking;
+    // Aborted while it waits (the page hidden meanwhile), the request is dropped from the queue and rejects.
+    locks
+      .request(`session-push:${sessionTag}`, { signal: asking.signal }, () => {
+        if (!asking.signal.aborted) open();
+        return held;
+      })
+      .catch(() => {});
   };
   const stop = () => {
     running = false;
     close();
+    waiting?.abort();
     release?.();
   };
   const resume = (event: Event) => {

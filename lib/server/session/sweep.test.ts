@@ -136,7 +136,9 @@ describe.each(stores)('the sweep on %s', (_name, open) => {
 const underStryker = process.env.STRYKER_MUTATOR_WORKER !== undefined;
 
 describe.each(stores)('a backlog of 10,000 lapsed sessions on %s', (_name, open) => {
-  it.skipIf(underStryker)('is swept in batches that leave room for requests: a status read meanwhile answers within 100 ms', { timeout: 120_000 }, async () => {
+  // A bound on time, on a machine that runs the other test files meanwhile: a slow moment of the machine's can pass
+  // it once, where a sweep that holds the event loop fails it every time (1,748 ms before the slices). Tried thrice.
+  it.skipIf(underStryker)('is swept in batches that leave room for requests: a status read meanwhile answers within 100 ms', { timeout: 120_000, retry: 2 }, async () => {
     const store = open();
     provideSessionStore(store);
     const now = Date.now();
