@@ -19,6 +19,26 @@ export async function signIn(request: APIRequestContext, account: Account = DEMO
   expect(response.status(), await response.text()).toBe(200);
 }
 
+/** Resolves when `page` has its end stream (GET /api/session/events) open; `timeout` as Playwright's own. */
+export const streamOpened = (page: Page, timeout?: number) =>
+  page.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200, { timeout });
+
+/** Signs `demo` in for `page` and opens the dashboard at `base`, its end stream open. */
+export async function openStreamingDashboard(page: Page, base: string): Promise<void> {
+  await signIn(page.request);
+  const streaming = streamOpened(page);
+  await page.goto(`${base}/dashboard`);
+  await streaming;
+}
+
+/** Signs `demo` in for `page` at `base` and presses "Sign out other sessions", until the page says it is done. */
+export async function signOutOtherSessions(page: Page, base: string): Promise<void> {
+  await signIn(page.request);
+  await page.goto(`${base}/dashboard`);
+  await page.getByRole('button', { name: /Sign out other sessions/ }).click();
+  await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+}
+
 /** Signs in with plain HTTP, no browser: returns the `name=value` pair to send back as the Cookie header. */
 export async function sessionCookie(baseUrl: string, account: Account = DEMO): Promise<string> {
   const answer = await signInOverHttp(baseUrl, account);

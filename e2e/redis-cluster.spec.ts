@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { clusterTestPorts, startRedisCluster, type ClusterNodeProcess, type RunningCluster } from '../test-support/redis-cluster';
-import { ADMIN, DEMO, sessionCookie, signIn } from './fixtures';
+import { ADMIN, DEMO, openStreamingDashboard, sessionCookie, signOutOtherSessions } from './fixtures';
 
 async function call(base: string, cookie: string, path = '/api/session', method = 'GET') {
   const response = await fetch(`${base}${path}`, { method, headers: { cookie, 'Content-Type': 'application/json' }, ...(method === 'POST' ? { body: '{"idleMs":0}' } : {}) });
@@ -43,16 +43,9 @@ test.describe('two app instances on a Redis Cluster', () => {
   test('a screen served by A leaves within 2 s when its session is ended on B (sharded pub/sub on the user\'s shard)', async ({ browser }) => {
     const screenContext = await browser.newContext({ baseURL: a.url });
     const screen = await screenContext.newPage();
-    await signIn(screen.request);
-    const streaming = screen.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200);
-    await screen.goto(`${a.url}/dashboard`);
-    await streaming;
+    await openStreamingDashboard(screen, a.url);
     const actorContext = await browser.newContext({ baseURL: b.url });
-    const actor = await actorContext.newPage();
-    await signIn(actor.request);
-    await actor.goto(`${b.url}/dashboard`);
-    await actor.getByRole('button', { name: /Sign out other sessions/ }).click();
-    await expect(actor.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await signOutOtherSessions(await actorContext.newPage(), b.url);
     await expect(screen).toHaveURL(/\/login\?.*reason=signed-out-elsewhere/, { timeout: 2_000 });
     await Promise.all([screenContext.close(), actorContext.close()]);
   });

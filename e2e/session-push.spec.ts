@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { dbPath } from '../test-support/servers';
 import { startStore, type StoreUnderTest } from '../test-support/store-under-test';
-import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
+import { ADMIN, DEMO, expect, openStreamingDashboard, sessionCookie, signIn, signOutOtherSessions, streamOpened, test } from './fixtures';
 
 // A session ended elsewhere leaves its screens within 2 s, with no input on them: the server tells the one stream a
 // browser holds (GET /api/session/events). Ending other sessions reaches every session of the user, so these tests
@@ -10,14 +10,6 @@ import { ADMIN, DEMO, expect, sessionCookie, signIn, test } from './fixtures';
 const PORT = appPort(27);
 const BASE = `http://localhost:${PORT}`;
 const LEAVES_WITHIN_MS = 2_000;
-
-/** A page of `demo`, signed in in a browser of its own, on the dashboard with its stream open. */
-async function openScreen(page: Page): Promise<void> {
-  await signIn(page.request);
-  const streaming = page.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200);
-  await page.goto(`${BASE}/dashboard`);
-  await streaming;
-}
 
 /** Milliseconds from now until `page` is on the login page saying `reason`, at most LEAVES_WITHIN_MS. */
 async function leaves(page: Page, reason: string, from: number): Promise<number> {
@@ -38,11 +30,8 @@ test.describe('a session ended elsewhere leaves its screens', () => {
   test('"Sign out other sessions" in one browser: the other is on the login page, saying why, within 2 s and without input', async ({ page, browser }) => {
     const other = await browser.newContext();
     const screen = await other.newPage();
-    await openScreen(screen);
-    await signIn(page.request);
-    await page.goto(`${BASE}/dashboard`);
-    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
-    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await openStreamingDashboard(screen, BASE);
+    await signOutOtherSessions(page, BASE);
     const ms = await leaves(screen, 'signed-out-elsewhere', Date.now());
     await expect(screen.getByTestId('signed-out-reason')).toContainText('signed out of every other device');
     test.info().annotations.push({ type: 'to the login page', description: `${ms} ms after the other page said so` });
@@ -52,7 +41,7 @@ test.describe('a session ended elsewhere leaves its screens', () => {
   test('an administrator\'s End session: the screen leaves within 2 s', async ({ page, browser }) => {
     const other = await browser.newContext();
     const screen = await other.newPage();
-    await openScreen(screen);
+    await openStreamingDashboard(screen, BASE);
     const id = await screen.locator('tr[data-session-id]', { hasText: '(this device)' }).getAttribute('data-session-id');
     await signIn(page.request, ADMIN);
     await page.goto(`${BASE}/admin/sessions`);
@@ -70,7 +59,7 @@ test.describe('a session ended elsewhere leaves its screens', () => {
     for (let round = 0; round < 20; round += 1) {
       const context = await browser.newContext();
       const screen = await context.newPage();
-      await openScreen(screen);
+      await openStreamingDashboard(screen, BASE);
       // Three sign-ins elsewhere: the screen's session is now the least recently used of four.
       for (let i = 0; i < 2; i += 1) await sessionCookie(BASE, DEMO);
       const from = Date.now();
@@ -87,15 +76,12 @@ test.describe('a session ended elsewhere leaves its screens', () => {
   test('the tab holding the stream closed: another tab of the browser holds it within 2 s, and still hears the end', async ({ page, browser }) => {
     const other = await browser.newContext();
     const [holder, second] = [await other.newPage(), await other.newPage()];
-    await openScreen(holder);
+    await openStreamingDashboard(holder, BASE);
     await second.goto(`${BASE}/dashboard`);
-    const taken = second.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200, { timeout: LEAVES_WITHIN_MS });
+    const taken = streamOpened(second, LEAVES_WITHIN_MS);
     await holder.close();
     await taken;
-    await signIn(page.request);
-    await page.goto(`${BASE}/dashboard`);
-    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
-    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await signOutOtherSessions(page, BASE);
     await leaves(second, 'signed-out-elsewhere', Date.now());
     await other.close();
   });
@@ -103,7 +89,7 @@ test.describe('a session ended elsewhere leaves its screens', () => {
   test('the stream cut while the session is ended elsewhere: the screen leaves at its next try, saying why', async ({ page, browser }) => {
     const other = await browser.newContext();
     const screen = await other.newPage();
-    await openScreen(screen);
+    await openStreamingDashboard(screen, BASE);
     const cut = new Promise<void>((resolve) =>
       void screen.route('**/api/session/events', async (route) => {
         await route.abort();
@@ -115,10 +101,7 @@ test.describe('a session ended elsewhere leaves its screens', () => {
     await screen.evaluate(() => window.dispatchEvent(new Event('pagehide')));
     await screen.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
     await cut;
-    await signIn(page.request);
-    await page.goto(`${BASE}/dashboard`);
-    await page.getByRole('button', { name: /Sign out other sessions/ }).click();
-    await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
+    await signOutOtherSessions(page, BASE);
     await expect(screen).toHaveURL(/\/login\?.*reason=signed-out-elsewhere/, { timeout: 10_000 });
     await other.close();
   });
@@ -147,16 +130,9 @@ for (const store of [
       const [a, b] = apps.map((app) => app.url);
       const screenContext = await browser.newContext({ baseURL: a });
       const screen = await screenContext.newPage();
-      await signIn(screen.request);
-      const streaming = screen.waitForResponse((response) => response.url().endsWith('/api/session/events') && response.status() === 200);
-      await screen.goto(`${a}/dashboard`);
-      await streaming;
+      await openStreamingDashboard(screen, a ?? '');
       const actorContext = await browser.newContext({ baseURL: b });
-      const actor = await actorContext.newPage();
-      await signIn(actor.request);
-      await actor.goto(`${b}/dashboard`);
-      await actor.getByRole('button', { name: /Sign out other sessions/ }).click();
-      await expect(actor.getByText('You are not signed in anywhere else.')).toBeVisible();
+      await signOutOtherSessions(await actorContext.newPage(), b ?? '');
       await leaves(screen, 'signed-out-elsewhere', Date.now());
       await Promise.all([screenContext.close(), actorContext.close()]);
     });
