@@ -120,6 +120,26 @@ test.describe('the end stream', () => {
     expect(codes.filter((code) => code !== 200 && code !== 429)).toEqual([]);
   });
 
+  test('50 browsers gone while their streams were being set up hold no place: the cap\'s worth stream afterwards', async () => {
+    const cookie = await sessionCookie(BASE);
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        new Promise<void>((resolve) => {
+          const outgoing = httpRequest(`${BASE}/api/session/events`, { agent: false, headers: { cookie } });
+          outgoing.on('error', () => resolve());
+          outgoing.end(() => setTimeout(() => (outgoing.destroy(), resolve()), 5));
+        }),
+      ),
+    );
+    await expect
+      .poll(async () => {
+        const streams = await Promise.all(Array.from({ length: 3 }, () => openStream(cookie)));
+        for (const stream of streams) stream.close();
+        return streams.map((stream) => stream.status);
+      })
+      .toEqual([200, 200, 200]);
+  });
+
   test('a server told to stop closes its open streams and stops, rather than wait for them', async () => {
     const stream = await openStream(await sessionCookie(BASE));
     expect(stream.status).toBe(200);

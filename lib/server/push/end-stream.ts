@@ -15,7 +15,7 @@ import { HEARTBEAT_MS } from './heartbeat';
  * a stream whose session ended unheard (an instance whose channel was down) is closed within a heartbeat.
  */
 
-/** A client that reads nothing lets its queue grow by a heartbeat at a time: past this, it is dropped. */
+/** A client that reads nothing lets its queue grow by a heartbeat at a time: past this many bytes, it is dropped. */
 const UNREAD_LIMIT_BYTES = 16 * 1024;
 
 const HEADERS = {
@@ -93,7 +93,9 @@ export async function openEndStream(jar: CookieReader, signal: AbortSignal): Pro
       if (heard) void end(heard);
     },
     cancel: () => finish(),
-  });
+  }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
   signal.addEventListener('abort', () => void finish(), { once: true });
+  // A browser gone during the set-up above has aborted already, and no listener would hear it: close now.
+  if (signal.aborted) void finish();
   return new Response(stream, { headers: HEADERS });
 }

@@ -1,8 +1,8 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
-import type { Connection, Redis } from './redis-connection';
+import { withTimeout, type Connection, type Redis } from './redis-connection';
 import type { RedisKeys } from './redis-keys';
 import { parseEndNotice, serializeEndNotice } from './end-notice';
-import type { EndChannel, EndNotice } from './types';
+import { CONNECT_WAIT_MS, type EndChannel, type EndNotice } from './types';
 
 /**
  * Ends told between instances by Redis's sharded pub/sub (SPUBLISH, SSUBSCRIBE; Redis 7): one channel per user, in
@@ -30,18 +30,29 @@ export class RedisEnds implements EndChannel {
     listeners.add(onEnd);
     if (listeners.size === 1) {
       this.#listeners.set(channel, listeners);
-      const subscriber = await this.subscriber();
-      await subscriber.sSubscribe(channel, (message) => {
-        const notice = parseEndNotice(message);
-        if (notice?.username === username) for (const listener of this.#listeners.get(channel) ?? []) listener(notice);
-      });
+      try {
+        const subscriber = await this.subscriber();
+        await subscriber.sSubscribe(channel, (message) => {
+          const notice = parseEndNotice(message);
+          if (notice?.username === username) for (const listener of this.#listeners.get(channel) ?? []) listener(notice);
+        });
+      } catch (error) {
+        // Not subscribed: forgotten, so the next listener of this user subscribes again.
+        this.#forget(channel, listeners, onEnd);
+        throw error;
+      }
     }
     return async () => {
-      listeners.delete(onEnd);
-      if (listeners.size > 0 || this.#listeners.get(channel) !== listeners) return;
-      this.#listeners.delete(channel);
-      await (await this.subscriber()).sUnsubscribe(channel).catch(() => {});
+      if (this.#forget(channel, listeners, onEnd)) await (await this.subscriber()).sUnsubscribe(channel).catch(() => {});
     };
+  }
+
+  /** Drops `onEnd`; true when it was the channel's last listener, and the channel is forgotten too. */
+  #forget(channel: string, listeners: Set<(notice: EndNotice) => void>, onEnd: (notice: EndNotice) => void): boolean {
+    listeners.delete(onEnd);
+    if (listeners.size > 0 || this.#listeners.get(channel) !== listeners) return false;
+    this.#listeners.delete(channel);
+    return true;
   }
 
   private subscriber(): Promise<Connection> {
@@ -49,7 +60,13 @@ export class RedisEnds implements EndChannel {
       const connection = this.duplicate();
       // A dropped subscriber reconnects and subscribes again by itself; what it missed meanwhile, screens re-check.
       connection.on('error', () => {});
-      await connection.connect();
+      try {
+        // Waited for as long as a request waits for Redis, no longer: the stream then answers 503.
+        await withTimeout(connection.connect(), CONNECT_WAIT_MS);
+      } catch (error) {
+        connection.destroy();
+        throw error;
+      }
       return connection;
     })().catch((error: unknown) => {
       this.#subscriber = undefined;

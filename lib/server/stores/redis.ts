@@ -301,8 +301,12 @@ export class RedisSessionStore implements SessionStore {
     return this.ends.announceEnd(notice);
   }
 
-  listenForEnds(username: string, onEnd: (notice: EndNotice) => void): Promise<() => Promise<void>> {
-    return this.ends.listenForEnds(username, onEnd);
+  async listenForEnds(username: string, onEnd: (notice: EndNotice) => void): Promise<() => Promise<void>> {
+    try {
+      return await this.ends.listenForEnds(username, onEnd);
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
   }
 
   async close(): Promise<void> {
