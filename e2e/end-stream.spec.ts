@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { dbPath } from '../test-support/servers';
@@ -138,6 +139,44 @@ test.describe('the end stream', () => {
         return streams.map((stream) => stream.status);
       })
       .toEqual([200, 200, 200]);
+  });
+
+  test('clients that never read hold their places only while the session lasts; the end waits for them, then the server closes', async () => {
+    const cookie = await sessionCookie(BASE);
+    // Raw connections that send the request and then read nothing, not even the headers.
+    const sockets = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect(PORT, 'localhost', () => {
+            socket.pause();
+            socket.write(`GET /api/session/events HTTP/1.1\r\nHost: localhost:${PORT}\r\nAccept: text/event-stream\r\nCookie: ${cookie}\r\n\r\n`, () => resolve(socket));
+          });
+          socket.on('error', reject);
+        }),
+      ),
+    );
+    await expect.poll(() => streamStatus(cookie)).toBe(429);
+    await fetch(`${BASE}/api/session`, { method: 'DELETE', headers: { cookie, origin: BASE } });
+    // Ended, they count no more: the user's next session streams at once.
+    expect(await streamStatus(await sessionCookie(BASE))).toBe(200);
+    // Read at last, each has its headers, its end with the reason, and then the server's close.
+    const read = await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<string>((resolve) => {
+            let text = '';
+            socket.setEncoding('utf8');
+            socket.on('data', (chunk: string) => (text += chunk));
+            socket.on('end', () => resolve(text));
+            socket.resume();
+          }),
+      ),
+    );
+    for (const text of read) {
+      expect(text).toMatch(/^HTTP\/1\.1 200 /);
+      // The last chunk of the event, then the chunked body's end.
+      expect(text).toMatch(/event: ended\ndata: \{"reason":"signed-out","sessionTag":"[\w-]{16}"\}\n\n\r\n0\r\n\r\n$/);
+    }
   });
 
   test('a server told to stop closes its open streams and stops, rather than wait for them', async () => {

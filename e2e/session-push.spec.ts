@@ -1,4 +1,5 @@
-import type { Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
+import { chromiumArgs, fullChromiumExecutable } from '../test-support/chromium';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { dbPath } from '../test-support/servers';
 import { startStore, type StoreUnderTest } from '../test-support/store-under-test';
@@ -104,6 +105,43 @@ test.describe('a session ended elsewhere leaves its screens', () => {
     await signOutOtherSessions(page, BASE);
     await expect(screen).toHaveURL(/\/login\?.*reason=signed-out-elsewhere/, { timeout: 10_000 });
     await other.close();
+  });
+
+  test('going back to the dashboard restores it from the back/forward cache, streaming again, and it still hears the end', async ({ page }) => {
+    // Playwright turns the cache off in the Chromium it launches (--disable-back-forward-cache), and the headless
+    // shell has none: this is the full browser, with it.
+    const browser = await chromium.launch({ executablePath: fullChromiumExecutable(), args: chromiumArgs(), ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+    try {
+      const screen = await (await browser.newContext()).newPage();
+      // Signed-in pages and answers carry Cache-Control: no-store (ASVS 14.3.2), and Chromium keeps no such page
+      // that fetched such answers; here they are let be cached, so that only the page's own doing decides.
+      await screen.route(/\/(dashboard|api\/session(\/keep-alive)?)$/, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'cache-control': 'private, no-cache' } });
+      });
+      await openStreamingDashboard(screen, BASE);
+      await screen.evaluate(() => {
+        (window as { restoredFrom?: string }).restoredFrom = 'this very page';
+        window.addEventListener('pageshow', (event) => ((window as { persisted?: boolean }).persisted = event.persisted));
+      });
+      await screen.unrouteAll();
+      // Away to another document of the app, and back.
+      await screen.goto(`${BASE}/recent-activity.png`);
+      const streaming = streamOpened(screen);
+      await screen.goBack({ waitUntil: 'commit' });
+      const seen = await screen.evaluate(() => ({
+        marker: (window as { restoredFrom?: string }).restoredFrom,
+        persisted: (window as { persisted?: boolean }).persisted,
+        // Chromium's own account of why a page was not restored; null when it was.
+        reasons: JSON.stringify((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { notRestoredReasons?: unknown }).notRestoredReasons ?? null),
+      }));
+      expect(seen).toEqual({ marker: 'this very page', persisted: true, reasons: 'null' });
+      await streaming;
+      await signOutOtherSessions(page, BASE);
+      await leaves(screen, 'signed-out-elsewhere', Date.now());
+    } finally {
+      await browser.close();
+    }
   });
 });
 

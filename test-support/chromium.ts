@@ -31,3 +31,11 @@ export function chromiumArgs(): string[] {
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   return args;
 }
+
+/** The full browser, even in a headless run: its headless shell keeps no page in the back/forward cache. */
+export function fullChromiumExecutable(): string {
+  const choice = chooseChromium(machineProbe({ chromium: chromium.executablePath(), firefox: '', webkit: '' }), true);
+  if (choice.path) return choice.path;
+  console.error(choice.missing);
+  process.exit(1);
+}

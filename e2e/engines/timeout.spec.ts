@@ -1,5 +1,7 @@
-import { ENGINES_LIFETIMES } from '../../test-support/servers';
-import { DEMO } from '../../test-support/demo-accounts';
+import { chromiumArgs, chromiumExecutable } from '../../test-support/chromium';
+import { ENGINES_LIFETIMES, urlOf } from '../../test-support/servers';
+import { signIn } from '../fixtures';
+import { ADMIN, DEMO } from '../../test-support/demo-accounts';
 import { expect, test } from './fixtures';
 import { DashboardScreen } from './pages/dashboard-screen';
 import { LoginScreen } from './pages/login-screen';
@@ -89,4 +91,35 @@ test('at the deadline both tabs are signed out with reason idle, and the notes a
   await new LoginScreen(first.tab).signIn(DEMO);
   await expect.poll(() => first.path(), { timeout: SIGN_IN_MS }).toBe('/dashboard');
   await expect.poll(() => first.notes()).toBe('Quarterly figures: draft 3');
+});
+
+test('"Sign out other sessions" in another browser: this one is on the login page, saying why, within 2 s and without input', async ({ open, playwright }) => {
+  // As the administrator, whom no other test here signs in: the press ends every other session of the user. Each
+  // engine runs this test at once, and another engine's press may come first and end this one's sessions: then
+  // it starts again. The other browser is Chromium: the screen that must hear the end is this engine's.
+  const chromium = await playwright.chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs() });
+  try {
+    const other = await chromium.newPage({ baseURL: urlOf('engines') });
+    const done = other.getByText('You are not signed in anywhere else.');
+    const screen = new DashboardScreen(await (await open()).newTab());
+    for (let tries = 0; tries < 5; tries += 1) {
+      await new LoginScreen(screen.tab).signInByRequest(ADMIN);
+      await screen.open();
+      const streaming = await expect.poll(screen.streaming, { timeout: SIGN_IN_MS }).toBe(true).then(() => true, () => false);
+      if (!streaming && (await screen.path()) !== '/dashboard') continue;
+      expect(streaming, 'the screen streams').toBe(true);
+      await signIn(other.request, ADMIN);
+      await other.goto('/dashboard');
+      // Whatever another press ends meanwhile is the login page, with no such button, or with no press done.
+      await other.getByRole('button', { name: /^Sign out other sessions/ }).click({ timeout: LATE_MS }).catch(() => {});
+      await done.waitFor({ timeout: LATE_MS }).catch(() => {});
+      if (!(await done.isVisible())) continue;
+      await expect.poll(() => screen.path(), { timeout: LATE_MS }).toMatch(/^\/login\?reason=signed-out-elsewhere(&|$)/);
+      await expect.poll(() => screen.tab.evaluate(`document.querySelector('[data-testid="signed-out-reason"]')?.textContent ?? ''`)).toContain('signed out of every other device');
+      return;
+    }
+    throw new Error('five tries, each cut short by another engine\'s press');
+  } finally {
+    await chromium.close();
+  }
 });

@@ -44,6 +44,9 @@ export class DashboardScreen {
     return last;
   }
 
+  /** Whether this profile's tabs hold their session's end stream: its holder takes a Web Lock first, then streams. */
+  streaming = async () => (await this.tab.evaluate(`navigator.locks.query().then(({ held }) => held.some(({ name }) => name.startsWith('session-push:')))`)) === true;
+
   /** When this document's navigation started: after a sign-out, when the page decided to leave. */
   navigationStartedAt = async () => (await this.tab.evaluate('performance.timeOrigin')) as number;
 
@@ -65,3 +68,4 @@ export class DashboardScreen {
     return { idleAt: between(idleExpiresInMs), warningAt: between(idleExpiresInMs - warningBeforeMs) };
   }
 }
+
