@@ -32,6 +32,8 @@ export const PRECISION = {
   scale: { rounds: LONG ? 5 : 3, runS: LONG ? 5 : 2 },
   /** bench/scale.bench.ts, 500 against 20,000 live sessions. */
   live: { rounds: 5, runS: LONG ? 5 : 2 },
+  /** bench/streams.bench.ts: the session checks with 1,000 end streams open and with none, alternating. */
+  streams: { rounds: 5, runS: LONG ? 5 : 2 },
   /** bench/main-thread.bench.ts: a round is a few hundred milliseconds, so the long run can afford many. */
   mainThread: { rounds: LONG ? 15 : 5 },
 } as const;
