@@ -26,6 +26,21 @@ function refusePost(request: NextRequest): NextResponse | undefined {
   return undefined;
 }
 
+/**
+ * The OpenID provider's origin (`OIDC_ISSUER`, checked at start by lib/server/config.ts): "Sign in with …" is a form
+ * whose answer redirects there, and browsers hold a form's redirects to `form-action` too.
+ */
+const PROVIDER_ORIGIN = originOf(process.env.OIDC_ISSUER);
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export function proxy(request: NextRequest) {
   const refused = refusePost(request);
   if (refused) return refused;
@@ -41,7 +56,7 @@ export function proxy(request: NextRequest) {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self'${PROVIDER_ORIGIN ? ` ${PROVIDER_ORIGIN}` : ''}`,
     "frame-ancestors 'none'",
     ...(request.nextUrl.protocol === 'https:' ? ['upgrade-insecure-requests'] : []),
   ].join('; ');

@@ -4,6 +4,10 @@
  *
  *   node scripts/dev-idp.mjs [--port 4400] [--app-origin http://localhost:3000] [--host 127.0.0.1]
  *     [--client-id session-timeout-demo] [--client-secret S] [--jwks private-jwks.json] [--session-ttl 36000]
+ *     [--ignore-max-age]
+ *
+ * `--ignore-max-age` makes it behave as some providers do, and drop `max_age` from authorization requests: a test's
+ * way to show that the app checks `auth_time` itself.
  *
  * stdout carries JSON lines only, for the harness that starts it: `{"event":"listening","issuer":…,"pid":…}` once
  * it accepts requests, then one `{"event":"backchannel","ok":…}` per back-channel logout it sends. Notices and
@@ -41,6 +45,7 @@ const { values: flags } = (() => {
         'client-secret': { type: 'string', default: 'session-timeout-demo-dev-client-secret-012345678' },
         jwks: { type: 'string' },
         'session-ttl': { type: 'string', default: String(10 * 60 * 60) },
+        'ignore-max-age': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -270,6 +275,10 @@ async function testBackchannelLogout(/** @type {import('node:http').IncomingMess
 const handle = provider.callback();
 server.on('request', (req, res) => {
   const url = new URL(req.url ?? '/', issuer);
+  if (flags['ignore-max-age'] && url.pathname === '/auth' && url.searchParams.has('max_age')) {
+    url.searchParams.delete('max_age');
+    req.url = `${url.pathname}${url.search}`;
+  }
   const route = url.pathname.startsWith('/interaction/')
     ? interaction(req, res, url)
     : url.pathname === '/test/backchannel-logout'
@@ -283,6 +292,17 @@ server.on('request', (req, res) => {
 });
 
 emit({ event: 'listening', issuer, pid: process.pid });
+// For a person running `npm run dev:idp`: what the app needs to use it, on stderr, beside the notices.
+console.error(
+  [
+    `Example ID is listening at ${issuer} for the app at ${appOrigin}. Put this in the app's .env.local, then npm run dev:`,
+    `OIDC_ISSUER=${issuer}`,
+    `OIDC_CLIENT_ID=${clientId}`,
+    `OIDC_CLIENT_SECRET=${clientSecret}`,
+    'OIDC_PROVIDER_NAME=Example ID',
+    'Accounts: alice / alice-password, bob / bob-password.',
+  ].join('\n'),
+);
 
 function stop() {
   server.close(() => process.exit(0));

@@ -28,6 +28,8 @@ export interface OidcProviderOptions {
   appOrigin: string;
   /** The provider's own session lifetime, sliding; 10 hours unless a test needs it to run out. */
   sessionTtlS?: number;
+  /** Drop `max_age` from authorization requests, as some providers do. */
+  ignoreMaxAge?: boolean;
 }
 
 /** One back-channel logout the provider sent: `via` `end_session` when a person signed out there, `test` from the hook. */
@@ -76,7 +78,7 @@ const parseLine = (line: string): Record<string, unknown> | undefined => {
  * Starts "Example ID" (scripts/dev-idp.mjs) with a key of the test's own, on loopback, with the Node running the tests.
  * A provider an earlier, crashed run left on the port is stopped by its pid; anyone else's there makes this throw.
  */
-export async function startOidcProvider({ port, appOrigin, sessionTtlS = 10 * 60 * 60 }: OidcProviderOptions): Promise<RunningOidcProvider> {
+export async function startOidcProvider({ port, appOrigin, sessionTtlS = 10 * 60 * 60, ignoreMaxAge = false }: OidcProviderOptions): Promise<RunningOidcProvider> {
   if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} not found: start the tests from the checkout's root`);
   if (port !== 0) {
     await stopOwnListenerOn(port);
@@ -87,7 +89,7 @@ export async function startOidcProvider({ port, appOrigin, sessionTtlS = 10 * 60
   const jwksFile = join(dir, 'jwks.json');
   writeFileSync(jwksFile, JSON.stringify({ keys: [signingKey] }), { mode: 0o600 });
 
-  const args = ['--port', String(port), '--app-origin', appOrigin, '--jwks', jwksFile, '--session-ttl', String(sessionTtlS)];
+  const args = ['--port', String(port), '--app-origin', appOrigin, '--jwks', jwksFile, '--session-ttl', String(sessionTtlS), ...(ignoreMaxAge ? ['--ignore-max-age'] : [])];
   const child = spawnRecorded(process.execPath, [SCRIPT, ...args, '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

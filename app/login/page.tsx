@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { LoginForm } from '@/components/login-form';
+import { ProviderSignIn } from '@/components/provider-sign-in';
 import { SignedOutNotice } from '@/components/signed-out-notice';
 import { config } from '@/lib/server/config';
 import { formatDuration } from '@/lib/shared/duration';
 import { safeReturnTo } from '@/lib/shared/return-to';
+import { describeProviderProblem } from '@/lib/server/oidc/problems';
 import { isNoSessionReason } from '@/lib/shared/session-status';
 import { documentTitle } from '@/lib/shared/site';
 import { DEMO_CREDENTIALS } from '@/lib/server/sign-in/users';
@@ -25,7 +27,7 @@ function limits(): Limits {
 }
 
 /** After a sign-out the title says why first, so it is the first thing a screen reader reads. */
-const title = (notice: ReturnType<typeof signedOut>) => documentTitle(notice ? `${notice.heading} · Sign in` : 'Sign in');
+const title = (notice: { heading: string } | undefined) => documentTitle(notice ? `${notice.heading} · Sign in` : 'Sign in');
 
 // No title from the metadata: the login form renders the page's one <title> itself, so that "Error: "
 // can lead it while errors show, in the HTML the server renders for a post without JavaScript too.
@@ -35,15 +37,21 @@ export const metadata: Metadata = { title: null };
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const notice = signedOut(params.reason);
+  const problem = describeProviderProblem(params.provider, 'sign-in');
   const returnTo = safeReturnTo(params.returnTo);
-  const { policy } = config();
+  const { policy, oidc } = config();
   const words = limits();
 
   return (
     <main className="page page--narrow">
-      {notice && <SignedOutNotice reason={notice.reason} heading={notice.heading} sentence={notice.sentence(words)} />}
+      {problem ? (
+        <SignedOutNotice reason={problem.reason} heading={problem.heading} sentence={problem.sentence} testId="provider-problem" />
+      ) : (
+        notice && <SignedOutNotice reason={notice.reason} heading={notice.heading} sentence={notice.sentence(words)} />
+      )}
       <h1>Sign in</h1>
-      <LoginForm returnTo={returnTo} title={title(notice)} idleLimits={words.idle} />
+      {oidc && <ProviderSignIn providerName={oidc.providerName} returnTo={returnTo} />}
+      <LoginForm returnTo={returnTo} title={title(problem ?? notice)} idleLimits={words.idle} />
       <p className="hint">
         For your security you are signed out after {words.idle}, and {words.absolute} after signing in at the latest. You are warned{' '}
         {formatDuration(policy.warningBeforeMs)} before, with a chance to stay signed in.

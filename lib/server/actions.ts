@@ -12,6 +12,8 @@ import * as allSessions from './lists/all-sessions';
 import * as mySessions from './lists/my-sessions';
 import { confirmPath, performPendingAction, readPendingAction } from './step-up/pending-action';
 import { confirmPresence } from './step-up/reauth';
+import { providerUser } from './oidc/accounts';
+import { getSession } from './session/session';
 import { attemptSignIn, clientInfo } from './sign-in/sign-in';
 import { SCRIPTED_FIELD, WRONG_PASSWORD, type ConfirmState, type PendingAction, type SensitiveState } from '../shared/reauth-state';
 import { SIGN_IN_MESSAGES, SignInBody, SignInForm, throttledMessage, type SignInState } from '../shared/sign-in-input';
@@ -50,8 +52,14 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
  * the action again; without, the browser goes to the page that asks and then does the action.
  */
 async function askFirst(previous: SensitiveState, form: FormData, action: PendingAction, returnTo: string): Promise<SensitiveState> {
-  if (form.get(SCRIPTED_FIELD) === '1') return { asks: previous.asks + 1 };
+  // A person who signed in through the OpenID provider confirms there, away from the page: the page that asks sends them.
+  if (form.get(SCRIPTED_FIELD) === '1' && !(await signedInThroughProvider())) return { asks: previous.asks + 1 };
   redirect(confirmPath(action, returnTo));
+}
+
+async function signedInThroughProvider(): Promise<boolean> {
+  const read = await getSession();
+  return read.ok && providerUser(read.value.user.username) !== undefined;
 }
 
 /** "Sign out other sessions": ends every session of this user but the one making the request. */

@@ -4,6 +4,7 @@ import type { Ok, Refused } from '../shared/result';
 import { parseDuration } from '../shared/duration';
 import { DEFAULT_LIFETIMES, type TimeoutPolicy } from '../shared/session-policy';
 import { blankIsUnset, count, duration } from './env-schemas';
+import { parseOidcSettings, type OidcSettings } from './oidc/settings';
 import { DEFAULT_STORE, STORE_KINDS, STORES, type StoreConfig, type StoreKind } from './stores/registry';
 
 const MIN_SECRET_LENGTH = 32;
@@ -97,16 +98,22 @@ export interface AppConfig {
   eventsRetentionMs: number;
   /** Pages told of their session's end (`GET /api/session/events`) this process holds open at most. */
   streamsMax: number;
+  /** Signing in through an OpenID provider, beside the password form; `undefined` without `OIDC_ISSUER`. */
+  oidc?: OidcSettings;
 }
 
 /** Reads the environment into a config, or throws one error that names every variable that is wrong. */
 export function parseConfig(source: Record<string, string | undefined>): AppConfig {
   const result = EnvSchema.safeParse(source);
   const store = storeConfig(result.success ? result.data.SESSION_STORE : undefined, source);
-  if (!result.success || !store.ok) {
-    const lines = [...(result.success ? [] : result.error.issues.map(line)), ...(store.ok ? [] : store.issues)];
-    throw new Error(`Invalid session configuration:\n${lines.join('\n')}`);
+  const oidc = parseOidcSettings(source);
+  const lines = [...(result.success ? [] : result.error.issues.map(line)), ...(store.ok ? [] : store.issues), ...(oidc.success ? [] : oidc.error.issues.map(line))];
+  // A provider ends its sessions by calling the app (back-channel logout): with nothing kept on the server, that call
+  // could end nothing, and a session the provider ended would go on. Refused rather than half done.
+  if (oidc.success && oidc.data && store.ok && !STORES[store.value.kind].keepsRecords) {
+    lines.push('  OIDC_ISSUER is set, but SESSION_STORE=cookie keeps nothing a sign-out at the provider could end: choose a store that keeps records, or unset OIDC_ISSUER');
   }
+  if (!result.success || !store.ok || !oidc.success || lines.length > 0) throw new Error(`Invalid session configuration:\n${lines.join('\n')}`);
   const env = result.data;
   return {
     production: env.NODE_ENV === 'production',
@@ -128,6 +135,7 @@ export function parseConfig(source: Record<string, string | undefined>): AppConf
     sweepEveryMs: env.SESSION_SWEEP_EVERY,
     eventsRetentionMs: env.SESSION_EVENTS_RETENTION,
     streamsMax: env.SESSION_STREAMS_MAX,
+    ...(oidc.data ? { oidc: oidc.data } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface EventDetails {
   reason?: string;
   /** How long: the inactivity behind an idle end, the age of a session at its absolute end. */
   afterMs?: number;
+  /** The OpenID provider a sign-in went through (`OIDC_PROVIDER_NAME`); none for the password form. */
+  provider?: string;
 }
 
 /** The event as a person reads it, before the device and the time: "Signed out after 30 minutes without activity". */
@@ -36,7 +38,7 @@ export function describeEvent(kind: EventKind, details: EventDetails, actor: Eve
   const after = details.afterMs === undefined ? undefined : formatDuration(details.afterMs);
   switch (kind) {
     case 'signed-in':
-      return 'Signed in';
+      return details.provider ? `Signed in with ${details.provider}` : 'Signed in';
     case 'signed-out':
       return 'Signed out';
     case 'idle':
@@ -54,7 +56,7 @@ export function describeEvent(kind: EventKind, details: EventDetails, actor: Eve
     case 'sign-in-throttled':
       return details.reason === 'address' ? 'Sign-in refused: too many failed attempts from one address' : 'Sign-in refused: too many failed attempts';
     case 'reauthenticated':
-      return 'Confirmed it was you';
+      return details.provider ? `Confirmed it was you with ${details.provider}` : 'Confirmed it was you';
     case 'reauthentication-failed':
       return details.reason === 'throttled' ? 'Could not confirm it was you: too many attempts' : 'Could not confirm it was you: wrong password';
     case 'resealed':

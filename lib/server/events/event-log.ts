@@ -37,6 +37,7 @@ export function buildEvent({ kind, username, sessionId, actor, details = {}, at 
   if (details.address !== undefined) kept.address = clip(details.address, EVENT_TEXT_MAX.address);
   if (details.reason !== undefined) kept.reason = details.reason;
   if (details.afterMs !== undefined) kept.afterMs = Math.max(0, Math.round(details.afterMs));
+  if (details.provider !== undefined) kept.provider = clip(details.provider, EVENT_TEXT_MAX.provider);
   return {
     id: randomUUID(),
     at,

@@ -53,13 +53,16 @@ export async function requireSession(returnTo: string): Promise<ActiveSession> {
   redirect(`/login?${query}`);
 }
 
-/** Starts a new session (a new id, and a new record where records are kept) for a user whose credentials were just checked. */
-export async function startSession(user: User, remember: boolean, userAgent: string): Promise<ActiveStatus> {
+/**
+ * Starts a new session (a new id, and a new record where records are kept) for a user whose credentials were just
+ * checked: by the password form, or by the OpenID provider named in `provider`, which its sign-in event carries.
+ */
+export async function startSession(user: User, remember: boolean, userAgent: string, { provider }: { provider?: string } = {}): Promise<ActiveStatus> {
   const now = Date.now();
   const sessionId = randomUUID();
   const session: SessionData = { sessionId, username: user.username, role: user.role, createdAt: now, lastActivityAt: now, authenticatedAt: now, remember, sessionTag: tagOf(sessionId) };
   const beyondCap = await mode().start(session, userAgent);
-  const details = { userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent) };
+  const details = { userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent), ...(provider ? { provider } : {}) };
   await recordEvent({ kind: 'signed-in', username: user.username, sessionId, actor: { by: 'user' }, at: now, details });
   for (const ended of beyondCap) await recordEnd(ended);
   return toStatus(session, now);

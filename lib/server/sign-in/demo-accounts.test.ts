@@ -11,4 +11,9 @@ describe('the demo accounts the tests sign in with', () => {
   it('are the accounts the login page shows', () => {
     expect(DEMO_CREDENTIALS).toEqual([DEMO, ADMIN]);
   });
+
+  // An `@` ends the names of the OpenID provider's users (oidc/accounts.ts): a local name with one could be taken.
+  it('hold no @ in their names', () => {
+    for (const { username } of DEMO_CREDENTIALS) expect(username).not.toContain('@');
+  });
 });

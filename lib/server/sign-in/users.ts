@@ -1,6 +1,7 @@
 import 'server-only';
 import { scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Role } from '../../shared/session-policy';
+import { providerUser } from '../oidc/accounts';
 
 export interface User {
   username: string;
@@ -13,7 +14,10 @@ interface StoredUser extends User {
   passwordHash: string;
 }
 
-/** The demo's built-in accounts. Their passwords are printed on the login page; only hashes live here. */
+/**
+ * The demo's built-in accounts. Their passwords are printed on the login page; only hashes live here. No name holds an
+ * `@`: that is how the names of the OpenID provider's users end (`oidc/accounts.ts`), so neither can take the other's.
+ */
 const DEMO_USERS: readonly StoredUser[] = [
   {
     username: 'demo',
@@ -55,14 +59,15 @@ async function matches(password: string, stored: string): Promise<boolean> {
   return timingSafeEqual(actual, expected);
 }
 
+/** The user a session names: a local account, or a person the OpenID provider vouched for (`oidc/accounts.ts`). */
 export function findUser(username: string): User | undefined {
   const stored = DEMO_USERS.find((user) => user.username === username);
-  return stored && { username: stored.username, displayName: stored.displayName, role: stored.role };
+  return stored ? { username: stored.username, displayName: stored.displayName, role: stored.role } : providerUser(username);
 }
 
 /** The user these credentials belong to, or `undefined`; always does one full scrypt. */
 export async function verifyCredentials(username: string, password: string): Promise<User | undefined> {
   const stored = DEMO_USERS.find((user) => user.username === username);
   const ok = await matches(password, stored?.passwordHash ?? DECOY_HASH);
-  return ok && stored ? findUser(stored.username) : undefined;
+  return ok && stored ? { username: stored.username, displayName: stored.displayName, role: stored.role } : undefined;
 }

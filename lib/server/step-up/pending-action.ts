@@ -28,8 +28,8 @@ export function readPendingAction(get: (name: string) => unknown): PendingAction
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The page that asks for the password, then does `action` and returns to `returnTo`. */
-export function confirmPath(action: PendingAction, returnTo: string): string {
+/** The page that asks for the password, then does `action` (if any) and returns to `returnTo`. */
+export function confirmPath(action: PendingAction | undefined, returnTo: unknown): string {
   return `/confirm?${new URLSearchParams({ ...action, returnTo: safeReturnTo(returnTo) })}`;
 }
 

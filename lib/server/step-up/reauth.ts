@@ -4,6 +4,7 @@ import type { Ok, Refused, Result } from '../../shared/result';
 import { config } from '../config';
 import { getSession, keepAlive, type ActiveSession } from '../session/session';
 import { recordEvent } from '../events/event-log';
+import type { EventDetails } from '../../shared/session-events';
 import { checkCredentials, firstRefusal, type ClientInfo, type CredentialCheck } from '../sign-in/sign-in';
 import { sessionStore } from '../stores';
 
@@ -50,11 +51,27 @@ export async function confirmPresence(password: string, client: ClientInfo): Pro
     }
     return checked;
   }
+  return presenceProven(read.value, { address: client.address, userAgent: client.userAgent });
+}
+
+/**
+ * The user of `session` proved again, at the OpenID provider, that they are there (oidc/sign-in.ts checked that the
+ * provider's fresh authentication names this session's own person): as a confirmed password would.
+ */
+export function confirmedElsewhere(session: ActiveSession, { userAgent, provider }: { userAgent: string; provider: string }): Promise<Ok<undefined> | Refused<'no-session'>> {
+  return presenceProven(session, { userAgent, provider });
+}
+
+/**
+ * A new proof of presence: activity (the idle deadline slides, as a keep-alive would move it), the session's
+ * authentication time now, and its event; the absolute deadline stays where it was and the session the same one.
+ */
+async function presenceProven(session: ActiveSession, details: EventDetails): Promise<Ok<undefined> | Refused<'no-session'>> {
   const kept = await keepAlive(0, await cookies());
   if (!kept.ok) return { ok: false, reason: 'no-session' };
   const at = Date.now();
-  const record = await sessionStore().markAuthenticated(read.value.session.sessionId, at);
+  const record = await sessionStore().markAuthenticated(session.session.sessionId, at);
   if (!record || record.endReason !== undefined) return { ok: false, reason: 'no-session' };
-  await recordEvent({ ...about, kind: 'reauthenticated', at, details: { address: client.address, userAgent: client.userAgent } });
+  await recordEvent({ username: session.user.username, sessionId: session.session.sessionId, actor: { by: 'user' }, kind: 'reauthenticated', at, details });
   return { ok: true, value: undefined };
 }

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { EVENT_KINDS } from '../../shared/session-events';
 
-/** The longest text an event keeps of what a client sent: a User-Agent, an address, a username typed at sign-in. */
-export const EVENT_TEXT_MAX = { userAgent: 512, address: 64, username: 100 } as const;
+/** The longest text an event keeps of what a client sent (a User-Agent, an address, a username typed at sign-in), and of a provider's name. */
+export const EVENT_TEXT_MAX = { userAgent: 512, address: 64, username: 100, provider: 64 } as const;
 
 /**
  * One stored session event, as both stores keep it (SQLite a JSON column beside its indexed ones, Redis the
@@ -28,6 +28,7 @@ export const sessionEventSchema = z
         address: z.string().max(EVENT_TEXT_MAX.address).optional(),
         reason: z.string().max(32).optional(),
         afterMs: z.int().nonnegative().optional(),
+        provider: z.string().max(EVENT_TEXT_MAX.provider).optional(),
       })
       .strict(),
   })
