@@ -177,10 +177,11 @@ test.describe('signing in through an OpenID provider', () => {
     expect(serverErrors(answers)).toEqual([]);
   });
 
-  for (const [what, tamper] of [
-    ['a wrong state', (url: URL) => url.searchParams.set('state', 'x'.repeat(43))],
-    ['a wrong nonce', (url: URL) => url.searchParams.set('nonce', 'y'.repeat(43))],
-    ['no nonce', (url: URL) => url.searchParams.delete('nonce')],
+  for (const [what, tamper, problem] of [
+    // No flow of this browser's has that state: nothing is taken, and the page says none was waiting.
+    ['a wrong state', (url: URL) => url.searchParams.set('state', 'x'.repeat(43)), 'expired'],
+    ['a wrong nonce', (url: URL) => url.searchParams.set('nonce', 'y'.repeat(43)), 'failed'],
+    ['no nonce', (url: URL) => url.searchParams.delete('nonce'), 'failed'],
   ] as const) {
     test(`an authorization sent with ${what}: the answer is refused, nobody is signed in, 0 × 5xx`, async ({ page }) => {
       const answers = appAnswers(page);
@@ -188,12 +189,52 @@ test.describe('signing in through an OpenID provider', () => {
       tamper(authorization);
       await page.goto(authorization.href);
       await signInAtProvider(page);
-      await expect(page).toHaveURL(/\/login\?provider=failed/);
-      await expect(page.getByTestId('provider-problem')).toContainText(`Signing in with ${PROVIDER_NAME} did not work`);
+      await expect(page).toHaveURL(new RegExp(`/login\\?provider=${problem}`));
       expect((await page.request.get(`${BASE}/api/session`)).status()).toBe(401);
       expect(serverErrors(answers)).toEqual([]);
     });
   }
+
+  test('two tabs start a sign-in each: the first back is told it was replaced, the second signs in', async ({ page }) => {
+    const answers = appAnswers(page);
+    const first = await startFlow(page);
+    const second = await startFlow(page);
+    await page.goto(first.href);
+    await signInAtProvider(page);
+    await expect(page).toHaveURL(/\/login\?provider=expired/);
+    await expect(page.getByTestId('provider-problem')).toContainText('started again in another tab');
+    // The provider's session answers the second at once, and its flow was left for it.
+    await page.goto(second.href);
+    await expect(page).toHaveURL(`${BASE}/dashboard`);
+    expect(serverErrors(answers)).toEqual([]);
+  });
+
+  test('signing out and in again through the provider\'s session does not stand in for "Confirm it\'s you"', async ({ page }) => {
+    await page.goto(`${BASE}/login`);
+    await signInButton(page).click();
+    await signInAtProvider(page);
+    await expect(page).toHaveURL(`${BASE}/dashboard`);
+    await page.waitForTimeout(1_100);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await signInButton(page).click();
+    await expect(page).toHaveURL(`${BASE}/dashboard`);
+    // The new session's proof of presence is the password typed at the provider over a second ago, not this return.
+    await page.getByRole('button', { name: /^Sign out other sessions/ }).click();
+    await expect(page).toHaveURL(/\/confirm\?then=sign-out-others/);
+  });
+
+  test('a confirmation started from a link elsewhere goes to the page that names what it does, with no flow', async ({ page }) => {
+    await page.goto(`${BASE}/login`);
+    await signInButton(page).click();
+    await signInAtProvider(page);
+    for (const site of ['none', 'cross-site']) {
+      const answer = await page.request.get(`${BASE}/api/oidc/login?purpose=confirm&then=sign-out-others&returnTo=/dashboard`, { maxRedirects: 0, headers: { 'sec-fetch-site': site } });
+      expect(answer.status(), site).toBe(303);
+      expect(new URL(answer.headers().location ?? '', BASE).pathname, site).toMatch(/^\/(confirm|login)$/);
+      expect(answer.headers()['set-cookie'], site).toBeUndefined();
+    }
+  });
 
   test('a code used twice, or a callback without a flow of this browser\'s: refused, nobody signed in, 0 × 5xx', async ({ page, browser }) => {
     const answers = appAnswers(page);
@@ -232,6 +273,8 @@ test.describe('signing in through an OpenID provider', () => {
   test('the provider down at sign-in: the login page says it cannot be reached, 0 × 5xx', async ({ page }) => {
     const answers = appAnswers(page);
     await provider.stop();
+    // Past the second in which a sign-in reuses the last read of the provider's discovery document.
+    await page.waitForTimeout(1_100);
     await page.goto(`${BASE}/login`);
     await signInButton(page).click();
     await expect(page).toHaveURL(/\/login\?provider=unreachable/);

@@ -25,7 +25,10 @@ export interface EventDetails {
   userAgent?: string;
   /** The client's address (sign-in throttled, re-authentication failed). */
   address?: string;
-  /** Why, in one word: `wrong-password` or `throttled` for a failed re-authentication, `user` or `address` for throttling. */
+  /**
+   * Why, in one word: `wrong-password`, `throttled` or `another-person` (someone else signed in at the provider) for a
+   * failed re-authentication, `user` or `address` for throttling.
+   */
   reason?: string;
   /** How long: the inactivity behind an idle end, the age of a session at its absolute end. */
   afterMs?: number;
@@ -58,6 +61,7 @@ export function describeEvent(kind: EventKind, details: EventDetails, actor: Eve
     case 'reauthenticated':
       return details.provider ? `Confirmed it was you with ${details.provider}` : 'Confirmed it was you';
     case 'reauthentication-failed':
+      if (details.reason === 'another-person') return `Could not confirm it was you: someone else signed in at ${details.provider ?? 'the provider'}`;
       return details.reason === 'throttled' ? 'Could not confirm it was you: too many attempts' : 'Could not confirm it was you: wrong password';
     case 'resealed':
       return 'Session cookie renewed after a change of the server\u2019s secret';

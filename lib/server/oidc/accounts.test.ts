@@ -29,6 +29,7 @@ describe('the names of the provider\'s users', () => {
   it('are refused when neither claim makes a name of at most 100 characters without control characters', () => {
     expect(providerUsername({ sub: 'y'.repeat(90) })).toBeUndefined();
     expect(providerUsername({ sub: 'a\u0000b', preferred_username: 'c\nd' })).toBeUndefined();
+    for (const hidden of ['ali\u202Ece', 'al\u200Bice', 'al\uD800ice', 'al\uFFFDice', 'al\uE000ice']) expect(providerUsername({ sub: hidden, preferred_username: hidden })).toBeUndefined();
   });
 
   it('name a user of the role "user" while the provider is set; a local account is never one of them', () => {

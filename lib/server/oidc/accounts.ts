@@ -10,6 +10,12 @@ import type { User } from '../sign-in/users';
  * this app's: the name is all the app keeps of them, and the session it starts is like any other.
  */
 
+/**
+ * What a name must not hold: control and format characters (bidirectional overrides, zero-width ones, which would let
+ * one name show as another in the lists), private-use, unassigned, lone surrogates (no store could key them) and U+FFFD.
+ */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u;
+
 /** `@id.example.com`, or `undefined` when no provider is set. */
 function suffix(): string | undefined {
   const oidc = config().oidc;
@@ -26,7 +32,7 @@ export function providerUsername(claims: { sub: string; preferred_username?: unk
   if (!at) return undefined;
   const preferred = typeof claims.preferred_username === 'string' ? accountName(claims.preferred_username) : '';
   for (const name of [preferred, claims.sub]) {
-    if (name !== '' && !/[\u0000-\u001f\u007f]/.test(name) && name.length + at.length <= ACCOUNT_NAME_MAX) return `${name}${at}`;
+    if (name !== '' && !UNSHOWABLE.test(name) && name.length + at.length <= ACCOUNT_NAME_MAX) return `${name}${at}`;
   }
   return undefined;
 }

@@ -18,6 +18,9 @@ const LIFETIME_S = 10 * 60;
  */
 const MAX_SEAL_LENGTH = 4096;
 
+/** The longest `returnTo` a flow keeps; a longer one goes back to the dashboard (oidc/sign-in.ts). */
+export const RETURN_TO_MAX = 1024;
+
 export const Flow = z.object({
   /** A sign-in, or "Confirm it's you" for a session that signed in through the provider. */
   purpose: z.enum(['sign-in', 'confirm']),
@@ -26,7 +29,9 @@ export const Flow = z.object({
   verifier: z.string().min(43).max(128),
   /** Seconds, as `max_age` was sent. */
   maxAgeS: z.int().nonnegative(),
-  returnTo: z.string().min(1).max(2048),
+  returnTo: z.string().min(1).max(RETURN_TO_MAX),
+  /** When the browser was sent to the provider (epoch ms): a confirmation needs an authentication after it. */
+  startedAt: z.int().nonnegative(),
   /** What "Confirm it's you" was asked for, done on the return (step-up/pending-action.ts reads it again then). */
   pending: z.object({ then: z.string().max(32), sessionId: z.string().max(64).optional() }).optional(),
 });
@@ -49,15 +54,23 @@ export async function writeFlowCookie(flow: Flow): Promise<void> {
   (await cookies()).set(cookieName(), await seal(flow, secrets(), LIFETIME_S), { ...attributes(), maxAge: LIFETIME_S });
 }
 
-/** The flow this browser started, at most ten minutes ago, and clears it: it is good for one return only. */
-export async function takeFlowCookie(): Promise<Flow | undefined> {
+/**
+ * The flow this browser started at most ten minutes ago whose `state` is the one the provider sent back, and clears
+ * it: it is good for one return only. A return with another `state` (a tab whose flow another tab's replaced, a link
+ * from elsewhere) gets nothing and leaves the cookie for the return it belongs to; one that cannot be read is cleared.
+ */
+export async function takeFlowCookie(state: string | null): Promise<Flow | undefined> {
   const jar = await cookies();
   const value = jar.get(cookieName())?.value;
   if (!value) return undefined;
-  jar.set(cookieName(), '', { ...attributes(), maxAge: 0 });
-  if (value.length > MAX_SEAL_LENGTH) return undefined;
-  const read = await unseal(value, secrets(), LIFETIME_S);
-  if (!read.ok) return undefined;
-  const flow = Flow.safeParse(read.value.data);
-  return flow.success ? flow.data : undefined;
+  const clear = () => jar.set(cookieName(), '', { ...attributes(), maxAge: 0 });
+  const read = value.length > MAX_SEAL_LENGTH ? undefined : await unseal(value, secrets(), LIFETIME_S);
+  const flow = read?.ok ? Flow.safeParse(read.value.data) : undefined;
+  if (!flow?.success) {
+    clear();
+    return undefined;
+  }
+  if (state === null || flow.data.state !== state) return undefined;
+  clear();
+  return flow.data;
 }

@@ -4,9 +4,10 @@ import { config } from '../config';
 import type { OidcSettings } from './settings';
 
 /**
- * The OpenID provider as `openid-client` knows it (OpenID Certified): its discovery document. Every sign-in reads it
- * afresh before it sends the browser there (`fresh`), so a provider that is down is said on the login page, not by a
- * browser's error page at its door; the return from the provider uses what that read found.
+ * The OpenID provider as `openid-client` knows it (OpenID Certified): its discovery document. A sign-in reads it again
+ * when the last read is older than it allows (oidc/sign-in.ts), before it sends the browser there, so a provider that
+ * is down is said on the login page, not by a browser's error page at its door. Reads at once share one request, and
+ * a failed read never replaces a good one: a person coming back from the provider still finishes.
  */
 
 /** How long any request to the provider may take: a sign-in waits for it, so a provider gone silent is told soon. */
@@ -14,15 +15,22 @@ const REQUEST_TIMEOUT_S = 5;
 
 /**
  * How far the provider's clock may be from ours when a token's times are checked (`exp`, `iat`, and `auth_time`
- * against `max_age`). The library's default, 30 s, would let a confirmation (`max_age=0`) accept a sign-in half a
- * minute old; servers kept by NTP are within a second.
+ * against `max_age`). The library's default, 30 s, would let a confirmation accept a sign-in half a minute older than
+ * the confirmation; servers kept by NTP are within a second.
  */
-const CLOCK_TOLERANCE_S = 5;
+export const CLOCK_TOLERANCE_S = 5;
 
-/** The provider did not answer (discovery, or the token request): the login page says so, and nothing changed. */
+/** The provider could not be asked (its discovery, or the token request): the page says so, and nothing changed. */
 export class ProviderUnreachableError extends Error {}
 
-let discovered: { settings: OidcSettings; configuration: Promise<client.Configuration> } | undefined;
+interface Discovery {
+  settings: OidcSettings;
+  at: number;
+  configuration: client.Configuration;
+}
+
+let known: Discovery | undefined;
+let reading: { settings: OidcSettings; discovery: Promise<Discovery> } | undefined;
 
 export function oidcSettings(): OidcSettings {
   const oidc = config().oidc;
@@ -30,23 +38,37 @@ export function oidcSettings(): OidcSettings {
   return oidc;
 }
 
-export function providerConfiguration({ fresh = false }: { fresh?: boolean } = {}): Promise<client.Configuration> {
+/**
+ * The provider's configuration: the last one read, if it is younger than `fresh` ms (the return from the provider
+ * takes any), else read now. Throws `ProviderUnreachableError` for anything that keeps it from being read: the
+ * network, a timeout, an error page, a discovery document that does not name the issuer set.
+ */
+export async function providerConfiguration({ fresh = Infinity }: { fresh?: number } = {}): Promise<client.Configuration> {
   const settings = oidcSettings();
-  if (fresh || discovered?.settings !== settings) {
-    // http:// only reaches this far for a loopback issuer (oidc/settings.ts).
-    const insecure = new URL(settings.issuer).protocol === 'http:';
-    const configuration = client
-      .discovery(new URL(settings.issuer), settings.clientId, { client_secret: settings.clientSecret, [client.clockTolerance]: CLOCK_TOLERANCE_S }, undefined, {
-        timeout: REQUEST_TIMEOUT_S,
-        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
-      })
-      .catch((error: unknown) => {
-        if (discovered?.configuration === configuration) discovered = undefined;
-        throw isUnreachable(error) ? new ProviderUnreachableError('The OpenID provider did not answer its discovery request', { cause: error }) : error;
-      });
-    discovered = { settings, configuration };
+  if (known?.settings === settings && Date.now() - known.at < fresh) return known.configuration;
+  if (reading?.settings !== settings) reading = { settings, discovery: discover(settings) };
+  const current = reading.discovery;
+  try {
+    known = await current;
+    return known.configuration;
+  } catch (error) {
+    throw new ProviderUnreachableError('The OpenID provider\'s discovery document could not be read', { cause: error });
+  } finally {
+    if (reading?.discovery === current) reading = undefined;
   }
-  return discovered.configuration;
+}
+
+async function discover(settings: OidcSettings): Promise<Discovery> {
+  // http:// only reaches this far for a loopback issuer (oidc/settings.ts).
+  const insecure = new URL(settings.issuer).protocol === 'http:';
+  const configuration = await client.discovery(
+    new URL(settings.issuer),
+    settings.clientId,
+    { client_secret: settings.clientSecret, [client.clockTolerance]: CLOCK_TOLERANCE_S },
+    undefined,
+    { timeout: REQUEST_TIMEOUT_S, ...(insecure ? { execute: [client.allowInsecureRequests] } : {}) },
+  );
+  return { settings, at: Date.now(), configuration };
 }
 
 /** A network failure or a timeout, or the provider answering 5xx: nothing the user or the app did wrong. */
@@ -57,8 +79,5 @@ export function isUnreachable(error: unknown): boolean {
   if (error instanceof TypeError && error.message === 'fetch failed') return true;
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 500) return true;
-  // openid-client wraps what fetch threw, and a discovery answered with an error page.
-  const code = (error as { code?: unknown }).code;
-  if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') return true;
   return error.cause !== undefined && error.cause !== error && isUnreachable(error.cause);
 }

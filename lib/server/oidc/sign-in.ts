@@ -8,9 +8,9 @@ import { safeReturnTo } from '../../shared/return-to';
 import { config } from '../config';
 import { readSession, startSession } from '../session/session';
 import { confirmPath, performPendingAction, readPendingAction } from '../step-up/pending-action';
-import { confirmedElsewhere } from '../step-up/reauth';
+import { confirmationRefused, confirmedElsewhere } from '../step-up/reauth';
 import { providerUser, providerUsername } from './accounts';
-import { takeFlowCookie, writeFlowCookie, type Flow } from './flow-cookie';
+import { RETURN_TO_MAX, takeFlowCookie, writeFlowCookie, type Flow } from './flow-cookie';
 import { isUnreachable, oidcSettings, providerConfiguration } from './provider';
 
 /**
@@ -24,6 +24,12 @@ import { isUnreachable, oidcSettings, providerConfiguration } from './provider';
 
 /** Where the provider sends the browser back: registered with the provider as this app's redirect URI. */
 export const CALLBACK_PATH = '/api/oidc/callback';
+
+/**
+ * A sign-in reads the provider's discovery document again when the last read is older than this: however many
+ * requests come, the provider is asked at most once a second by each instance.
+ */
+const FRESH_BEFORE_LEAVING_MS = 1_000;
 
 /** The `max_age` a sign-in asks for, in whole seconds. */
 function signInMaxAgeS(): number {
@@ -44,20 +50,21 @@ export interface FlowStart {
 export async function beginProviderFlow(origin: string, { purpose, returnTo, pending }: FlowStart): Promise<Ok<URL> | Refused<'unreachable'>> {
   let configuration: client.Configuration;
   try {
-    configuration = await providerConfiguration({ fresh: true });
+    configuration = await providerConfiguration({ fresh: FRESH_BEFORE_LEAVING_MS });
   } catch (error) {
-    if (!isUnreachable(error)) throw error;
     console.error('The OpenID provider could not be reached', error);
     return { ok: false, reason: 'unreachable' };
   }
   const verifier = client.randomPKCECodeVerifier();
+  const back = safeReturnTo(returnTo);
   const flow: Flow = {
     purpose,
     state: client.randomState(),
     nonce: client.randomNonce(),
     verifier,
     maxAgeS: purpose === 'confirm' ? 0 : signInMaxAgeS(),
-    returnTo: safeReturnTo(returnTo),
+    returnTo: back.length <= RETURN_TO_MAX ? back : safeReturnTo(undefined),
+    startedAt: Date.now(),
     ...(pending ? { pending } : {}),
   };
   await writeFlowCookie(flow);
@@ -69,6 +76,8 @@ export async function beginProviderFlow(origin: string, { purpose, returnTo, pen
     state: flow.state,
     nonce: flow.nonce,
     max_age: String(flow.maxAgeS),
+    // A confirmation asks for the password now: `prompt=login` too, for a provider that reads max_age=0 loosely.
+    ...(purpose === 'confirm' ? { prompt: 'login' } : {}),
   });
   return { ok: true, value: url };
 }
@@ -96,20 +105,23 @@ const pendingOf = (flow: Pick<Flow, 'pending'>) => readPendingAction((name) => f
  * presence proven (if the person is the session's own) and does what was waiting for it.
  */
 export async function finishProviderFlow(callbackUrl: URL, userAgent: string): Promise<ProviderReturn> {
-  const flow = await takeFlowCookie();
+  const flow = await takeFlowCookie(callbackUrl.searchParams.get('state'));
   if (!flow) return { ok: false, reason: 'expired', retryAt: retryPage(undefined, 'expired') };
   const refused = (reason: ProviderProblem | 'no-session'): ProviderReturn => ({ ok: false, reason, retryAt: retryPage(flow, reason) });
   // The person said no at the provider, or it could not sign them in: said in the query, before any code.
   const error = callbackUrl.searchParams.get('error');
   if (error !== null) return refused(error === 'access_denied' ? 'cancelled' : 'failed');
 
+  // A confirmation needs an authentication made after the browser left for it, however long the person took there;
+  // a sign-in one no older than max_age when the browser is back.
+  const maxAge = flow.purpose === 'confirm' ? Math.max(0, Math.ceil((Date.now() - flow.startedAt) / 1000)) : flow.maxAgeS;
   let claims: client.IDToken | undefined;
   try {
     const tokens = await client.authorizationCodeGrant(await providerConfiguration(), callbackUrl, {
       pkceCodeVerifier: flow.verifier,
       expectedState: flow.state,
       expectedNonce: flow.nonce,
-      maxAge: flow.maxAgeS,
+      maxAge,
       idTokenExpected: true,
     });
     claims = tokens.claims();
@@ -124,18 +136,23 @@ export async function finishProviderFlow(callbackUrl: URL, userAgent: string): P
   }
   const username = claims ? providerUsername(claims) : undefined;
   const user = username === undefined ? undefined : providerUser(username);
-  if (!user) return refused('failed');
+  if (!claims || !user) return refused('failed');
   const provider = oidcSettings().providerName;
+  // The password was typed at `auth_time`, perhaps a while ago: that is the proof of presence, not this return.
+  const authenticatedAt = typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : Date.now();
 
   if (flow.purpose === 'sign-in') {
-    await startSession(user, false, userAgent, { provider });
+    await startSession(user, false, userAgent, { provider, authenticatedAt });
     return { ok: true, value: { returnTo: flow.returnTo } };
   }
   // A confirmation proves presence only for the session's own person: someone else signed in at the provider
-  // changes nothing here.
+  // changes nothing here, and is written down as a failed confirmation.
   const read = await readSession(await cookies());
   if (!read.ok) return refused('no-session');
-  if (read.value.user.username !== user.username) return refused('failed');
+  if (read.value.user.username !== user.username) {
+    await confirmationRefused(read.value, { userAgent, provider, reason: 'another-person' });
+    return refused('failed');
+  }
   if (!(await confirmedElsewhere(read.value, { userAgent, provider })).ok) return refused('no-session');
   const pending = pendingOf(flow);
   if (pending) await performPendingAction(pending);

@@ -81,7 +81,7 @@ async function start(session: SessionData, userAgent: string): Promise<SessionRe
     role: session.role,
     createdAt: now,
     lastActivityAt: now,
-    authenticatedAt: now,
+    authenticatedAt: session.authenticatedAt,
     expiresAt: deadlines(session, policy).endsAt,
     remember: session.remember,
     userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent),

@@ -55,12 +55,28 @@ export async function requireSession(returnTo: string): Promise<ActiveSession> {
 
 /**
  * Starts a new session (a new id, and a new record where records are kept) for a user whose credentials were just
- * checked: by the password form, or by the OpenID provider named in `provider`, which its sign-in event carries.
+ * checked: by the password form, or by the OpenID provider named in `provider`, which its sign-in event carries. A
+ * provider may vouch for a password typed a while ago (`authenticatedAt`, its `auth_time`): that, not the sign-in,
+ * is the proof of presence "Confirm it's you" counts from, or signing out and in again would stand in for a password.
  */
-export async function startSession(user: User, remember: boolean, userAgent: string, { provider }: { provider?: string } = {}): Promise<ActiveStatus> {
+export async function startSession(
+  user: User,
+  remember: boolean,
+  userAgent: string,
+  { provider, authenticatedAt }: { provider?: string; authenticatedAt?: number } = {},
+): Promise<ActiveStatus> {
   const now = Date.now();
   const sessionId = randomUUID();
-  const session: SessionData = { sessionId, username: user.username, role: user.role, createdAt: now, lastActivityAt: now, authenticatedAt: now, remember, sessionTag: tagOf(sessionId) };
+  const session: SessionData = {
+    sessionId,
+    username: user.username,
+    role: user.role,
+    createdAt: now,
+    lastActivityAt: now,
+    authenticatedAt: Math.min(now, authenticatedAt ?? now),
+    remember,
+    sessionTag: tagOf(sessionId),
+  };
   const beyondCap = await mode().start(session, userAgent);
   const details = { userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent), ...(provider ? { provider } : {}) };
   await recordEvent({ kind: 'signed-in', username: user.username, sessionId, actor: { by: 'user' }, at: now, details });

@@ -62,6 +62,11 @@ export function confirmedElsewhere(session: ActiveSession, { userAgent, provider
   return presenceProven(session, { userAgent, provider });
 }
 
+/** A confirmation at the OpenID provider that proved nothing for this session (`reason`: `another-person`, `stale`). */
+export async function confirmationRefused(session: ActiveSession, { userAgent, provider, reason }: { userAgent: string; provider: string; reason: string }): Promise<void> {
+  await recordEvent({ username: session.user.username, sessionId: session.session.sessionId, actor: { by: 'user' }, kind: 'reauthentication-failed', details: { userAgent, provider, reason } });
+}
+
 /**
  * A new proof of presence: activity (the idle deadline slides, as a keep-alive would move it), the session's
  * authentication time now, and its event; the absolute deadline stays where it was and the session the same one.

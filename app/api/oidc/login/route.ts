@@ -22,14 +22,26 @@ export const GET = handle(async (request: NextRequest) => {
     const begun = await beginProviderFlow(origin, { purpose: 'sign-in', returnTo });
     return seeOther(begun.ok ? begun.value : loginPageUrl(origin, { returnTo, provider: begun.reason }));
   }
-  // Only the provider can confirm its own users; anyone else confirms with their password.
+  // Only the provider can confirm its own users; anyone else confirms with their password. And only from this app's
+  // own "Confirm it's you" page, which names what will be done: a link from anywhere else (a mail, typed in) goes there.
   const pending = readPendingAction((name) => searchParams.get(name));
   const read = await readSession(request.cookies);
   if (!read.ok) return seeOther(loginPageUrl(origin, { returnTo }));
-  if (!providerUser(read.value.user.username)) return seeOther(new URL(confirmPath(pending, returnTo), origin));
+  if (!providerUser(read.value.user.username) || !fromOwnPage(request, origin)) return seeOther(new URL(confirmPath(pending, returnTo), origin));
   const begun = await beginProviderFlow(origin, { purpose: 'confirm', returnTo, ...(pending ? { pending } : {}) });
   if (begun.ok) return seeOther(begun.value);
   const back = new URL(confirmPath(pending, returnTo), origin);
   back.searchParams.set('provider', begun.reason);
   return seeOther(back);
 });
+
+/** Sent by a page of this app: `Sec-Fetch-Site: same-origin`, or, from a browser that sends no such header, a Referer of this origin. */
+function fromOwnPage(request: NextRequest, origin: string): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin';
+  try {
+    return new URL(request.headers.get('referer') ?? '').origin === origin;
+  } catch {
+    return false;
+  }
+}
