@@ -175,6 +175,12 @@ function storeConfig(named: StoreKind | undefined, source: Record<string, string
 
 const line = (issue: z.core.$ZodIssue) => `  ${issue.path.join('.')} ${issue.message}`;
 
+/** The secret to seal with, and the one before the last rotation to read with too: for every sealed or signed cookie. */
+export function cookieSecrets(): { current: string; previous?: string } {
+  const { secret, previousSecret } = config();
+  return previousSecret ? { current: secret, previous: previousSecret } : { current: secret };
+}
+
 let cached: AppConfig | undefined;
 
 /** The process's config, parsed once. `instrumentation.ts` calls this at start so a bad value stops the server. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies } from 'next/headers';
 import { z } from 'zod';
-import { config } from '../config';
+import { config, cookieSecrets } from '../config';
 import { seal, unseal } from '../session/seal';
 
 /**
@@ -45,13 +45,8 @@ function cookieName(): string {
 
 const attributes = () => ({ httpOnly: true, sameSite: 'lax', path: '/', secure: config().production }) as const;
 
-const secrets = () => {
-  const { secret, previousSecret } = config();
-  return previousSecret ? { current: secret, previous: previousSecret } : { current: secret };
-};
-
 export async function writeFlowCookie(flow: Flow): Promise<void> {
-  (await cookies()).set(cookieName(), await seal(flow, secrets(), LIFETIME_S), { ...attributes(), maxAge: LIFETIME_S });
+  (await cookies()).set(cookieName(), await seal(flow, cookieSecrets(), LIFETIME_S), { ...attributes(), maxAge: LIFETIME_S });
 }
 
 /**
@@ -64,7 +59,7 @@ export async function takeFlowCookie(state: string | null): Promise<Flow | undef
   const value = jar.get(cookieName())?.value;
   if (!value) return undefined;
   const clear = () => jar.set(cookieName(), '', { ...attributes(), maxAge: 0 });
-  const read = value.length > MAX_SEAL_LENGTH ? undefined : await unseal(value, secrets(), LIFETIME_S);
+  const read = value.length > MAX_SEAL_LENGTH ? undefined : await unseal(value, cookieSecrets(), LIFETIME_S);
   const flow = read?.ok ? Flow.safeParse(read.value.data) : undefined;
   if (!flow?.success) {
     clear();

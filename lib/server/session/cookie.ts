@@ -4,7 +4,7 @@ import { cookies } from 'next/headers';
 import type { Result } from '../../shared/result';
 import { deadlines } from '../../shared/session-policy';
 import type { NoSessionReason } from '../../shared/session-status';
-import { config } from '../config';
+import { config, cookieSecrets } from '../config';
 import { findUser } from '../sign-in/users';
 import type { SessionData, SessionMode, VerifiedCookie } from './mode';
 import { sealSession, unsealSession, type CookieSession } from './seal';
@@ -30,11 +30,6 @@ function cookieAttributes() {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: config().production } as const;
 }
 
-function secrets() {
-  const { secret, previousSecret } = config();
-  return previousSecret ? { current: secret, previous: previousSecret } : { current: secret };
-}
-
 /** A seal verified before: what it holds, and the tag its answers carry (a SHA-256 each, saved once). */
 interface Verified {
   session: CookieSession;
@@ -58,7 +53,7 @@ export async function verifySeal(value: string): Promise<Result<Verified, 'expir
   const hit = verified.get(value);
   if (hit) return { ok: true, value: hit };
   if (value.length > MAX_SEAL_LENGTH) return { ok: false, reason: 'invalid' };
-  const read = await unsealSession(value, secrets(), config().policy.absoluteMs / 1000);
+  const read = await unsealSession(value, cookieSecrets(), config().policy.absoluteMs / 1000);
   if (!read.ok) return read;
   const entry = { ...read.value, sessionTag: tagOf(read.value.session.sessionId) };
   verified.set(value, entry);
@@ -101,7 +96,7 @@ export async function writeCookie(session: SessionData, now: number, { withLastA
   const { policy } = config();
   // The seal's ttl spans the absolute lifetime from now; the deadlines checked on every request are what end the session.
   const { lastActivityAt, ...named } = session;
-  const sealed = value ?? (await sealSession(withLastActivity ? { ...named, lastActivityAt } : named, secrets(), policy.absoluteMs / 1000));
+  const sealed = value ?? (await sealSession(withLastActivity ? { ...named, lastActivityAt } : named, cookieSecrets(), policy.absoluteMs / 1000));
   const maxAge = session.remember ? Math.ceil((deadlines(session, policy).endsAt - now) / 1000) : undefined;
   (await cookies()).set(cookieName(), sealed, { ...cookieAttributes(), ...(maxAge === undefined ? {} : { maxAge }) });
 }

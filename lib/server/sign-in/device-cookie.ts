@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { cookies } from 'next/headers';
-import { config } from '../config';
+import { config, cookieSecrets } from '../config';
 import { signDeviceToken, verifyDeviceToken, type DeviceToken } from './device-token';
 
 /**
@@ -25,8 +25,7 @@ function cookieName(): string {
 export async function readDeviceCookie(now: number): Promise<DeviceToken | undefined> {
   const value = (await cookies()).get(cookieName())?.value;
   if (!value) return undefined;
-  const { secret, previousSecret } = config();
-  const token = verifyDeviceToken(value, previousSecret ? { current: secret, previous: previousSecret } : { current: secret }, now);
+  const token = verifyDeviceToken(value, cookieSecrets(), now);
   if (!token) return undefined;
   const { stale, ...device } = token;
   if (stale) await setDeviceCookie(device, now);
