@@ -9,8 +9,10 @@
 //
 // Line numbers and private names below are those of the run README quotes, made before the timing core
 // took explicit states (#gatherUntil/#waitUntil are now its election, #failures/#retryAt its retry,
-// #settle is #resetAfterExtension, #schedule #scheduleNextCheck) and before the stores read their rows
-// through one record schema (which removed the role and end-reason fallbacks listed for them).
+// #settle is #resetAfterExtension, #schedule #scheduleNextCheck; since then the class became a closure,
+// createTimeoutController, whose private fields are local variables, with #schedule folded into check)
+// and before the stores read their rows through one record schema (which removed the role and end-reason
+// fallbacks listed for them).
 // lib/shared/sign-in-input.ts: its four survivors of that run are killed by sign-in-input.test.ts.
 //
 // Mutants that survive, and why. Each would need a test that cannot exist (the mutant behaves the

@@ -6,7 +6,7 @@ import { fetchStatus, leaveForLogin, sendKeepAlive } from '@/lib/client/session-
 import { listenForSessionEnd } from '@/lib/client/session-push';
 import type { ActiveStatus, NoSessionReason } from '@/lib/shared/session-status';
 import { openTabChannel } from '@/lib/client/tab-channel';
-import { TimeoutController } from '@/lib/client/timeout-controller';
+import { createTimeoutController, type TimeoutController } from '@/lib/client/timeout-controller';
 import type { TimeoutWords } from '@/lib/shared/timeout-words';
 import { SessionTimeoutDialog } from './timeout-dialog';
 
@@ -19,7 +19,7 @@ const ControllerContext = createContext<TimeoutController | null>(null);
 export function SessionTimeoutProvider({ status, words, hearsEnds, children }: { status: ActiveStatus; words: TimeoutWords; hearsEnds: boolean; children: ReactNode }) {
   const [controller] = useState(
     () =>
-      new TimeoutController(status, {
+      createTimeoutController(status, {
         now: () => Date.now(),
         setTimer: (callback, ms) => window.setTimeout(callback, ms),
         clearTimer: (handle) => window.clearTimeout(handle as number | undefined),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActiveStatus, NoSessionReason } from '../shared/session-status';
-import { TimeoutController, type KeepAliveResult, type TabMessage } from './timeout-controller';
+import { createTimeoutController, type KeepAliveResult, type TabMessage, type TimeoutController } from './timeout-controller';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;
@@ -38,7 +38,7 @@ function setup(
   const reload = vi.fn<() => void>();
   /** The delay of every timer the controller sets: how often a page wakes. */
   const delays: number[] = [];
-  const controller = new TimeoutController(status(options.idleMs ?? 30 * MIN, absoluteAt - Date.now()), {
+  const controller = createTimeoutController(status(options.idleMs ?? 30 * MIN, absoluteAt - Date.now()), {
     now: () => Date.now(),
     setTimer: (callback, ms) => {
       delays.push(ms);

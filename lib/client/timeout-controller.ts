@@ -10,227 +10,176 @@
  * It works from local deadlines, never from countdowns, so a throttled background timer or a sleeping
  * laptop only delays a check; `check()` runs again when the page wakes up. The tabs of one session
  * agree over a channel: at the idle warning point a tab asks the others how long ago they saw the user
- * and waits briefly for answers (its election is `gathering`); a tab that hears the question leaves
- * the decision to the asker (`deferred`), unless it is gathering too and has the lower id. The one
- * tab left reports the newest activity or opens the warning; the others hear the outcome. A keep-alive
- * that did not reach the server leaves a retry `due`, with backoff.
+ * and waits briefly for answers (it is gathering); a tab that hears the question leaves the decision to
+ * the asker (it waits for the outcome), unless it is gathering too and has the lower id. The one tab left
+ * reports the newest activity or opens the warning; the others hear the outcome. A keep-alive that did
+ * not reach the server leaves a retry due, with backoff.
+ *
+ * A closure rather than a class: its state is private by construction, its functions can be handed to
+ * listeners as they are, and its variables minify to less than `this.#field` does.
  */
 import type { ActiveStatus, NoSessionReason } from '../shared/session-status';
-import { INITIAL_SNAPSHOT, type LocalDeadlines, type Phase, type TabMessage, type TimeoutEnvironment, type TimeoutSnapshot } from './timeout-types';
-
-import { GATHER_MS, MAX_TIMER_MS, NO_ELECTION, NO_RETRY, OUTCOME_WAIT_MS, RETRY_FIRST_MS, RETRY_MAX_MS, type Election, type EndedBy, type Retry } from './timeout-states';
+import { INITIAL_SNAPSHOT, type LocalDeadlines, type Phase, type TabMessage, type TimeoutController, type TimeoutEnvironment, type TimeoutSnapshot } from './timeout-types';
 
 export * from './timeout-types';
 
-export class TimeoutController {
-  readonly #env: TimeoutEnvironment;
-  readonly #id = Math.random().toString(36).slice(2);
-  /** The session this page was rendered for; an answer about any other is not this tab's to apply. */
-  readonly #sessionTag: string;
-  #broadcast: ((message: TabMessage) => void) | undefined;
-  #deadlines: LocalDeadlines = { idleAt: 0, absoluteAt: 0, warningBeforeMs: 0 };
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 30_000;
+/** How long a tab at the warning point waits for the other tabs to say when they last saw the user. */
+const GATHER_MS = 250;
+/** How long a tab that answered waits for the asker's outcome (a keep-alive may take 10 s) before deciding itself. */
+const OUTCOME_WAIT_MS = 15_000;
+// Browsers run a setTimeout longer than 2^31-1 ms at once.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Durations from the server become deadlines on this clock on receipt, so a wrong client clock changes nothing. */
+const deadlinesFrom = (status: ActiveStatus, now: number): LocalDeadlines => ({
+  idleAt: now + status.idleExpiresInMs,
+  absoluteAt: now + status.absoluteExpiresInMs,
+  warningBeforeMs: status.warningBeforeMs,
+});
+
+export function createTimeoutController(status: ActiveStatus, env: TimeoutEnvironment): TimeoutController {
+  const id = Math.random().toString(36).slice(2);
+  let broadcast: ((message: TabMessage) => void) | undefined;
+  let deadlines = deadlinesFrom(status, env.now());
   /** When a tab of this session last saw the user act, and the newest such moment the server has heard of. */
-  #lastActivity = 0;
-  #reportedActivity = 0;
-  #phase: Phase = 'active';
-  #absoluteAcknowledged = false;
-  #election: Election = NO_ELECTION;
-  #retry: Retry = NO_RETRY;
-  #timer: unknown;
-  #keepAliveInFlight: Promise<void> | undefined;
-  #stopped = true;
-  #snapshot: TimeoutSnapshot = INITIAL_SNAPSHOT;
-  readonly #listeners = new Set<() => void>();
-
-  constructor(status: ActiveStatus, env: TimeoutEnvironment) {
-    this.#env = env;
-    this.#sessionTag = status.sessionTag;
-    this.#adoptServerDurations(status);
-    // Roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
-    // is never compared across tabs). Loading the page is not activity: #lastActivity stays 0 until someone acts.
-    this.#reportedActivity = this.#deadlines.idleAt - status.idleTimeoutMs;
-  }
-
-  /** `broadcast` reaches the other tabs of this session; without it this tab acts alone. */
-  start(broadcast?: (message: TabMessage) => void): void {
-    this.#broadcast = broadcast;
-    this.#stopped = false;
-    this.check();
-  }
-
-  /** Cancels the timer; the owner removes its DOM listeners and closes the channel. A stopped controller does nothing. */
-  stop(): void {
-    this.#stopped = true;
-    this.#env.clearTimer(this.#timer);
-  }
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
-
-  getSnapshot = (): TimeoutSnapshot => this.#snapshot;
-
+  let lastActivity = 0;
+  // At first, roughly when the server last heard of activity (each tab's estimate differs by its load time, so it
+  // is never compared across tabs). Loading the page is not activity: lastActivity stays 0 until someone acts.
+  let reportedActivity = deadlines.idleAt - status.idleTimeoutMs;
+  let phase: Phase = 'active';
+  let absoluteAcknowledged = false;
   /**
-   * The hot path: one number, no timers, no messages, no rendering. It never closes an open warning:
-   * only the dialog's buttons do, and activity is reported to the server only at the warning point.
+   * The election at the idle warning point: when its wait ends (0: there is none) and whose it is. Gathering,
+   * this tab decides when it ends; otherwise another tab decides, and this one decides after all if no
+   * outcome has come by then.
    */
-  noteActivity = (): void => {
-    this.#lastActivity = this.#env.now();
-  };
+  let electionUntil = 0;
+  let gathering = false;
+  /** Keep-alives in a row that did not reach the server (0: none), and when the next one is due. */
+  let failures = 0;
+  let retryAt = 0;
+  let timer: unknown;
+  let keepAliveInFlight: Promise<void> | undefined;
+  let stopped = true;
+  let snapshot = INITIAL_SNAPSHOT;
+  const listeners = new Set<() => void>();
 
-  staySignedIn = (): void => {
-    if (this.#phase !== 'warning' || this.#keepAliveInFlight) return;
-    this.#lastActivity = this.#env.now();
-    this.#sendKeepAlive();
-  };
+  const warningEndsAt = () => (phase === 'warning' ? deadlines.idleAt : phase === 'absolute-warning' ? deadlines.absoluteAt : 0);
 
-  /** Closes the absolute warning; nothing can move that deadline, so it does not reopen. */
-  continueWorking = (): void => {
-    if (this.#phase !== 'absolute-warning') return;
-    this.#absoluteAcknowledged = true;
-    this.#phase = 'active';
-    this.check();
-  };
-
-  /** The user pressed Sign out (the dialog's "Log out now", or the page's button). */
-  signOut = (): void => this.#end('signed-out', { by: 'this-tab' });
+  function publishSnapshot(now: number) {
+    const endsAt = warningEndsAt();
+    const next: TimeoutSnapshot = {
+      phase,
+      secondsLeft: endsAt ? Math.max(0, Math.ceil((endsAt - now) / 1000)) : 0,
+      warningEndsAt: endsAt,
+      extending: keepAliveInFlight !== undefined,
+      keepAliveFailed: failures > 0,
+    };
+    if ((Object.keys(next) as Array<keyof TimeoutSnapshot>).every((key) => next[key] === snapshot[key])) return;
+    snapshot = next;
+    for (const listener of listeners) listener();
+  }
 
   /** Re-reads the clock: on every timer and whenever the page may have been asleep or hidden. */
-  check = (): void => {
-    if (this.#stopped || this.#phase === 'ended') return;
-    const now = this.#env.now();
-    const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
-    if (now >= absoluteAt) return this.#end('absolute', { by: 'this-tab' });
-    if (now >= idleAt) return this.#end('idle', { by: 'this-tab' });
+  function check() {
+    if (stopped || phase === 'ended') return;
+    const now = env.now();
+    const { idleAt, absoluteAt, warningBeforeMs } = deadlines;
+    if (now >= absoluteAt) return end('absolute', true);
+    if (now >= idleAt) return end('idle', true);
 
     const absoluteFirst = absoluteAt <= idleAt;
-    if (this.#phase === 'active' && absoluteFirst && !this.#absoluteAcknowledged && now >= absoluteAt - warningBeforeMs) {
-      this.#phase = 'absolute-warning';
-    } else if (this.#phase === 'active' && !absoluteFirst && now >= idleAt - warningBeforeMs) {
-      this.#decideAtIdleWarning(now);
-    } else if (this.#retry.kind === 'due' && now >= this.#retry.at && !this.#keepAliveInFlight) {
-      this.#sendKeepAlive();
+    if (phase === 'active' && absoluteFirst && !absoluteAcknowledged && now >= absoluteAt - warningBeforeMs) {
+      phase = 'absolute-warning';
+    } else if (phase === 'active' && !absoluteFirst && now >= idleAt - warningBeforeMs) {
+      decideAtIdleWarning(now);
+    } else if (failures && now >= retryAt && !keepAliveInFlight) {
+      sendKeepAlive();
     }
-    this.#publishSnapshot(now);
-    this.#scheduleNextCheck(now);
-  };
+    publishSnapshot(now);
 
-  /** A message from another tab of this session. */
-  receive = (message: TabMessage): void => {
-    if (this.#stopped || this.#phase === 'ended' || message.from === this.#id) return;
-    const now = this.#env.now();
-    switch (message.type) {
-      case 'query':
-        // A tab whose warning is open keeps its activity to itself: moving the mouse over the dialog is not an answer.
-        if (this.#phase !== 'active') return;
-        this.#noteActivityElsewhere(message.lastActivity);
-        if (this.#election.kind !== 'gathering' || message.from < this.#id) this.#deferToOtherTab(now);
-        this.#broadcast?.({
-          type: 'activity',
-          from: this.#id,
-          to: message.from,
-          lastActivity: this.#lastActivity,
-          busy: this.#election.kind === 'gathering' || this.#keepAliveInFlight !== undefined,
-        });
-        break;
-      case 'activity':
-        this.#noteActivityElsewhere(message.lastActivity);
-        if (message.busy && message.to === this.#id) this.#deferToOtherTab(now);
-        break;
-      case 'extended':
-        this.#deadlines = message.deadlines;
-        this.#reportedActivity = Math.max(this.#reportedActivity, message.reportedActivity);
-        this.#resetAfterExtension();
-        break;
-      case 'warning':
-        if (this.#phase === 'active') this.#phase = 'warning';
-        if (this.#election.kind === 'deferred') this.#election = NO_ELECTION;
-        break;
-      case 'ended':
-        return this.#end(message.reason, { by: 'another-tab' });
-    }
-    this.check();
-  };
-
-  /** Another tab decides at this warning point: hear its outcome, or decide after all if none comes. */
-  #deferToOtherTab(now: number): void {
-    this.#election = { kind: 'deferred', until: now + OUTCOME_WAIT_MS };
-  }
-
-  #noteActivityElsewhere(lastActivity: number): void {
-    this.#lastActivity = Math.max(this.#lastActivity, lastActivity);
+    // The next moment anything can change; the deadlines are still ahead, so there is one.
+    const candidates = [idleAt, absoluteAt, electionUntil, keepAliveInFlight ? 0 : retryAt];
+    if (phase === 'active') candidates.push(absoluteAt - warningBeforeMs, idleAt - warningBeforeMs);
+    const endsAt = warningEndsAt();
+    // Wake when the displayed second changes.
+    if (endsAt) candidates.push(now + ((endsAt - now) % 1000 || 1000));
+    env.clearTimer(timer);
+    timer = env.setTimer(check, Math.min(MAX_TIMER_MS, Math.min(...candidates.filter((at) => at > now)) - now));
   }
 
   /** At the idle warning point: ask the other tabs, then report activity if anyone saw some, else warn. */
-  #decideAtIdleWarning(now: number): void {
-    const election = this.#election;
-    if (this.#keepAliveInFlight || (election.kind === 'deferred' && now < election.until)) return;
-    if (this.#broadcast && election.kind !== 'gathering' && this.#retry.kind === 'none') {
-      this.#election = { kind: 'gathering', until: now + GATHER_MS };
-      this.#broadcast({ type: 'query', from: this.#id, lastActivity: this.#lastActivity });
-      return;
+  function decideAtIdleWarning(now: number) {
+    if (keepAliveInFlight || now < electionUntil) return;
+    if (broadcast && !gathering && !failures) {
+      gathering = true;
+      electionUntil = now + GATHER_MS;
+      return broadcast({ type: 'query', from: id, lastActivity });
     }
-    if (election.kind === 'gathering' && now < election.until) return;
-    this.#election = NO_ELECTION;
-    if (this.#lastActivity > this.#reportedActivity && this.#retry.kind === 'none') return this.#sendKeepAlive();
-    this.#phase = 'warning';
-    this.#broadcast?.({ type: 'warning', from: this.#id });
+    gathering = false;
+    electionUntil = 0;
+    if (lastActivity > reportedActivity && !failures) return sendKeepAlive();
+    phase = 'warning';
+    broadcast?.({ type: 'warning', from: id });
   }
 
-  #adoptServerDurations(status: ActiveStatus): void {
-    // Durations from the server become deadlines on this clock now, so a wrong client clock changes nothing.
-    const now = this.#env.now();
-    this.#deadlines = {
-      idleAt: now + status.idleExpiresInMs,
-      absoluteAt: now + status.absoluteExpiresInMs,
-      warningBeforeMs: status.warningBeforeMs,
-    };
-  }
+  /** Another tab decides at this warning point: hear its outcome, or decide after all if none comes. */
+  const deferToOtherTab = (now: number) => {
+    gathering = false;
+    electionUntil = now + OUTCOME_WAIT_MS;
+  };
+
+  const noteActivityElsewhere = (at: number) => {
+    lastActivity = Math.max(lastActivity, at);
+  };
 
   /** The deadlines moved, here or in another tab: the warning point's business is over. */
-  #resetAfterExtension(): void {
-    this.#retry = NO_RETRY;
-    this.#election = NO_ELECTION;
-    if (this.#phase === 'warning') this.#phase = 'active';
-  }
+  const resetAfterExtension = () => {
+    failures = retryAt = electionUntil = 0;
+    gathering = false;
+    if (phase === 'warning') phase = 'active';
+  };
 
-  #sendKeepAlive(): void {
-    const activity = this.#lastActivity;
-    const idleMs = Math.max(0, this.#env.now() - activity);
-    const request = this.#env.keepAlive(idleMs).then((result) => {
-      this.#keepAliveInFlight = undefined;
-      if (this.#phase === 'ended') return;
-      if (!result.ok && result.reason !== 'unreachable') return this.#end(result.reason, { by: 'this-tab' });
-      if (result.ok && result.value.sessionTag !== this.#sessionTag) return this.#reloadIntoNewerSession();
+  function sendKeepAlive() {
+    const activity = lastActivity;
+    keepAliveInFlight = env.keepAlive(Math.max(0, env.now() - activity)).then((result) => {
+      keepAliveInFlight = undefined;
+      if (phase === 'ended') return;
       if (result.ok) {
-        this.#adoptServerDurations(result.value);
-        this.#reportedActivity = activity;
-        this.#resetAfterExtension();
-        this.#broadcast?.({ type: 'extended', from: this.#id, reportedActivity: activity, deadlines: this.#deadlines });
+        if (result.value.sessionTag !== status.sessionTag) return reloadIntoNewerSession();
+        deadlines = deadlinesFrom(result.value, env.now());
+        reportedActivity = activity;
+        resetAfterExtension();
+        broadcast?.({ type: 'extended', from: id, reportedActivity: activity, deadlines });
+      } else if (result.reason !== 'unreachable') {
+        return end(result.reason, true);
       } else {
         // Retried with backoff; meanwhile `check` opens the warning in every tab (a failure skips the
         // report at the warning point), so a user whose activity could not be reported sees the risk.
-        const failures = (this.#retry.kind === 'due' ? this.#retry.failures : 0) + 1;
-        const at = this.#env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1));
-        this.#retry = { kind: 'due', at, failures };
+        retryAt = env.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures++);
       }
-      this.check();
+      check();
     });
-    this.#keepAliveInFlight = request;
-    this.#publishSnapshot(this.#env.now());
+    publishSnapshot(env.now());
   }
 
-  #end(reason: NoSessionReason, { by }: EndedBy): void {
-    if (this.#phase === 'ended') return;
-    this.#phase = 'ended';
-    this.#env.clearTimer(this.#timer);
-    this.#publishSnapshot(this.#env.now());
-    const endedHere = by === 'this-tab';
-    if (endedHere) this.#broadcast?.({ type: 'ended', from: this.#id, reason });
+  /** Stops for good: no timer, and the snapshot says the page's session is over. */
+  const halt = () => {
+    phase = 'ended';
+    env.clearTimer(timer);
+    publishSnapshot(env.now());
+  };
+
+  /** `endedHere`: this tab ended it, so it tells the others and ends it on the server. */
+  function end(reason: NoSessionReason, endedHere: boolean) {
+    if (phase === 'ended') return;
+    halt();
+    if (endedHere) broadcast?.({ type: 'ended', from: id, reason });
     // The tab that ended the session clears it on the server; another tab must clear it again only if its own keep-alive could land later.
-    const inFlight = this.#keepAliveInFlight;
-    const leave = () => this.#env.leave(reason, { endOnServer: endedHere || inFlight !== undefined });
+    const inFlight = keepAliveInFlight;
+    const leave = () => env.leave(reason, { endOnServer: endedHere || inFlight !== undefined });
     if (inFlight) void inFlight.then(leave);
     else leave();
   }
@@ -241,50 +190,70 @@ export class TimeoutController {
    * render the page for the session the browser holds now. Other tabs of this session find out the
    * same way, at their own next request.
    */
-  #reloadIntoNewerSession(): void {
-    this.#phase = 'ended';
-    this.#env.clearTimer(this.#timer);
-    this.#publishSnapshot(this.#env.now());
-    this.#env.reload();
+  function reloadIntoNewerSession() {
+    halt();
+    env.reload();
   }
 
-  #scheduleNextCheck(now: number): void {
-    this.#env.clearTimer(this.#timer);
-    if (this.#stopped || this.#phase === 'ended') return;
-    const { idleAt, absoluteAt, warningBeforeMs } = this.#deadlines;
-    const candidates = [idleAt, absoluteAt];
-    if (this.#election.kind !== 'none') candidates.push(this.#election.until);
-    if (this.#phase === 'active') candidates.push(absoluteAt - warningBeforeMs, idleAt - warningBeforeMs);
-    if (this.#retry.kind === 'due' && !this.#keepAliveInFlight) candidates.push(this.#retry.at);
-    const warningEndsAt = this.#warningEndsAt();
-    if (warningEndsAt) {
-      // Wake when the displayed second changes.
-      const remainder = (warningEndsAt - now) % 1000;
-      candidates.push(now + (remainder === 0 ? 1000 : remainder));
-    }
-    const next = Math.min(...candidates.filter((at) => at > now));
-    const delay = Number.isFinite(next) ? next - now : 0;
-    this.#timer = this.#env.setTimer(this.check, Math.min(MAX_TIMER_MS, Math.max(0, delay)));
-  }
-
-  #warningEndsAt(): number {
-    if (this.#phase === 'warning') return this.#deadlines.idleAt;
-    if (this.#phase === 'absolute-warning') return this.#deadlines.absoluteAt;
-    return 0;
-  }
-
-  #publishSnapshot(now: number): void {
-    const previous = this.#snapshot;
-    const warningEndsAt = this.#warningEndsAt();
-    const next: TimeoutSnapshot = {
-      phase: this.#phase,
-      secondsLeft: warningEndsAt ? Math.max(0, Math.ceil((warningEndsAt - now) / 1000)) : 0,
-      warningEndsAt,
-      extending: this.#keepAliveInFlight !== undefined,
-      keepAliveFailed: this.#retry.kind === 'due',
-    };
-    if ((Object.keys(next) as Array<keyof TimeoutSnapshot>).every((key) => next[key] === previous[key])) return;
-    this.#snapshot = next;
-    for (const listener of this.#listeners) listener();
-  }
+  return {
+    start(channel) {
+      broadcast = channel;
+      stopped = false;
+      check();
+    },
+    stop() {
+      stopped = true;
+      env.clearTimer(timer);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    noteActivity() {
+      lastActivity = env.now();
+    },
+    staySignedIn() {
+      if (phase !== 'warning' || keepAliveInFlight) return;
+      lastActivity = env.now();
+      sendKeepAlive();
+    },
+    continueWorking() {
+      if (phase !== 'absolute-warning') return;
+      absoluteAcknowledged = true;
+      phase = 'active';
+      check();
+    },
+    signOut: () => end('signed-out', true),
+    check,
+    receive(message) {
+      if (stopped || phase === 'ended' || message.from === id) return;
+      const now = env.now();
+      switch (message.type) {
+        case 'query':
+          // A tab whose warning is open keeps its activity to itself: moving the mouse over the dialog is not an answer.
+          if (phase !== 'active') return;
+          noteActivityElsewhere(message.lastActivity);
+          if (!gathering || message.from < id) deferToOtherTab(now);
+          broadcast?.({ type: 'activity', from: id, to: message.from, lastActivity, busy: gathering || keepAliveInFlight !== undefined });
+          break;
+        case 'activity':
+          noteActivityElsewhere(message.lastActivity);
+          if (message.busy && message.to === id) deferToOtherTab(now);
+          break;
+        case 'extended':
+          deadlines = message.deadlines;
+          reportedActivity = Math.max(reportedActivity, message.reportedActivity);
+          resetAfterExtension();
+          break;
+        case 'warning':
+          if (phase === 'active') phase = 'warning';
+          if (!gathering) electionUntil = 0;
+          break;
+        case 'ended':
+          return end(message.reason, false);
+      }
+      check();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-/** The timing core's own types: its phases, the tabs' messages, what it publishes and what it needs from its host. */
+/** The timing core's own types: its phases, the tabs' messages, what it publishes, what it needs from its host and what it offers. */
 import type { Result } from '../shared/result';
 import type { ActiveStatus, NoSessionReason } from '../shared/session-status';
 
@@ -68,4 +68,28 @@ export interface TimeoutEnvironment {
    * server renders the page for that session. Called once; this tab's timer has stopped for good.
    */
   reload(): void;
+}
+
+/** The timer a page holds. Every member is a plain function: hand it to a listener as it is. */
+export interface TimeoutController {
+  /** `broadcast` reaches the other tabs of this session; without it this tab acts alone. */
+  start: (broadcast?: (message: TabMessage) => void) => void;
+  /** Cancels the timer; the owner removes its DOM listeners and closes the channel. A stopped controller does nothing. */
+  stop: () => void;
+  subscribe: (listener: () => void) => () => void;
+  getSnapshot: () => TimeoutSnapshot;
+  /**
+   * The hot path: one number, no timers, no messages, no rendering. It never closes an open warning:
+   * only the dialog's buttons do, and activity is reported to the server only at the warning point.
+   */
+  noteActivity: () => void;
+  staySignedIn: () => void;
+  /** Closes the absolute warning; nothing can move that deadline, so it does not reopen. */
+  continueWorking: () => void;
+  /** The user pressed Sign out (the dialog's "Log out now", or the page's button). */
+  signOut: () => void;
+  /** Re-reads the clock: on every timer and whenever the page may have been asleep or hidden. */
+  check: () => void;
+  /** A message from another tab of this session. */
+  receive: (message: TabMessage) => void;
 }
