@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useSyncExternalStore } from 'react';
-import { formatClockTime, formatMoment } from '@/lib/shared/clock-time';
+import { ENGLISH_CLOCK, formatClockTime, formatMoment } from '@/lib/shared/clock-time';
 
 const subscribeNever = () => () => {};
 
@@ -12,6 +12,6 @@ const subscribeNever = () => () => {};
  */
 export function LocalTime({ inMs, withDate = false }: { inMs: number; withDate?: boolean }) {
   const [at] = useState(() => Date.now() + inMs);
-  const text = useSyncExternalStore(subscribeNever, () => (withDate ? formatMoment(at, Date.now()) : formatClockTime(at)), () => null);
+  const text = useSyncExternalStore(subscribeNever, () => (withDate ? formatMoment(at, Date.now()) : formatClockTime(at, ENGLISH_CLOCK)), () => null);
   return <time dateTime={text ? new Date(at).toISOString() : undefined}>{text ?? '…'}</time>;
 }

@@ -1,4 +1,4 @@
-import { formatClockTime } from '../lib/shared/clock-time';
+import { ENGLISH_CLOCK, formatClockTime } from '../lib/shared/clock-time';
 import { formatDuration } from '../lib/shared/duration';
 import { fill } from '../lib/shared/timeout-words';
 import { HOUR_LIFETIMES, urlOf } from '../test-support/servers';
@@ -68,7 +68,7 @@ test('Escape closes the absolute warning like "Continue working"', async ({ page
 test('the dashboard says when the session ends in the same fixed format', async ({ page, dashboard }) => {
   await expect(dashboard.absoluteEnd).toHaveText(/^at (\d{1,2}(:\d{2})?[ap]m|midday|midnight) at the latest, however active you are$/);
   const datetime = (await dashboard.absoluteEnd.locator('time').getAttribute('datetime')) ?? '';
-  await expect(dashboard.absoluteEnd.locator('time')).toHaveText(formatClockTime(Date.parse(datetime)));
+  await expect(dashboard.absoluteEnd.locator('time')).toHaveText(formatClockTime(Date.parse(datetime), ENGLISH_CLOCK));
   await page.clock.fastForward(absoluteWarningAtMs);
   await expect(dashboard.endsDialog.getByRole('heading')).toHaveText(endsAtSaid(Date.parse(datetime)));
 });

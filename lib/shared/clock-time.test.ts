@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClockTime, formatMoment } from './clock-time';
+import { ENGLISH_CLOCK, formatClockTime, formatMoment } from './clock-time';
 
 // Local times, as the browser shows them: the format must not depend on the machine's locale.
 const at = (hours: number, minutes: number, seconds = 0) => new Date(2026, 2, 1, hours, minutes, seconds).getTime();
@@ -15,11 +15,11 @@ describe('formatClockTime', () => {
     [at(12, 45), '12:45pm'],
     [at(23, 59), '11:59pm'],
   ])('writes %i as %j', (time, text) => {
-    expect(formatClockTime(time)).toBe(text);
+    expect(formatClockTime(time, ENGLISH_CLOCK)).toBe(text);
   });
 
   it('cuts the seconds rather than rounding up to a later minute', () => {
-    expect(formatClockTime(at(14, 5, 59))).toBe('2:05pm');
+    expect(formatClockTime(at(14, 5, 59), ENGLISH_CLOCK)).toBe('2:05pm');
   });
 });
 

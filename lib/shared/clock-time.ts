@@ -1,13 +1,14 @@
 import type { ClockWords } from './timeout-words';
 
-const ENGLISH: ClockWords = { am: 'am', pm: 'pm', midday: 'midday', midnight: 'midnight' };
+/** The clock's words for a page that has no words object of its own (the timeout's dialog has: `TimeoutWords.clock`). */
+export const ENGLISH_CLOCK: ClockWords = { am: 'am', pm: 'pm', midday: 'midday', midnight: 'midnight' };
 
 /**
  * A moment as a clock time in the reader's own time zone, in GOV.UK's style whatever the browser's
  * locale: `2:05pm`, `9am`, `midday`, `midnight` (never `02:05 PM` or `14:05:00`). The minutes are cut,
  * not rounded: a session that ends at 2:05:40pm is said to end at 2:05pm, never later than it does.
  */
-export function formatClockTime(at: number, words: ClockWords = ENGLISH): string {
+export function formatClockTime(at: number, words: ClockWords): string {
   const date = new Date(at);
   const hours = date.getHours();
   const minutes = date.getMinutes();
@@ -27,7 +28,7 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 export function formatMoment(at: number, now: number): string {
   const date = new Date(at);
   const today = new Date(now);
-  const time = formatClockTime(at);
+  const time = formatClockTime(at, ENGLISH_CLOCK);
   if (date.toDateString() === today.toDateString()) return time;
   const year = date.getFullYear() === today.getFullYear() ? '' : ` ${date.getFullYear()}`;
   return `${time} on ${date.getDate()} ${MONTHS[date.getMonth()] ?? ''}${year}`;
