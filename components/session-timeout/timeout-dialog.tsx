@@ -36,15 +36,16 @@ export function SessionTimeoutDialog({ controller, words }: { controller: Timeou
 
   useHiddenTabTitle(open ? `${countdown} · ${title}` : null);
 
-  useEffect(() => {
+  const show = () => {
     const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open) {
-      if (!dialog.open) dialog.showModal();
-      primaryRef.current?.focus();
-    } else if (dialog.open) {
-      dialog.close();
-    }
+    if (dialog && !dialog.open) dialog.showModal();
+    primaryRef.current?.focus();
+  };
+
+  useEffect(() => {
+    if (open) show();
+    // Closing a dialog that is not open does nothing.
+    else dialogRef.current?.close();
   }, [open, absolute]);
 
   const answer = absolute ? controller.continueWorking : controller.staySignedIn;
@@ -54,12 +55,7 @@ export function SessionTimeoutDialog({ controller, words }: { controller: Timeou
   // (a keep-alive still on its way, or failing), the session is at risk and the dialog comes back.
   const onClose = () => {
     answer();
-    const { phase: now } = controller.getSnapshot();
-    const dialog = dialogRef.current;
-    if ((now === 'warning' || now === 'absolute-warning') && dialog && !dialog.open) {
-      dialog.showModal();
-      primaryRef.current?.focus();
-    }
+    if (controller.getSnapshot().warningEndsAt) show();
   };
 
   const primaryLabel = absolute ? words.absolute.acknowledge : !extending ? words.idle.stay : failed ? words.idle.retrying : words.idle.staying;
