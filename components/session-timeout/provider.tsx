@@ -42,9 +42,11 @@ export function SessionTimeoutProvider({ status, words, hearsEnds, children }: {
     };
     const stopPush = hearsEnds
       ? listenForSessionEnd(status.sessionTag, {
-          watching: (tag) => tag !== status.sessionTag && window.location.reload(),
-          // Replaced: this browser signed in again, and holds the newer session; the page reloads into it.
-          ended: (reason, tag) => (tag === status.sessionTag && reason !== 'replaced' ? ended(reason) : window.location.reload()),
+          heard: (tag, reason) => {
+            // Another session, or this one replaced (this browser signed in again): the page reloads into the newer one.
+            if (tag !== status.sessionTag || reason === 'replaced') window.location.reload();
+            else if (reason) ended(reason);
+          },
           check: () =>
             void fetchStatus().then((now) => {
               if (now.ok && now.value.sessionTag !== status.sessionTag) window.location.reload();

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
+import { listen } from '@/lib/client/activity';
 
 /**
  * Shows `text` as the tab's title while the tab is hidden, so a countdown running in a background tab
@@ -14,9 +15,9 @@ export function useHiddenTabTitle(text: string | null): void {
       document.title = document.hidden ? text : original;
     };
     update();
-    document.addEventListener('visibilitychange', update);
+    const unlisten = listen(document, ['visibilitychange'], update);
     return () => {
-      document.removeEventListener('visibilitychange', update);
+      unlisten();
       document.title = original;
     };
   }, [text]);

@@ -1,5 +1,6 @@
 /**
- * DOM wiring for the timeout, kept apart from the controller so that stays testable without a browser.
+ * DOM wiring for the timeout, kept apart from the controller so that stays testable without a browser; its
+ * `listen` is how the timeout's other browser code (the channel, the push, the hidden tab's title) listens too.
  */
 import 'client-only';
 
@@ -13,7 +14,8 @@ export const ACTIVITY_EVENTS = ['mousemove', 'mousedown', 'keydown', 'wheel', 's
 /** Passive and capturing: never delays scrolling, and sees scrolls of inner elements too. */
 const LISTENER_OPTIONS: AddEventListenerOptions = { passive: true, capture: true };
 
-function listen(target: Window, types: readonly string[], handler: () => void, options?: AddEventListenerOptions): () => void {
+/** Listens for each of `types` on `target`; the function it returns stops listening. */
+export function listen(target: EventTarget, types: readonly string[], handler: (event: Event) => void, options?: AddEventListenerOptions): () => void {
   for (const type of types) target.addEventListener(type, handler, options);
   return () => {
     for (const type of types) target.removeEventListener(type, handler, options);

@@ -11,12 +11,14 @@
  */
 import 'client-only';
 import { isNoSessionReason, type NoSessionReason } from '../shared/session-status';
+import { listen } from './activity';
 
 export interface PushHost {
-  /** The stream watches the session `sessionTag`: the one the browser's cookie names now, maybe not the page's. */
-  watching(sessionTag: string): void;
-  /** The session `sessionTag` ended, for `reason`. */
-  ended(reason: NoSessionReason, sessionTag: string): void;
+  /**
+   * The stream watches the session `sessionTag`: the one the browser's cookie names now, maybe not the page's.
+   * With `reason`, that session has ended, for that reason.
+   */
+  heard(sessionTag: string, reason?: NoSessionReason): void;
   /** The stream is open again (or could not open): check the session, since an end may have gone unheard. */
   check(): void;
 }
@@ -43,18 +45,18 @@ export function listenForSessionEnd(sessionTag: string, host: PushHost, target: 
       if (gap) host.check();
       gap = false;
     };
-    const read = (event: Event) => JSON.parse((event as MessageEvent<string>).data) as { reason?: unknown; sessionTag?: unknown };
-    opened.addEventListener('watching', (event) => {
-      const { sessionTag: tag } = read(event);
-      if (typeof tag === 'string') host.watching(tag);
-    });
-    opened.addEventListener('ended', (event) => {
-      const { reason, sessionTag: tag } = read(event);
-      if (!isNoSessionReason(reason) || typeof tag !== 'string') return;
+    // `watching` names the session, `ended` its end and why.
+    const heard = (event: Event) => {
+      const { reason, sessionTag: tag } = JSON.parse((event as MessageEvent<string>).data) as { reason?: unknown; sessionTag?: unknown };
+      if (typeof tag !== 'string') return;
+      if (event.type === 'watching') return host.heard(tag);
+      if (!isNoSessionReason(reason)) return;
       // The page leaves now: nothing more to hear, and no check of a session known to be over.
       stop();
-      host.ended(reason, tag);
-    });
+      host.heard(tag, reason);
+    };
+    opened.addEventListener('watching', heard);
+    opened.addEventListener('ended', heard);
     // Closed or refused (a 401, a 503 past the server's limit, the network): check now, and try again later, each
     // wait longer and a little random, so a server coming back is not met by every browser at once.
     opened.onerror = () => {
@@ -103,15 +105,14 @@ export function listenForSessionEnd(sessionTag: string, host: PushHost, target: 
   };
 
   start();
-  const events: Array<[EventTarget, string, (event: Event) => void]> = [
-    [target, 'pagehide', stop],
-    [target, 'pageshow', resume],
-    [target.document, 'freeze', stop],
-    [target.document, 'resume', resume],
+  const unlisten = [
+    listen(target, ['pagehide'], stop),
+    listen(target, ['pageshow'], resume),
+    listen(target.document, ['freeze'], stop),
+    listen(target.document, ['resume'], resume),
   ];
-  for (const [on, name, listener] of events) on.addEventListener(name, listener);
   return () => {
-    for (const [on, name, listener] of events) on.removeEventListener(name, listener);
+    for (const off of unlisten) off();
     stop();
   };
 }

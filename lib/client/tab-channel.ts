@@ -7,6 +7,7 @@
  * otherwise `storage` events, which every browser with localStorage fires in the other tabs.
  */
 import 'client-only';
+import { listen } from './activity';
 import type { TabMessage } from './timeout-controller';
 
 export interface TabChannel {
@@ -28,16 +29,17 @@ export function openTabChannel(sessionTag: string, onMessage: (message: TabMessa
     return { post: (message) => channel.postMessage(message), close: () => channel.close() };
   }
 
-  const onStorage = (event: StorageEvent) => {
-    if (event.key !== name || !event.newValue) return;
+  const onStorage = (event: Event) => {
+    const { key, newValue } = event as StorageEvent;
+    if (key !== name || !newValue) return;
     try {
-      const data: unknown = JSON.parse(event.newValue);
+      const data: unknown = JSON.parse(newValue);
       if (isTabMessage(data)) onMessage(data);
     } catch {
       // Not ours: ignore.
     }
   };
-  window.addEventListener('storage', onStorage);
+  const unlisten = listen(window, ['storage'], onStorage);
   return {
     post(message) {
       try {
@@ -47,6 +49,6 @@ export function openTabChannel(sessionTag: string, onMessage: (message: TabMessa
         // Storage full or blocked: this tab carries on alone.
       }
     },
-    close: () => window.removeEventListener('storage', onStorage),
+    close: unlisten,
   };
 }
