@@ -19,11 +19,11 @@ function signedOut(reason: unknown) {
 }
 
 function limits(): Limits {
-  const { policy, maxSessionsPerUser } = config();
+  const { policy, maxSessionsPerUser, oidc } = config();
   const idle = formatDuration(policy.idleMs.user);
   const adminIdle = formatDuration(policy.idleMs.admin);
   // The page cannot know whose session ended: where the roles' limits differ, it names both (WCAG 2.2.6).
-  return { idle: `${idle} of inactivity${adminIdle === idle ? '' : ` (${adminIdle} for administrators)`}`, absolute: formatDuration(policy.absoluteMs), maxSessions: maxSessionsPerUser };
+  return { idle: `${idle} of inactivity${adminIdle === idle ? '' : ` (${adminIdle} for administrators)`}`, absolute: formatDuration(policy.absoluteMs), maxSessions: maxSessionsPerUser, ...(oidc ? { provider: oidc.providerName } : {}) };
 }
 
 /** After a sign-out the title says why first, so it is the first thing a screen reader reads. */

@@ -8,6 +8,8 @@ export interface Limits {
   absolute: string;
   /** How many sessions one user may have at once. */
   maxSessions: number;
+  /** `OIDC_PROVIDER_NAME`, where one is set. */
+  provider?: string;
 }
 
 /**
@@ -43,6 +45,11 @@ export const SIGNED_OUT_WORDS: Record<Exclude<NoSessionReason, 'no-session'>, { 
     heading: 'You were signed out on this device',
     sentence: ({ maxSessions }) =>
       `Your account was signed in in more than ${maxSessions} places at once, and this was the one used least recently; sign in again to carry on.`,
+  },
+  'signed-out-at-provider': {
+    heading: 'You were signed out at your identity provider',
+    sentence: ({ provider }) =>
+      `Your sign-in at ${provider ?? 'the identity provider'} ended there (you signed out, or its administrator ended it), so this session ended too; sign in again to carry on.`,
   },
   invalid: {
     heading: 'You were signed out',

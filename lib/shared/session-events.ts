@@ -16,8 +16,11 @@ export const EVENT_KINDS = [
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-/** Who did it: the user themselves, an administrator (by name), or the server on its own (a deadline, the cap). */
-export type EventActor = { by: 'user' } | { by: 'admin'; username: string } | { by: 'system' };
+/**
+ * Who did it: the user themselves, an administrator (by name), the server on its own (a deadline, the cap), or the
+ * OpenID provider (by `OIDC_PROVIDER_NAME`), whose back-channel logout said its sign-in had ended.
+ */
+export type EventActor = { by: 'user' } | { by: 'admin'; username: string } | { by: 'system' } | { by: 'provider'; name: string };
 
 /** The few facts an event carries beyond its kind; which ones depends on the kind. */
 export interface EventDetails {
@@ -56,6 +59,8 @@ export function describeEvent(kind: EventKind, details: EventDetails, actor: Eve
       return 'Signed out because you were signed in in too many places';
     case 'replaced':
       return 'Signed out because this browser signed in again';
+    case 'signed-out-at-provider':
+      return actor.by === 'provider' ? `Signed out at ${actor.name}` : 'Signed out at the identity provider';
     case 'sign-in-throttled':
       return details.reason === 'address' ? 'Sign-in refused: too many failed attempts from one address' : 'Sign-in refused: too many failed attempts';
     case 'reauthenticated':

@@ -9,9 +9,10 @@ import type { Role } from './session-policy';
  * its event's kind. `signed-out`: the user pressed Sign out. `signed-out-elsewhere`: the user pressed "Sign out other
  * sessions" on another device. `ended-by-admin`: an administrator pressed End session. `replaced`: the same browser
  * signed in again. `session-limit`: the account signed in in more places than it may, and this session was the one
- * used least recently. `idle` and `absolute`: a deadline passed.
+ * used least recently. `signed-out-at-provider`: the OpenID provider said, by back-channel logout, that the
+ * sign-in behind the session has ended there. `idle` and `absolute`: a deadline passed.
  */
-export const END_REASONS = ['signed-out', 'idle', 'absolute', 'signed-out-elsewhere', 'ended-by-admin', 'replaced', 'session-limit'] as const;
+export const END_REASONS = ['signed-out', 'idle', 'absolute', 'signed-out-elsewhere', 'ended-by-admin', 'replaced', 'session-limit', 'signed-out-at-provider'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 /** Why a request has no session: its session ended (an end reason), it carries none, or what it carries cannot be read. */

@@ -20,7 +20,7 @@ export interface EventSummary {
   /** "Firefox on Linux", when the event names a browser. */
   device?: string;
   address?: string;
-  /** Who did it, in words: "the user", "admin (administrator)", "the server". */
+  /** Who did it, in words: "the user", "admin (administrator)", "the server", "Example ID (identity provider)". */
   by: string;
 }
 
@@ -35,6 +35,19 @@ export interface EventListing {
 export const RECENT_EVENTS = 10;
 export const EVENTS_PAGE_SIZE = 50;
 
+function byWhom(actor: SessionEvent['actor']): string {
+  switch (actor.by) {
+    case 'user':
+      return 'the user';
+    case 'admin':
+      return `${actor.username} (administrator)`;
+    case 'system':
+      return 'the server';
+    case 'provider':
+      return `${actor.name} (identity provider)`;
+  }
+}
+
 export function summariseEvent(event: SessionEvent): EventSummary {
   const { details, actor } = event;
   return {
@@ -45,7 +58,7 @@ export function summariseEvent(event: SessionEvent): EventSummary {
     text: describeEvent(event.kind, details, actor),
     ...(details.userAgent ? { device: describeUserAgent(details.userAgent) } : {}),
     ...(details.address ? { address: details.address } : {}),
-    by: actor.by === 'admin' ? `${actor.username} (administrator)` : actor.by === 'user' ? 'the user' : 'the server',
+    by: byWhom(actor),
   };
 }
 

@@ -87,6 +87,13 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   return result.data;
 }
 
+/** Reads a small form body (`application/x-www-form-urlencoded`, as a provider posts a logout token): 415 for another type, 413 when too large. */
+export async function readForm(request: Request): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new HttpError(415, 'Content-Type must be application/x-www-form-urlencoded');
+  return new URLSearchParams(await readText(request));
+}
+
 /** Wraps a route handler so that errors become JSON with the right status and never leak details. */
 export function handle<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
   return async (...args: Args): Promise<Response> => {

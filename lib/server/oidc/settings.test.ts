@@ -7,7 +7,7 @@ const parse = (env: Record<string, string>) => parseConfig({ SESSION_SECRET: SEC
 
 describe('the OpenID provider settings', () => {
   it('are read whole, the issuer kept exactly as written; without any of them there is no provider', () => {
-    expect(parse(PROVIDER).oidc).toEqual({ issuer: 'https://id.example.com/realms/staff', clientId: 'session-timeout', clientSecret: 's3cret', providerName: 'Example ID' });
+    expect(parse(PROVIDER).oidc).toEqual({ issuer: 'https://id.example.com/realms/staff', clientId: 'session-timeout', clientSecret: 's3cret', providerName: 'Example ID', providerSignOut: 'offer' });
     expect(parse({}).oidc).toBeUndefined();
     expect(parse({ OIDC_ISSUER: '', OIDC_PROVIDER_NAME: '' }).oidc).toBeUndefined();
   });
@@ -16,6 +16,11 @@ describe('the OpenID provider settings', () => {
     expect(parse({ ...PROVIDER, OIDC_MAX_AGE: '15m' }).oidc?.maxAgeMs).toBe(900_000);
     expect(parse({ ...PROVIDER, OIDC_MAX_AGE: '0' }).oidc?.maxAgeMs).toBe(0);
     expect(parse({ ...PROVIDER, OIDC_MAX_AGE: '' }).oidc?.maxAgeMs).toBeUndefined();
+  });
+
+  it('take OIDC_PROVIDER_SIGN_OUT as offer (the default), always or never', () => {
+    for (const choice of ['offer', 'always', 'never'] as const) expect(parse({ ...PROVIDER, OIDC_PROVIDER_SIGN_OUT: choice }).oidc?.providerSignOut).toBe(choice);
+    expect(parse({ ...PROVIDER, OIDC_PROVIDER_SIGN_OUT: '' }).oidc?.providerSignOut).toBe('offer');
   });
 
   it('accept an http:// issuer only on a loopback host', () => {
@@ -36,6 +41,7 @@ describe('the OpenID provider settings', () => {
     [{ ...PROVIDER, OIDC_PROVIDER_NAME: 'Example\nID' }, /OIDC_PROVIDER_NAME must be one line of text/],
     [{ ...PROVIDER, OIDC_PROVIDER_NAME: 'x'.repeat(41) }, /OIDC_PROVIDER_NAME must be at most 40 characters/],
     [{ ...PROVIDER, OIDC_MAX_AGE: 'soon' }, /OIDC_MAX_AGE expected a duration/],
+    [{ ...PROVIDER, OIDC_PROVIDER_SIGN_OUT: 'sometimes' }, /OIDC_PROVIDER_SIGN_OUT must be offer, always or never, got "sometimes"/],
     [{ OIDC_MAX_AGE: '5m' }, /OIDC_ISSUER is missing/],
   ])('stop the server on %j, naming the variable', (env, message) => {
     expect(() => parse(env)).toThrow(message);

@@ -16,7 +16,15 @@ export interface OidcSettings {
    * role the session gets, so that a provider session left open cannot undo the app's idle sign-out.
    */
   maxAgeMs?: number;
+  /**
+   * What Sign out does to the person's session at the provider (`OIDC_PROVIDER_SIGN_OUT`): `offer` a second button that
+   * ends it too (the default), do it `always`, or `never`. Ending it is RP-initiated logout, with the ID token as hint.
+   */
+  providerSignOut: ProviderSignOut;
 }
+
+export const PROVIDER_SIGN_OUT = ['offer', 'always', 'never'] as const;
+export type ProviderSignOut = (typeof PROVIDER_SIGN_OUT)[number];
 
 /** The hosts an `http://` issuer may name: a provider on this machine (the tests, `npm run dev:idp`). */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -46,7 +54,7 @@ const issuer = required('the provider\'s issuer URL (its discovery document is a
   }),
 );
 
-/** Every variable is parsed, so each one that is wrong is named at once; all but `OIDC_MAX_AGE` are then required. */
+/** Every variable is parsed, so each one that is wrong is named at once; all but `OIDC_MAX_AGE` and `OIDC_PROVIDER_SIGN_OUT` are then required. */
 const OidcSettingsSchema = z
   .object({
     OIDC_ISSUER: issuer,
@@ -69,6 +77,9 @@ const OidcSettingsSchema = z
         })
         .optional(),
     ),
+    OIDC_PROVIDER_SIGN_OUT: blankIsUnset.pipe(
+      z.enum(PROVIDER_SIGN_OUT, { error: (issue) => `must be offer, always or never, got "${String(issue.input)}"` }).default('offer'),
+    ),
   })
   .transform((env): OidcSettings => ({
     issuer: env.OIDC_ISSUER,
@@ -76,6 +87,7 @@ const OidcSettingsSchema = z
     clientSecret: env.OIDC_CLIENT_SECRET,
     providerName: env.OIDC_PROVIDER_NAME.trim(),
     ...(env.OIDC_MAX_AGE === undefined ? {} : { maxAgeMs: env.OIDC_MAX_AGE }),
+    providerSignOut: env.OIDC_PROVIDER_SIGN_OUT,
   }));
 
 /** The settings, `undefined` when no `OIDC_` variable is set, or the zod issues naming each variable that is wrong. */

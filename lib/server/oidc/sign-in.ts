@@ -116,6 +116,7 @@ export async function finishProviderFlow(callbackUrl: URL, userAgent: string): P
   // a sign-in one no older than max_age when the browser is back.
   const maxAge = flow.purpose === 'confirm' ? Math.max(0, Math.ceil((Date.now() - flow.startedAt) / 1000)) : flow.maxAgeS;
   let claims: client.IDToken | undefined;
+  let idToken: string | undefined;
   try {
     const tokens = await client.authorizationCodeGrant(await providerConfiguration(), callbackUrl, {
       pkceCodeVerifier: flow.verifier,
@@ -125,6 +126,7 @@ export async function finishProviderFlow(callbackUrl: URL, userAgent: string): P
       idTokenExpected: true,
     });
     claims = tokens.claims();
+    idToken = tokens.id_token;
   } catch (problem) {
     if (isUnreachable(problem)) {
       console.error('The OpenID provider could not be reached', problem);
@@ -136,13 +138,14 @@ export async function finishProviderFlow(callbackUrl: URL, userAgent: string): P
   }
   const username = claims ? providerUsername(claims) : undefined;
   const user = username === undefined ? undefined : providerUser(username);
-  if (!claims || !user) return refused('failed');
+  if (!claims || !user || idToken === undefined) return refused('failed');
   const provider = oidcSettings().providerName;
   // The password was typed at `auth_time`, perhaps a while ago: that is the proof of presence, not this return.
   const authenticatedAt = typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : Date.now();
 
   if (flow.purpose === 'sign-in') {
-    await startSession(user, false, userAgent, { provider, authenticatedAt });
+    const link = { subject: claims.sub, idToken, ...(typeof claims.sid === 'string' && claims.sid !== '' ? { sessionId: claims.sid } : {}) };
+    await startSession(user, false, userAgent, { provider, authenticatedAt, link });
     return { ok: true, value: { returnTo: flow.returnTo } };
   }
   // A confirmation proves presence only for the session's own person: someone else signed in at the provider

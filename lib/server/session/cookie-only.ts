@@ -48,10 +48,11 @@ async function start(session: SessionData): Promise<[]> {
  * Nothing tells this sign-out from one of a copy of the cookie: each writes its line. A cookie whose deadline has
  * passed was ended by it, not by the button, and its line says so, as a record's would.
  */
-async function signOut(cookie: CookieSession, now: number): Promise<void> {
+async function signOut(cookie: CookieSession, now: number): Promise<undefined> {
   const { lastActivityAt } = cookie;
   const ended = lastActivityAt === undefined ? null : deadlinePassed({ ...cookie, lastActivityAt }, now, config().policy);
   await recordEvent({ kind: ended ?? 'signed-out', username: cookie.username, sessionId: cookie.sessionId, actor: ended ? { by: 'system' } : { by: 'user' } });
+  return undefined;
 }
 
 export const cookieOnly: SessionMode = {

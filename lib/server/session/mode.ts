@@ -2,7 +2,7 @@ import 'server-only';
 import type { Result } from '../../shared/result';
 import type { ActiveStatus, NoSessionReason } from '../../shared/session-status';
 import type { User } from '../sign-in/users';
-import type { SessionRecord } from '../stores';
+import type { ProviderLink, SessionRecord } from '../stores';
 import type { CookieSession } from './seal';
 
 /**
@@ -46,8 +46,14 @@ export interface SessionMode {
   read(verified: VerifiedCookie): Promise<SessionRead>;
   /** Slides the idle deadline to the activity reported `idleMs` before now. */
   keepAlive(verified: VerifiedCookie, idleMs: number): Promise<SessionOutcome>;
-  /** Keeps a new session, and sets its cookie; returns the sessions of the user it ended beyond the cap. */
-  start(session: SessionData, userAgent: string): Promise<SessionRecord[]>;
-  /** The user pressed Sign out: ends the session the cookie names, whatever state it is in. */
-  signOut(cookie: CookieSession, now: number): Promise<void>;
+  /**
+   * Keeps a new session, and sets its cookie; returns the sessions of the user it ended beyond the cap. `provider`: the
+   * OpenID provider's sign-in behind it (only a home with records keeps it; config.ts refuses the provider beside cookies).
+   */
+  start(session: SessionData, userAgent: string, provider?: ProviderLink): Promise<SessionRecord[]>;
+  /**
+   * The user pressed Sign out: ends the session the cookie names, whatever state it is in. Returns the provider's
+   * sign-in behind the session this call ended, if there was one, so that it can be ended there too.
+   */
+  signOut(cookie: CookieSession, now: number): Promise<ProviderLink | undefined>;
 }

@@ -5,7 +5,7 @@ import { clipText } from '../../shared/clip-text';
 import { config } from '../config';
 import { endAndRecord, recordEvent } from '../events/event-log';
 import { firstInWindow } from '../events/once-per-window';
-import { sessionStore, type SessionRecord } from '../stores';
+import { sessionStore, type ProviderLink, type SessionRecord } from '../stores';
 import { EVENT_TEXT_MAX } from '../stores/event-schema';
 import { readSessionCookie, writeCookie } from './cookie';
 import type { ActiveSession, SessionData, SessionMode, SessionOutcome, SessionRead, VerifiedCookie } from './mode';
@@ -67,7 +67,7 @@ async function keepAlive(verified: VerifiedCookie, idleMs: number): Promise<Sess
  * cookie must not outlive it. Past the cap on sessions per user, the user's least recently used ones end
  * (`session-limit`) in the same step as the create, so sign-ins at once cannot overshoot it.
  */
-async function start(session: SessionData, userAgent: string): Promise<SessionRecord[]> {
+async function start(session: SessionData, userAgent: string, provider?: ProviderLink): Promise<SessionRecord[]> {
   const { policy, maxSessionsPerUser } = config();
   const now = session.createdAt;
   const previous = await readSessionCookie(await cookies(), recordBacked);
@@ -85,19 +85,21 @@ async function start(session: SessionData, userAgent: string): Promise<SessionRe
     expiresAt: deadlines(session, policy).endsAt,
     remember: session.remember,
     userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent),
+    ...(provider ? { provider } : {}),
   };
   const beyondCap = await sessionStore().create(record, maxSessionsPerUser);
   await writeCookie(session, now, { withLastActivity: false });
   return beyondCap;
 }
 
-async function signOut(cookie: CookieSession, now: number): Promise<void> {
+async function signOut(cookie: CookieSession, now: number): Promise<ProviderLink | undefined> {
   // A record whose deadline has passed (the absolute one is not read from the record by a status check) is settled
   // as that deadline's end, not as the press that came after it.
   const judged = await judgeRecord(await sessionStore().get(cookie.sessionId, cookie.username), cookie, now);
-  if (!judged.ok) return;
+  if (!judged.ok) return undefined;
   // Only the sign-out that ended it writes its event: a replayed copy of a cookie signed out before writes none.
-  await endAndRecord(cookie.sessionId, 'signed-out', now, { by: 'user' }, cookie.username);
+  const ended = await endAndRecord(cookie.sessionId, 'signed-out', now, { by: 'user' }, cookie.username);
+  return ended?.endedNow ? ended.provider : undefined;
 }
 
 export const recordBacked: SessionMode = {

@@ -8,7 +8,7 @@ import type { ActiveStatus } from '../../shared/session-status';
 import { clipText } from '../../shared/clip-text';
 import { recordEnd, recordEvent } from '../events/event-log';
 import type { User } from '../sign-in/users';
-import { keepsRecords } from '../stores';
+import { keepsRecords, type ProviderLink } from '../stores';
 import { EVENT_TEXT_MAX } from '../stores/event-schema';
 import { clearSessionCookie, readSessionCookie, sealIn, verifySeal, type CookieReader } from './cookie';
 import { cookieOnly } from './cookie-only';
@@ -58,12 +58,13 @@ export async function requireSession(returnTo: string): Promise<ActiveSession> {
  * checked: by the password form, or by the OpenID provider named in `provider`, which its sign-in event carries. A
  * provider may vouch for a password typed a while ago (`authenticatedAt`, its `auth_time`): that, not the sign-in,
  * is the proof of presence "Confirm it's you" counts from, or signing out and in again would stand in for a password.
+ * `link` ties the session to that sign-in, so a logout at the provider ends it, and a sign-out here can end it there.
  */
 export async function startSession(
   user: User,
   remember: boolean,
   userAgent: string,
-  { provider, authenticatedAt }: { provider?: string; authenticatedAt?: number } = {},
+  { provider, authenticatedAt, link }: { provider?: string; authenticatedAt?: number; link?: ProviderLink } = {},
 ): Promise<ActiveStatus> {
   const now = Date.now();
   const sessionId = randomUUID();
@@ -77,7 +78,7 @@ export async function startSession(
     remember,
     sessionTag: tagOf(sessionId),
   };
-  const beyondCap = await mode().start(session, userAgent);
+  const beyondCap = await mode().start(session, userAgent, link);
   const details = { userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent), ...(provider ? { provider } : {}) };
   await recordEvent({ kind: 'signed-in', username: user.username, sessionId, actor: { by: 'user' }, at: now, details });
   for (const ended of beyondCap) await recordEnd(ended);
@@ -98,8 +99,9 @@ export async function keepAlive(idleMs: number, jar: CookieReader): Promise<Sess
  * The user pressed Sign out: ends the session behind the cookie, whatever state it is in, then clears the cookie.
  * A tab names the session it was rendered for (`meantTag`): the cookie is the browser's, shared with every tab, and
  * names another session once someone signs in again in another tab; that one is not this tab's to end.
+ * Returns the OpenID provider's sign-in behind the session it ended, if any (oidc/sign-out.ts can end that too).
  */
-export async function signOut(jar: CookieReader, meantTag?: string): Promise<Result<undefined, 'another-session'>> {
+export async function signOut(jar: CookieReader, meantTag?: string): Promise<Result<ProviderLink | undefined, 'another-session'>> {
   if (meantTag !== undefined) {
     const read = await readSession(jar);
     if (read.ok && read.value.session.sessionTag !== meantTag) return { ok: false, reason: 'another-session' };
@@ -107,9 +109,9 @@ export async function signOut(jar: CookieReader, meantTag?: string): Promise<Res
   // Each home settles a session whose deadline has passed as that deadline's end, not as the press that came after it.
   const value = sealIn(jar);
   const verified = value ? await verifySeal(value) : undefined;
-  if (verified?.ok) await mode().signOut(verified.value.session, Date.now());
+  const provider = verified?.ok ? await mode().signOut(verified.value.session, Date.now()) : undefined;
   await clearSessionCookie();
-  return { ok: true, value: undefined };
+  return { ok: true, value: provider };
 }
 
 export { CLEAR_CACHE, clearSessionCookie, type CookieReader } from './cookie';

@@ -803,6 +803,72 @@ describe.each(stores)('%s session store: lapsing at the deadline', (_name, open,
   });
 });
 
+describe.each(stores)('%s session store: sessions of the OpenID provider', (_name, open, empty) => {
+  let store: SessionStore;
+  let subject: string;
+  beforeEach(async () => {
+    await empty();
+    store = open();
+    subject = `sub-${Math.random().toString(36).slice(2)}`;
+    return () => store.close();
+  });
+  const link = (sessionId?: string) => ({ subject, idToken: `eyJ.${subject}.sig`, ...(sessionId ? { sessionId } : {}) });
+  const sorted = (keys: Array<{ id: string; username: string }>) => [...keys].sort((a, b) => a.id.localeCompare(b.id));
+
+  it('keeps the provider link whole, and a record without one has none', async () => {
+    const linked = record({ username: `${subject}@idp`, provider: link('sid-1') });
+    const bare = record({ username: `${subject}@idp`, provider: { subject, idToken: 'eyJ.x.y' } });
+    const local = record({ username: 'local-user' });
+    for (const r of [linked, bare, local]) await store.create(r, 20);
+    expect(await store.get(linked.id)).toEqual({ ...linked, purgeAt: linked.expiresAt + KEEP_ENDED_MS });
+    expect(await store.get(bare.id)).toEqual({ ...bare, purgeAt: bare.expiresAt + KEEP_ENDED_MS });
+    expect((await store.get(local.id))?.provider).toBeUndefined();
+  });
+
+  it('finds the active sessions of a provider session, or of a subject, and none ended, expired or of another', async () => {
+    const username = `${subject}@idp`;
+    const first = record({ username, provider: link('sid-a') });
+    const second = record({ username, provider: link('sid-a') });
+    const otherSid = record({ username, provider: link('sid-b') });
+    const ended = record({ username, provider: link('sid-a') });
+    const expired = record({ username, provider: link('sid-a'), expiresAt: T0 - 1 });
+    const stranger = record({ username: 'someone@idp', provider: { subject: `${subject}-other`, sessionId: 'sid-a2', idToken: 'eyJ.o.s' } });
+    for (const r of [first, second, otherSid, ended, expired, stranger]) await store.create(r, 20);
+    await store.end(ended.id, 'signed-out', T0);
+    const keys = (...records: NewSessionRecord[]) => sorted(records.map(({ id, username: name }) => ({ id, username: name })));
+    expect(sorted(await store.providerSessions({ sessionId: 'sid-a' }, T0))).toEqual(keys(first, second));
+    expect(sorted(await store.providerSessions({ subject, sessionId: 'sid-a' }, T0))).toEqual(keys(first, second));
+    expect(await store.providerSessions({ subject: `${subject}-other`, sessionId: 'sid-a' }, T0)).toEqual([]);
+    expect(sorted(await store.providerSessions({ subject }, T0))).toEqual(keys(first, second, otherSid));
+    expect(await store.providerSessions({ sessionId: 'no-such-sid' }, T0)).toEqual([]);
+    expect(await store.providerSessions({ subject: 'no-such-subject' }, T0)).toEqual([]);
+  });
+
+  it('still finds a session kept alive past its first expiry', async () => {
+    const username = `${subject}@idp`;
+    const kept = record({ username, provider: link('sid-k'), expiresAt: T0 + 1_000 });
+    await store.create(kept, 20);
+    await store.touch(kept.id, T0 + 500, T0 + HOUR, T0 + 500, username);
+    expect(await store.providerSessions({ sessionId: 'sid-k' }, T0 + 2_000)).toEqual([{ id: kept.id, username }]);
+  });
+
+  it('uses a key once until it expires: the first of 50 at once wins, to the millisecond', async () => {
+    const key = `jti-${subject}`;
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.useOnce(key, T0 + 60_000, T0)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.useOnce(key, T0 + 60_000, T0 + 59_999)).toBe(false);
+    expect(await store.useOnce(`${key}-other`, T0 + 60_000, T0)).toBe(true);
+  });
+
+  it('uses a key again once its earlier use has expired', async () => {
+    const key = `jti-${subject}`;
+    expect(await store.useOnce(key, Date.now() + 50, Date.now())).toBe(true);
+    await sleep(100);
+    expect(await store.useOnce(key, Date.now() + 60_000, Date.now())).toBe(true);
+    expect(await store.useOnce(key, Date.now() + 60_000, Date.now())).toBe(false);
+  });
+});
+
 describe.each(stores)('%s session store: events', (_name, open, empty) => {
   let store: SessionStore;
   let user: string;

@@ -21,6 +21,7 @@ export const sessionEventSchema = z
       z.object({ by: z.literal('user') }).strict(),
       z.object({ by: z.literal('admin'), username: z.string().min(1).max(EVENT_TEXT_MAX.username) }).strict(),
       z.object({ by: z.literal('system') }).strict(),
+      z.object({ by: z.literal('provider'), name: z.string().min(1).max(EVENT_TEXT_MAX.provider) }).strict(),
     ]),
     details: z
       .object({

@@ -4,7 +4,7 @@ import { MemoryAttemptStore } from './memory-attempts';
 import { openStore, STORES } from './registry';
 import type { AttemptStore, SessionStore } from './types';
 
-export { StoreUnavailableError, type AttemptStore, type EndReason, type EventFilter, type EventPage, type PageRequest, type SessionPage, type SessionRecord, type SessionStore } from './types';
+export { StoreUnavailableError, type AttemptStore, type EndReason, type EventFilter, type EventPage, type PageRequest, type ProviderLink, type ProviderMatch, type SessionKey, type SessionPage, type SessionRecord, type SessionStore } from './types';
 
 // One store per process, kept on globalThis: Next bundles route handlers and pages separately, and
 // each bundle would otherwise open its own database or Redis connection.

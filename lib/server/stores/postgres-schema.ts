@@ -45,6 +45,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX session_events_by_user ON session_events (username, at, id);
   CREATE INDEX session_events_by_kind ON session_events (kind, at, id);
   CREATE INDEX session_events_by_time ON session_events (at, id);`,
+  // 2: sessions signed in through an OpenID provider (its subject, its own session, the ID token), found by a
+  // back-channel logout from indexes that hold only those; and keys used once (a logout token's jti).
+  `ALTER TABLE sessions ADD COLUMN provider_subject text, ADD COLUMN provider_session_id text, ADD COLUMN provider_id_token text;
+  CREATE INDEX sessions_active_of_provider_session ON sessions (provider_session_id) WHERE ended_at IS NULL AND provider_session_id IS NOT NULL;
+  CREATE INDEX sessions_active_of_provider_subject ON sessions (provider_subject) WHERE ended_at IS NULL AND provider_subject IS NOT NULL;
+  CREATE TABLE used_once (
+    key text PRIMARY KEY,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX used_once_expiry ON used_once (expires_at);`,
 ];
 
 /** The version the schema is at: 0 when it has no `session_store_migrations` table yet (or no schema at all). */
@@ -56,8 +66,8 @@ async function versionOf(sql: Database, schema: string): Promise<number> {
   return row?.version ?? 0;
 }
 
-/** The tables the first step makes: in a schema at version 0, a table of one of these names is someone else's. */
-const TABLES = ['sessions', 'sign_in_attempts', 'session_events'];
+/** The tables the steps make: in a schema at version 0, a table of one of these names is someone else's. */
+const TABLES = ['sessions', 'sign_in_attempts', 'session_events', 'used_once'];
 
 function refuseLater(schema: string, version: number): void {
   if (version > MIGRATIONS.length) {

@@ -49,13 +49,35 @@ describe('postgres session store: its schema', () => {
     await first.create(created, 20);
     await first.end(created.id, 'signed-out-elsewhere', T0);
     await first.close();
-    expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
-    expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations`).toEqual([{ version: MIGRATIONS.length }]);
+    expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts', 'used_once']);
+    expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations ORDER BY version`).toEqual(MIGRATIONS.map((_, index) => ({ version: index + 1 })));
 
     const second = open(schema);
     expect(await second.get(created.id)).toMatchObject({ endReason: 'signed-out-elsewhere' });
     await second.close();
     expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations`).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('takes a schema of the first version to the last, its records kept and found by a provider logout once signed in so', async () => {
+    const schema = newSchema();
+    await admin.begin(async (tx) => {
+      await tx`CREATE SCHEMA ${tx(schema)}`;
+      await tx`SET LOCAL search_path TO ${tx(schema)}`;
+      await tx`CREATE TABLE session_store_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+      await tx.unsafe(MIGRATIONS[0] ?? '').simple();
+      await tx`INSERT INTO session_store_migrations VALUES (1, ${T0})`;
+    });
+    const before = record();
+    await admin`INSERT INTO ${admin(schema)}.sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent)
+      VALUES (${before.id}, 'demo', 'user', ${T0}, ${T0}, ${T0}, ${before.expiresAt}, ${before.expiresAt + 3_600_000}, false, ${before.userAgent})`;
+    const store = open(schema);
+    expect(await store.get(before.id)).toMatchObject({ id: before.id, username: 'demo' });
+    expect((await store.get(before.id))?.provider).toBeUndefined();
+    const linked = record({ username: 'alice@idp', provider: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } });
+    await store.create(linked, 20);
+    expect(await store.providerSessions({ sessionId: 'sid-1' }, T0)).toEqual([{ id: linked.id, username: 'alice@idp' }]);
+    await store.close();
+    expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations ORDER BY version`).toEqual(MIGRATIONS.map((_, index) => ({ version: index + 1 })));
   });
 
   it('refuses a schema that holds a table of its names it did not make (an app\'s own sessions), naming SESSION_DB_SCHEMA, and leaves it alone', async () => {
@@ -155,7 +177,7 @@ describe('postgres session store: its schema', () => {
           const created = record();
           await store.create(created, 20);
           expect(await store.get(created.id)).toMatchObject({ id: created.id });
-          expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
+          expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts', 'used_once']);
         } finally {
           await store.close();
         }
@@ -179,7 +201,7 @@ describe('postgres session store: its schema', () => {
       expect(await storeB.reserveAttempt('user:shared-name', 60_000, Date.now())).toMatchObject({ count: 1 });
       expect(await storeA.get(mine.id)).toMatchObject({ id: mine.id });
       expect(await elsewhere()).toEqual(before);
-      expect(await tablesIn(a)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
+      expect(await tablesIn(a)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts', 'used_once']);
     } finally {
       await Promise.all([storeA.close(), storeB.close()]);
     }
@@ -198,7 +220,7 @@ describe('postgres session store: its schema', () => {
       await store.create(created, 20);
       await store.appendEvent({ id: crypto.randomUUID(), at: Date.now(), kind: 'signed-in', username: 'demo', actor: { by: 'user' }, details: {} });
       expect(await store.get(created.id)).toMatchObject({ id: created.id });
-      expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts']);
+      expect(await tablesIn(schema)).toEqual(['session_events', 'session_store_migrations', 'sessions', 'sign_in_attempts', 'used_once']);
       expect(await tablesIn('public')).toEqual([]);
     } finally {
       await store.close();

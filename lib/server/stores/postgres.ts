@@ -4,7 +4,7 @@ import { classify, connect, type Database, type PostgresTarget } from './postgre
 import { PostgresEnds } from './postgres-ends';
 import { migrate } from './postgres-schema';
 import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
-import { parseSessionRecord } from './record-schema';
+import { parseSessionRecord, providerColumns, providerOf } from './record-schema';
 import {
   EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
@@ -18,6 +18,8 @@ import {
   type LapsedEntry,
   type NewSessionRecord,
   type PageRequest,
+  type ProviderMatch,
+  type SessionKey,
   type SessionPage,
   type SessionRecord,
   type SessionStore,
@@ -42,6 +44,7 @@ function toRecord(row: Row | undefined): SessionRecord | undefined {
     userAgent: row.user_agent,
     endedAt: row.ended_at ?? undefined,
     endReason: row.end_reason ?? undefined,
+    provider: providerOf(row.provider_subject, row.provider_session_id, row.provider_id_token),
   });
 }
 
@@ -100,11 +103,14 @@ export class PostgresSessionStore implements SessionStore {
    */
   async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
     const { id, username, role, createdAt: at, lastActivityAt, authenticatedAt, expiresAt, remember, userAgent } = record;
+    const { providerSubject, providerSessionId, providerIdToken } = providerColumns(record.provider);
     const [, , ended] = await this.run((sql) =>
       sql.batch([
         sql`SELECT pg_advisory_xact_lock(hashtext(${this.schema}), hashtext(${username}))`,
-        sql`INSERT INTO sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent)
-          VALUES (${id}, ${username}, ${role}, ${at}, ${lastActivityAt}, ${authenticatedAt}, ${expiresAt}, ${expiresAt + this.keep}, ${remember}, ${userAgent})`,
+        sql`INSERT INTO sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent,
+            provider_subject, provider_session_id, provider_id_token)
+          VALUES (${id}, ${username}, ${role}, ${at}, ${lastActivityAt}, ${authenticatedAt}, ${expiresAt}, ${expiresAt + this.keep}, ${remember}, ${userAgent},
+            ${providerSubject}, ${providerSessionId}, ${providerIdToken})`,
         // No cap (`Infinity`, as the bench seeds) has nothing to end.
         ...(Number.isFinite(maxActive) ? [this.endBeyondCap(sql, username, id, at, maxActive)] : []),
       ]),
@@ -233,6 +239,25 @@ export class PostgresSessionStore implements SessionStore {
     return { records: records(rows), total: counted[0]?.total ?? 0 };
   }
 
+  async providerSessions({ subject, sessionId }: ProviderMatch, now: number): Promise<SessionKey[]> {
+    const rows = await this.run((sql) =>
+      sessionId === undefined
+        ? sql<SessionKey[]>`SELECT id, username FROM sessions WHERE provider_subject = ${subject ?? null} AND ended_at IS NULL AND expires_at > ${now}`
+        : sql<SessionKey[]>`SELECT id, username FROM sessions WHERE provider_session_id = ${sessionId}
+            AND (${subject ?? null}::text IS NULL OR provider_subject = ${subject ?? null}) AND ended_at IS NULL AND expires_at > ${now}`,
+    );
+    return rows.map(({ id, username }) => ({ id, username }));
+  }
+
+  // A row comes back only when the key is new here, or its earlier use has expired.
+  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    const rows = await this.run(
+      (sql) => sql`INSERT INTO used_once (key, expires_at) VALUES (${key}, ${expiresAt})
+        ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE used_once.expires_at <= ${now} RETURNING key`,
+    );
+    return rows.length > 0;
+  }
+
   async purgeExpired(now: number): Promise<number> {
     const [ended, active] = await this.run((sql) =>
       sql.batch([
@@ -240,6 +265,7 @@ export class PostgresSessionStore implements SessionStore {
         sql`DELETE FROM sessions WHERE ended_at IS NOT NULL AND purge_at <= ${now}`,
         sql`DELETE FROM sessions WHERE ended_at IS NULL AND expires_at <= ${now} AND purge_at <= ${now}`,
         sql`DELETE FROM sign_in_attempts WHERE reset_at <= ${now}`,
+        sql`DELETE FROM used_once WHERE expires_at <= ${now}`,
       ]),
     );
     return (ended?.count ?? 0) + (active?.count ?? 0);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../shared/session-policy';
 import { END_REASONS } from '../../shared/session-status';
-import type { SessionRecord } from './types';
+import type { ProviderLink, SessionRecord } from './types';
 
 // Epoch milliseconds: whole and safe. NaN, Infinity, a fraction or a string is a broken record, never a time.
 const time = z.int();
@@ -27,6 +27,7 @@ export const sessionRecordSchema = z
     userAgent: z.string(),
     endedAt: time.optional(),
     endReason: z.enum(END_REASONS).optional(),
+    provider: z.object({ subject: z.string().min(1), sessionId: z.string().min(1).optional(), idToken: z.string().min(1) }).strict().optional(),
   })
   .refine((record) => (record.endedAt === undefined) === (record.endReason === undefined), {
     message: 'an ended record has both when and why',
@@ -44,4 +45,15 @@ export function parseSessionRecord(fields: Record<string, unknown>): SessionReco
   const broken = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
   console.warn(`A stored session record could not be read (${broken}); it counts as no record`);
   return undefined;
+}
+
+/** The provider's three columns as the record's link: none when no subject is written. (SQLite's and Postgres's columns.) */
+export function providerOf(subject: unknown, sessionId: unknown, idToken: unknown): Record<string, unknown> | undefined {
+  if (subject === null || subject === undefined) return undefined;
+  return { subject, idToken, ...(sessionId === null || sessionId === undefined ? {} : { sessionId }) };
+}
+
+/** The record's link as the three columns, NULL where there is none. */
+export function providerColumns(provider: ProviderLink | undefined) {
+  return { providerSubject: provider?.subject ?? null, providerSessionId: provider?.sessionId ?? null, providerIdToken: provider?.idToken ?? null };
 }

@@ -51,6 +51,14 @@ export function redisKeys(prefix: string) {
      * The key, which holds a name as typed, is encoded into a tag of its own like a user's: no brace in it picks the slot.
      */
     attempts: (key: string) => `${prefix}a:${tag(key)}`,
+    /**
+     * The sessions signed in through the OpenID provider, per subject and per provider session (`sid`): sets of
+     * `shardMember`s, each expired with the latest purge of its sessions, for a back-channel logout to find them by.
+     */
+    providerSubject: (subject: string) => `${prefix}p:${tag(subject)}`,
+    providerSession: (sessionId: string) => `${prefix}ps:${tag(sessionId)}`,
+    /** A key used once (a logout token's jti), expired by Redis when its use stops counting. */
+    usedOnce: (key: string) => `${prefix}once:${tag(key)}`,
   };
 }
 

@@ -1,6 +1,6 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { parseSessionRecord } from './record-schema';
-import type { SessionRecord } from './types';
+import type { ProviderLink, SessionRecord } from './types';
 
 /** A session record as a Redis hash holds it, and as the store's scripts answer with it. */
 
@@ -12,8 +12,9 @@ const integer = (text: string | undefined) => (text !== undefined && /^-?\d+$/.t
 export function toRecord(hash: Record<string, string>): SessionRecord | undefined {
   // What hGetAll answers for a key that does not exist (never made, or expired by Redis): not a broken record.
   if (Object.keys(hash).length === 0) return undefined;
+  const { providerSubject, providerSessionId, providerIdToken, ...fields } = hash;
   return parseSessionRecord({
-    ...hash,
+    ...fields,
     createdAt: integer(hash.createdAt),
     lastActivityAt: integer(hash.lastActivityAt),
     authenticatedAt: integer(hash.authenticatedAt),
@@ -21,7 +22,14 @@ export function toRecord(hash: Record<string, string>): SessionRecord | undefine
     purgeAt: integer(hash.purgeAt),
     remember: hash.remember === '1' ? true : hash.remember === '0' ? false : hash.remember,
     endedAt: integer(hash.endedAt),
+    provider: providerSubject === undefined ? undefined : { subject: providerSubject, idToken: providerIdToken, ...(providerSessionId === undefined ? {} : { sessionId: providerSessionId }) },
   });
+}
+
+/** The record's provider link as the hash's flat fields: none without one. */
+export function providerFields(provider: ProviderLink | undefined): Record<string, string> {
+  if (!provider) return {};
+  return { providerSubject: provider.subject, providerIdToken: provider.idToken, ...(provider.sessionId === undefined ? {} : { providerSessionId: provider.sessionId }) };
 }
 
 // A script's reply of HGETALL: field, value, field, value…

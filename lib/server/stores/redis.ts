@@ -1,6 +1,6 @@
 // No 'server-only' marker: the e2e tests and the benchmarks open the stores in plain Node. Lint keeps the browser out.
 import { connect, withTimeout, type Connection, type Redis, type RedisTarget } from './redis-connection';
-import { endedRecords, fromPairs, toRecord } from './redis-records';
+import { endedRecords, fromPairs, providerFields, toRecord } from './redis-records';
 import type { SessionEvent } from './event-schema';
 import { RedisEnds } from './redis-ends';
 import { RedisEventLog } from './redis-events';
@@ -22,6 +22,8 @@ import {
   type LapsedEntry,
   type NewSessionRecord,
   type PageRequest,
+  type ProviderMatch,
+  type SessionKey,
   type SessionPage,
   type SessionRecord,
   type SessionStore,
@@ -92,13 +94,16 @@ export class RedisSessionStore implements SessionStore {
   async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
     const { keys } = this;
     const purgeAt = record.expiresAt + this.keep;
-    const fields = { ...record, remember: record.remember ? '1' : '0', purgeAt };
+    const { provider, ...rest } = record;
+    const fields = { ...rest, ...providerFields(provider), remember: record.remember ? '1' : '0', purgeAt };
     const numbers = [record.createdAt, record.expiresAt, this.keep, maxActive].map(String);
-    // The owner and the shard's entry first: should the script then fail, they name no record and are harmless.
+    const member = keys.shardMember(record.username, record.id);
+    // The owner, the shard's entry and the provider's first: should the script then fail, they name no record and are harmless.
     await this.run((redis) =>
       Promise.all([
         redis.set(keys.owner(record.id), record.username, { expiration: { type: 'PXAT', value: purgeAt } }),
-        redis.zAdd(keys.shardOf(record.username), { score: record.expiresAt, value: keys.shardMember(record.username, record.id) }),
+        redis.zAdd(keys.shardOf(record.username), { score: record.expiresAt, value: member }),
+        ...this.providerKeys(provider).flatMap((key) => [redis.sAdd(key, member), redis.pExpireAt(key, purgeAt, 'NX'), redis.pExpireAt(key, purgeAt, 'GT')]),
       ]),
     );
     const ended = await this.run(async (redis) =>
@@ -150,10 +155,17 @@ export class RedisSessionStore implements SessionStore {
         Promise.all([
           redis.zAdd(keys.shardOf(owner), { score: record.expiresAt, value: keys.shardMember(owner, id) }, { GT: true }),
           redis.pExpireAt(keys.owner(id), record.purgeAt, 'GT'),
+          ...this.providerKeys(record.provider).map((key) => redis.pExpireAt(key, record.purgeAt, 'GT')),
         ]),
       );
     }
     return record;
+  }
+
+  /** The sets that find a session signed in through the provider: its subject's, and its provider session's. */
+  private providerKeys(provider: SessionRecord['provider']): string[] {
+    if (!provider) return [];
+    return [this.keys.providerSubject(provider.subject), ...(provider.sessionId === undefined ? [] : [this.keys.providerSession(provider.sessionId)])];
   }
 
   async markAuthenticated(id: string, at: number, username?: string): Promise<SessionRecord | undefined> {
@@ -267,6 +279,28 @@ export class RedisSessionStore implements SessionStore {
     const gone = entries.filter(({ record }) => record === undefined || record.endedAt !== undefined);
     if (gone.length === 0) return;
     await this.alsoIndex((redis) => Promise.all(gone.map(({ shard, value }) => redis.zRem(shard, value))));
+  }
+
+  /**
+   * The members of the provider session's set (or the subject's), each read from its own record: only the active
+   * ones count, and a member whose record Redis has forgotten leaves the set.
+   */
+  async providerSessions({ subject, sessionId }: ProviderMatch, now: number): Promise<SessionKey[]> {
+    const set = sessionId === undefined ? this.keys.providerSubject(subject ?? '') : this.keys.providerSession(sessionId);
+    const members = await this.run((redis) => redis.sMembers(set));
+    const named = members.map((member) => ({ member, entry: parseShardMember(member) }));
+    const found = await this.records(named.flatMap(({ entry }) => entry ?? []));
+    const read = named.filter(({ entry }) => entry !== undefined).map(({ member, entry }, index) => ({ member, entry: entry as SessionKey, record: found[index] }));
+    const gone = [...named.filter(({ entry }) => entry === undefined), ...read.filter(({ record }) => record === undefined)].map(({ member }) => member);
+    if (gone.length > 0) await this.alsoIndex((redis) => redis.sRem(set, gone));
+    return read
+      .filter(({ record }) => record !== undefined && record.endedAt === undefined && record.expiresAt > now && (subject === undefined || record.provider?.subject === subject))
+      .map(({ entry }) => entry);
+  }
+
+  async useOnce(key: string, expiresAt: number): Promise<boolean> {
+    const reply = await this.run((redis) => redis.set(this.keys.usedOnce(key), '1', { condition: 'NX', expiration: { type: 'PXAT', value: expiresAt } }));
+    return reply === 'OK';
   }
 
   /**

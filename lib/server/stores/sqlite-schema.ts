@@ -34,7 +34,10 @@ export function openDatabase(path: string): DatabaseSync {
       remember INTEGER NOT NULL,
       user_agent TEXT NOT NULL,
       ended_at INTEGER,
-      end_reason TEXT
+      end_reason TEXT,
+      provider_subject TEXT,
+      provider_session_id TEXT,
+      provider_id_token TEXT
     ) STRICT;
     -- A keep-alive moves expires_at and purge_at, so only the index of the active sessions by deadline (the sweep's,
     -- and the listing order of everyone's) has an entry that moves with it. A user's own few sessions are found
@@ -61,9 +64,30 @@ export function openDatabase(path: string): DatabaseSync {
     CREATE INDEX IF NOT EXISTS session_events_by_user ON session_events (username, at, id);
     CREATE INDEX IF NOT EXISTS session_events_by_kind ON session_events (kind, at, id);
     CREATE INDEX IF NOT EXISTS session_events_by_time ON session_events (at, id);
+    -- Keys used once (a logout token's jti), each until its expiry.
+    CREATE TABLE IF NOT EXISTS used_once (
+      key TEXT PRIMARY KEY,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS used_once_expiry ON used_once (expires_at);
   `);
   refuseEarlierLayout(db, path);
+  addProviderColumns(db);
+  // A back-channel logout finds its sessions by the provider's session or subject; only the few sessions signed in
+  // through the provider have an entry, and none moves with a keep-alive.
+  db.exec(`
+    CREATE INDEX IF NOT EXISTS sessions_active_of_provider_session ON sessions (provider_session_id) WHERE ended_at IS NULL AND provider_session_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS sessions_active_of_provider_subject ON sessions (provider_subject) WHERE ended_at IS NULL AND provider_subject IS NOT NULL;
+  `);
   return db;
+}
+
+/** A file made before sign-in through a provider lacks its three columns, which every older row leaves empty: added in place. */
+function addProviderColumns(db: DatabaseSync): void {
+  const present = new Set((db.prepare("SELECT name FROM pragma_table_info('sessions')").all() as Array<{ name: string }>).map((column) => column.name));
+  for (const column of ['provider_subject', 'provider_session_id', 'provider_id_token']) {
+    if (!present.has(column)) db.exec(`ALTER TABLE sessions ADD COLUMN ${column} TEXT`);
+  }
 }
 
 /** The columns a file of an earlier layout lacks; such a file is refused at once, naming it, rather than failing each request. */

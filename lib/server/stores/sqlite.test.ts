@@ -144,3 +144,24 @@ it('refuses a file of an earlier layout at once, naming it, instead of failing e
   made.close();
   expect(() => new SqliteSessionStore(earlier)).toThrow(/SESSION_DB_PATH .*earlier-layout\.db holds sessions in an earlier layout \(no sessions\.authenticated_at\)/);
 });
+
+it('opens a file made before sign-in through a provider: its sessions read as they were, and new ones keep their link', async () => {
+  const { DatabaseSync } = await import('node:sqlite');
+  const path = join(dir, 'before-provider.db');
+  const made = new DatabaseSync(path);
+  made.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL, authenticated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, purge_at INTEGER NOT NULL,
+    remember INTEGER NOT NULL, user_agent TEXT NOT NULL, ended_at INTEGER, end_reason TEXT) STRICT;
+    CREATE TABLE sign_in_attempts (key TEXT PRIMARY KEY, count INTEGER NOT NULL, failures INTEGER NOT NULL, reset_at INTEGER NOT NULL,
+    held_until INTEGER NOT NULL) STRICT;`);
+  const now = Date.now();
+  const old = activeRecord('old-session', now);
+  made.prepare(`INSERT INTO sessions VALUES (?, ?, 'user', ?, ?, ?, ?, ?, 0, 'test', NULL, NULL)`).run(old.id, old.username, now, now, now, old.expiresAt, old.expiresAt + HOUR);
+  made.close();
+  const store = new SqliteSessionStore(path);
+  expect(await store.get(old.id)).toEqual({ ...old, purgeAt: old.expiresAt + HOUR });
+  const linked = { ...activeRecord('linked-session', now, 'alice@idp'), provider: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } };
+  await store.create(linked, 20);
+  expect(await store.providerSessions({ subject: 'sub-1' }, now)).toEqual([{ id: linked.id, username: 'alice@idp' }]);
+  await store.close();
+});

@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { LocalEnds } from './local-ends';
 import { openDatabase } from './sqlite-schema';
 import { parseSessionEvent, serializeSessionEvent, type SessionEvent } from './event-schema';
-import { parseSessionRecord } from './record-schema';
+import { parseSessionRecord, providerColumns, providerOf } from './record-schema';
 import {
   EVENTS_RETENTION_MS,
   KEEP_ENDED_MS,
@@ -17,6 +17,8 @@ import {
   type LapsedEntry,
   type NewSessionRecord,
   type PageRequest,
+  type ProviderMatch,
+  type SessionKey,
   type SessionPage,
   type SessionRecord,
   type SessionStore,
@@ -29,8 +31,10 @@ const END_SET = 'ended_at = :at, end_reason = :reason, purge_at = MIN(:at, expir
 function prepareStatements(db: DatabaseSync) {
   const prepare = (text: string) => db.prepare(text);
   return {
-    insert: prepare(`INSERT INTO sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent)
-      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :authenticatedAt, :expiresAt, :expiresAt + :keep, :remember, :userAgent)`),
+    insert: prepare(`INSERT INTO sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent,
+        provider_subject, provider_session_id, provider_id_token)
+      VALUES (:id, :username, :role, :createdAt, :lastActivityAt, :authenticatedAt, :expiresAt, :expiresAt + :keep, :remember, :userAgent,
+        :providerSubject, :providerSessionId, :providerIdToken)`),
     // The user's active sessions but the newest `:kept` by last activity, and the new one.
     endBeyondCap: prepare(`UPDATE sessions SET ${END_SET} WHERE id IN (
         SELECT id FROM sessions WHERE username = :username AND id <> :id AND ended_at IS NULL AND expires_at > :at
@@ -59,6 +63,13 @@ function prepareStatements(db: DatabaseSync) {
     purgeEnded: prepare('DELETE FROM sessions WHERE ended_at IS NOT NULL AND purge_at <= :now'),
     purgeActive: prepare('DELETE FROM sessions WHERE ended_at IS NULL AND expires_at <= :now AND purge_at <= :now'),
     purgeAttempts: prepare('DELETE FROM sign_in_attempts WHERE reset_at <= ?'),
+    purgeUsedOnce: prepare('DELETE FROM used_once WHERE expires_at <= ?'),
+    ofProviderSession: prepare(`SELECT id, username FROM sessions WHERE provider_session_id = :sessionId AND (:subject IS NULL OR provider_subject = :subject)
+      AND ended_at IS NULL AND expires_at > :now`),
+    ofProviderSubject: prepare('SELECT id, username FROM sessions WHERE provider_subject = :subject AND ended_at IS NULL AND expires_at > :now'),
+    // A row comes back only when the key is new here, or its earlier use has expired.
+    useOnce: prepare(`INSERT INTO used_once (key, expires_at) VALUES (:key, :expiresAt)
+      ON CONFLICT (key) DO UPDATE SET expires_at = :expiresAt WHERE expires_at <= :now RETURNING key`),
     // One statement, so concurrent attempts each get their own count; a closed window starts over, and reservations
     // whose hold has lapsed (never released) no longer count.
     reserve: prepare(`INSERT INTO sign_in_attempts (key, count, failures, reset_at, held_until) VALUES (:key, 1, 0, :resetAt, :heldUntil)
@@ -100,6 +111,7 @@ function toRecord(row: Row | undefined): SessionRecord | undefined {
     userAgent: row.user_agent,
     endedAt: row.ended_at ?? undefined,
     endReason: row.end_reason ?? undefined,
+    provider: providerOf(row.provider_subject, row.provider_session_id, row.provider_id_token),
   });
 }
 
@@ -124,7 +136,8 @@ export class SqliteSessionStore implements SessionStore {
     const at = record.createdAt;
     // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
     return this.transaction(() => {
-      this.sql.insert.run({ ...record, remember: record.remember ? 1 : 0, keep: this.keep });
+      const { provider, ...fields } = record;
+      this.sql.insert.run({ ...fields, ...providerColumns(provider), remember: record.remember ? 1 : 0, keep: this.keep });
       // Counting reads the index; only past the cap do the user's sessions get sorted by activity.
       const active = Number((this.sql.countByUser.get(record.username, at) as Row).total);
       const ended = active > maxActive ? this.sql.endBeyondCap.all({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }) : [];
@@ -260,9 +273,21 @@ export class SqliteSessionStore implements SessionStore {
     return { records: rows.flatMap((row) => toRecord(row) ?? []), total: Number(counted.total) };
   }
 
+  async providerSessions({ subject, sessionId }: ProviderMatch, now: number): Promise<SessionKey[]> {
+    this.flush();
+    const rows = sessionId === undefined ? this.sql.ofProviderSubject.all({ subject: subject ?? null, now }) : this.sql.ofProviderSession.all({ sessionId, subject: subject ?? null, now });
+    return (rows as Row[]).map((row) => ({ id: String(row.id), username: String(row.username) }));
+  }
+
+  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    this.flush();
+    return this.sql.useOnce.all({ key, expiresAt, now }).length > 0;
+  }
+
   async purgeExpired(now: number): Promise<number> {
     this.flush();
     this.sql.purgeAttempts.run(now);
+    this.sql.purgeUsedOnce.run(now);
     return Number(this.sql.purgeEnded.run({ now }).changes) + Number(this.sql.purgeActive.run({ now }).changes);
   }
 

@@ -44,6 +44,27 @@ export interface SessionRecord {
   userAgent: string;
   endedAt?: number;
   endReason?: EndReason;
+  /**
+   * A session signed in through the OpenID provider: its `sub`, the provider's own session (`sid`, when it sends one),
+   * and the ID token, the hint a sign-out at the provider needs. A back-channel logout names the first two.
+   */
+  provider?: ProviderLink;
+}
+
+/** What ties a session to the provider's sign-in behind it. */
+export interface ProviderLink {
+  subject: string;
+  sessionId?: string;
+  idToken: string;
+}
+
+/** Which sessions a back-channel logout ends: those of the provider's session `sessionId` when it names one, else all of `subject`'s. */
+export type ProviderMatch = { subject: string; sessionId?: string } | { subject?: string; sessionId: string };
+
+/** One session, by the two names a store finds it with. */
+export interface SessionKey {
+  id: string;
+  username: string;
 }
 
 /**
@@ -95,10 +116,7 @@ export interface EventStore {
 }
 
 /** A session whose expiry has passed without an end, as the expiry index names it. */
-export interface LapsedEntry {
-  id: string;
-  username: string;
-}
+export type LapsedEntry = SessionKey;
 
 /**
  * How long the reservations of attempts still being checked count, after the latest of them: far longer than a
@@ -207,6 +225,16 @@ export interface SessionStore extends AttemptStore, EventStore, EndChannel {
    */
   listByUser(username: string, now: number, page: PageRequest): Promise<SessionPage>;
   listAll(now: number, page: PageRequest): Promise<SessionPage>;
+  /**
+   * The active sessions (not ended, expiry after `now`) that `match` names: with a `sessionId`, those of that provider
+   * session (and of `subject` too, when given); with only a `subject`, all of its sessions. From an index, never a scan.
+   */
+  providerSessions(match: ProviderMatch, now: number): Promise<SessionKey[]>;
+  /**
+   * Notes `key` as used until `expiresAt`, in one atomic step: `true` for the first call, `false` for every later one
+   * before then, on every instance sharing the store (a logout token's `jti`, so a replay is refused anywhere).
+   */
+  useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
   /** Forgets what is past its purge time; returns how many records went. */
   purgeExpired(now: number): Promise<number>;
   close(): Promise<void>;

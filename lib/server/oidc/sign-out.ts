@@ -1,0 +1,33 @@
+import 'server-only';
+import * as client from 'openid-client';
+import type { ProviderLink } from '../stores';
+import { oidcSettings, providerConfiguration } from './provider';
+
+/** Where the provider sends the browser after ending its session: registered with it as a post-logout redirect URI. */
+export const AFTER_PROVIDER_SIGN_OUT_PATH = '/login';
+
+/**
+ * Whether a sign-out should end the person's session at the provider too (RP-initiated logout): `always`, or when
+ * they pressed the button that offers it; `never` ends only this app's.
+ */
+export function endsAtProvider(asked: boolean): boolean {
+  const { providerSignOut } = oidcSettings();
+  return providerSignOut === 'always' || (providerSignOut === 'offer' && asked);
+}
+
+/**
+ * The provider's end-session address for the sign-in behind a session just ended, with its ID token as the hint, so
+ * the provider knows whose session to end without asking who; `undefined` when the provider has no end-session
+ * endpoint or cannot be reached (the session here has ended all the same; the log says why the provider's has not).
+ */
+export async function providerSignOutUrl(origin: string, provider: ProviderLink): Promise<URL | undefined> {
+  try {
+    return client.buildEndSessionUrl(await providerConfiguration(), {
+      id_token_hint: provider.idToken,
+      post_logout_redirect_uri: `${origin}${AFTER_PROVIDER_SIGN_OUT_PATH}`,
+    });
+  } catch (error) {
+    console.warn('The session at the OpenID provider was not ended: it has no end-session endpoint, or could not be reached', error);
+    return undefined;
+  }
+}
