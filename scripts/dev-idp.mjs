@@ -2,7 +2,7 @@
  * "Example ID": a small OpenID provider (oidc-provider) for the demo and the tests, with one registered app, two
  * accounts with real passwords, and back-channel logout. Everything lives in memory: a restart forgets every session.
  *
- *   node scripts/dev-idp.mjs [--port 4400] [--app-origin http://localhost:3000] [--host 127.0.0.1]
+ *   node scripts/dev-idp.mjs [--port 4400] [--app-origin http://localhost:3000] [--backchannel-origin ORIGIN] [--host 127.0.0.1]
  *     [--client-id session-timeout-demo] [--client-secret S] [--jwks private-jwks.json] [--session-ttl 36000]
  *     [--ignore-max-age]
  *
@@ -41,6 +41,7 @@ const { values: flags } = (() => {
         port: { type: 'string', default: '4400' },
         host: { type: 'string', default: '127.0.0.1' },
         'app-origin': { type: 'string', default: 'http://localhost:3000' },
+        'backchannel-origin': { type: 'string' },
         'client-id': { type: 'string', default: 'session-timeout-demo' },
         'client-secret': { type: 'string', default: 'session-timeout-demo-dev-client-secret-012345678' },
         jwks: { type: 'string' },
@@ -70,15 +71,20 @@ const host = flags.host ?? '127.0.0.1';
 const clientId = flags['client-id'] ?? '';
 const clientSecret = flags['client-secret'] ?? '';
 if (!clientId || clientSecret.length < 32) fail('--client-id must not be empty and --client-secret must have at least 32 characters');
-const appOrigin = (() => {
+/** @param {string} name */
+function originFlag(name) {
   try {
-    const origin = new URL(flags['app-origin'] ?? '').origin;
-    if (origin === flags['app-origin']?.replace(/\/$/, '')) return origin;
+    const origin = new URL(flags[name] ?? '').origin;
+    if (origin === flags[name]?.replace(/\/$/, '')) return origin;
   } catch {
     // reported below
   }
-  return fail('--app-origin must be an origin such as http://localhost:3000 (no path)');
-})();
+  return fail(`--${name} must be an origin such as http://localhost:3000 (no path)`);
+}
+const appOrigin = originFlag('app-origin');
+// Where the provider posts logout tokens, server to server: the app's origin, unless the browser reaches the app
+// through a front the provider cannot (an https front with a certificate of its own, as the WebKit tests use).
+const backchannelOrigin = flags['backchannel-origin'] === undefined ? appOrigin : originFlag('backchannel-origin');
 
 /** The signing key: the one in --jwks, so tests can sign logout tokens with it too, or a new one for this run. */
 async function signingKeys() {
@@ -139,7 +145,7 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_post',
       redirect_uris: [`${appOrigin}/api/oidc/callback`],
       post_logout_redirect_uris: [`${appOrigin}/login`],
-      backchannel_logout_uri: `${appOrigin}/api/oidc/backchannel-logout`,
+      backchannel_logout_uri: `${backchannelOrigin}/api/oidc/backchannel-logout`,
       backchannel_logout_session_required: true,
       // Without it, auth_time is in the ID token only when max_age or prompt=login was asked for.
       require_auth_time: true,

@@ -26,6 +26,8 @@ export interface OidcProviderOptions {
   port: number;
   /** The app's origin as the browser reaches it (`http://localhost:PORT`): the callback and logout URIs hang off it. */
   appOrigin: string;
+  /** Where it posts logout tokens, when not `appOrigin`: the app itself, behind the https front the browser uses. */
+  backchannelOrigin?: string;
   /** The provider's own session lifetime, sliding; 10 hours unless a test needs it to run out. */
   sessionTtlS?: number;
   /** Drop `max_age` from authorization requests, as some providers do. */
@@ -78,7 +80,7 @@ const parseLine = (line: string): Record<string, unknown> | undefined => {
  * Starts "Example ID" (scripts/dev-idp.mjs) with a key of the test's own, on loopback, with the Node running the tests.
  * A provider an earlier, crashed run left on the port is stopped by its pid; anyone else's there makes this throw.
  */
-export async function startOidcProvider({ port, appOrigin, sessionTtlS = 10 * 60 * 60, ignoreMaxAge = false }: OidcProviderOptions): Promise<RunningOidcProvider> {
+export async function startOidcProvider({ port, appOrigin, backchannelOrigin, sessionTtlS = 10 * 60 * 60, ignoreMaxAge = false }: OidcProviderOptions): Promise<RunningOidcProvider> {
   if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} not found: start the tests from the checkout's root`);
   if (port !== 0) {
     await stopOwnListenerOn(port);
@@ -89,7 +91,7 @@ export async function startOidcProvider({ port, appOrigin, sessionTtlS = 10 * 60
   const jwksFile = join(dir, 'jwks.json');
   writeFileSync(jwksFile, JSON.stringify({ keys: [signingKey] }), { mode: 0o600 });
 
-  const args = ['--port', String(port), '--app-origin', appOrigin, '--jwks', jwksFile, '--session-ttl', String(sessionTtlS), ...(ignoreMaxAge ? ['--ignore-max-age'] : [])];
+  const args = ['--port', String(port), '--app-origin', appOrigin, '--jwks', jwksFile, '--session-ttl', String(sessionTtlS), ...(ignoreMaxAge ? ['--ignore-max-age'] : []), ...(backchannelOrigin ? ['--backchannel-origin', backchannelOrigin] : [])];
   const child = spawnRecorded(process.execPath, [SCRIPT, ...args, '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { config } from '@/lib/server/config';
+import { requestOrigin } from '@/lib/server/http/request-origin';
 import { handle, readForm } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
 import { endsAtProvider, providerSignOutUrl } from '@/lib/server/oidc/sign-out';
@@ -17,7 +18,7 @@ export const POST = handle(async (request: NextRequest) => {
   const asked = await asksForProvider(request);
   const signedOut = await signOut(request.cookies);
   const provider = signedOut.ok ? signedOut.value : undefined;
-  const { origin } = request.nextUrl;
+  const origin = requestOrigin(request);
   const atProvider = provider && config().oidc && endsAtProvider(asked) ? await providerSignOutUrl(origin, provider) : undefined;
   const location = atProvider?.href ?? '/login?reason=signed-out';
   return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...CLEAR_CACHE } });

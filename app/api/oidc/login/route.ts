@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { config } from '@/lib/server/config';
+import { requestOrigin } from '@/lib/server/http/request-origin';
 import { handle, json } from '@/lib/server/http/respond';
 import { isCrossSite } from '@/lib/server/http/same-origin';
 import { providerUser } from '@/lib/server/oidc/accounts';
@@ -15,7 +16,8 @@ import { confirmPath, readPendingAction } from '@/lib/server/step-up/pending-act
  */
 export const GET = handle(async (request: NextRequest) => {
   if (!config().oidc) return json({ error: 'Signing in through an OpenID provider is not set up here' }, 404);
-  const { origin, searchParams } = request.nextUrl;
+  const { searchParams } = request.nextUrl;
+  const origin = requestOrigin(request);
   const returnTo = searchParams.get('returnTo');
   if (isCrossSite(request.headers)) return seeOther(loginPageUrl(origin, { returnTo }));
   if (searchParams.get('purpose') !== 'confirm') {
