@@ -2,7 +2,7 @@
 
 import { useId, useRef, type MouseEvent } from 'react';
 import { readDraft, writeDraft } from '@/lib/client/notes-draft';
-import { END_AT_PROVIDER } from '@/lib/shared/provider-sign-out';
+import { END_AT_PROVIDER, SESSION_TAG_FIELD } from '@/lib/shared/provider-sign-out';
 import { useTimeoutController } from './session-timeout';
 
 /**
@@ -15,7 +15,17 @@ import { useTimeoutController } from './session-timeout';
  * or the end it would hear from the server (this very sign-out) would take the page to the login page instead. Every
  * other tab still follows, told by the server's end stream.
  */
-export function SignOutButton({ username, label = 'Sign out', endAtProvider = false }: { username: string; label?: string; endAtProvider?: boolean }) {
+export function SignOutButton({
+  username,
+  sessionTag,
+  label = 'Sign out',
+  endAtProvider = false,
+}: {
+  username: string;
+  sessionTag: string;
+  label?: string;
+  endAtProvider?: boolean;
+}) {
   const controller = useTimeoutController();
   const formRef = useRef<HTMLFormElement>(null);
   const confirmRef = useRef<HTMLDialogElement>(null);
@@ -49,6 +59,7 @@ export function SignOutButton({ username, label = 'Sign out', endAtProvider = fa
 
   return (
     <form ref={formRef} action="/sign-out" method="post">
+      <input type="hidden" name={SESSION_TAG_FIELD} value={sessionTag} />
       {endAtProvider && <input type="hidden" name={END_AT_PROVIDER.name} value={END_AT_PROVIDER.value} />}
       <button type="submit" className="button" onClick={onSignOut}>
         {label}

@@ -79,6 +79,8 @@ test.describe('signing out through the OpenID provider, both ways', () => {
       OIDC_CLIENT_ID: provider.clientId,
       OIDC_CLIENT_SECRET: provider.clientSecret,
       OIDC_PROVIDER_NAME: PROVIDER_NAME,
+      // Every sensitive action asks again a second after the last proof of presence.
+      SESSION_REAUTH_WITHIN: '1s',
     });
   });
   test.afterAll(async () => {
@@ -91,7 +93,8 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     const { kid, alg } = provider.signingKey;
     const header = { alg: alg ?? 'RS256', kid, ...(typ === null ? {} : { typ }) };
     const signWith = key ?? (await importJWK(provider.signingKey, 'RS256'));
-    const payload = { iss: provider.issuer, aud: provider.clientId, iat: Math.floor(Date.now() / 1000), events: LOGOUT_EVENT, sub: ALICE.sub, jti: crypto.randomUUID(), ...claims };
+    const iat = Math.floor(Date.now() / 1000);
+    const payload = { iss: provider.issuer, aud: provider.clientId, iat, exp: iat + 120, events: LOGOUT_EVENT, sub: ALICE.sub, jti: crypto.randomUUID(), ...claims };
     return new SignJWT(payload).setProtectedHeader(header).sign(signWith);
   }
 
@@ -118,6 +121,40 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     expect(ended).toMatchObject({ kind: 'signed-out-at-provider', actor: { by: 'provider', name: PROVIDER_NAME } });
     expect(provider.backchannel.at(-1)).toMatchObject({ ok: true, via: 'end_session', sub: ALICE.sub });
     await atProvider.close();
+  });
+
+  test('after "Confirm it\'s you" through the provider, a sign-out there still ends the session and its screen', async ({ page, context, browser }) => {
+    // Another session of alice's, in another browser, for "Sign out other sessions" to end.
+    const elsewhere = await browser.newPage();
+    await signInThroughProvider(elsewhere, BASE);
+    await elsewhere.close();
+    await signInThroughProvider(page, BASE);
+    await page.waitForTimeout(1_100);
+    await page.getByRole('button', { name: /^Sign out other sessions/ }).click();
+    await page.getByRole('button', { name: `Continue with ${PROVIDER_NAME}` }).click();
+    await signInAtProvider(page);
+    await expect(page).toHaveURL(`${BASE}/dashboard`);
+    const atProvider = await context.newPage();
+    await atProvider.goto(`${provider.issuer}/session/end`);
+    await atProvider.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await expect(page).toHaveURL(/\/login\?reason=signed-out-at-provider/, { timeout: 2_000 });
+    await atProvider.close();
+  });
+
+  test('a page of an older session signs nothing out: the browser goes to the dashboard of the session it holds', async ({ page, context }) => {
+    await signInThroughProvider(page, BASE);
+    // Another tab signs in again with the password form, as someone else: the cookie now names that session.
+    const other = await context.newPage();
+    await other.goto(`${BASE}/login`);
+    await other.getByLabel('Username').fill('demo');
+    await other.getByLabel('Password').fill('demo-password');
+    await other.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(other).toHaveURL(`${BASE}/dashboard`);
+    // The first tab still shows alice's page; its "Sign out of Example ID too" must end neither demo's session nor alice's provider session.
+    await page.getByRole('button', { name: `Sign out of ${PROVIDER_NAME} too` }).click();
+    await expect(page).toHaveURL(`${BASE}/dashboard`);
+    expect(await (await page.request.get(`${BASE}/api/session`)).json()).toMatchObject({ authenticated: true, user: { username: 'demo' } });
+    await other.close();
   });
 
   test('"Sign out of Example ID too" ends both sessions: the provider asks for the password at the next sign-in', async ({ page }) => {
@@ -183,7 +220,8 @@ test.describe('signing out through the OpenID provider, both ways', () => {
   const forged = async () => (await generateKeyPair('RS256')).privateKey;
   const hostile: Array<[string, () => Promise<string>]> = [
     ['signed with another key under the provider\'s key id', async () => logoutToken({}, { key: await forged() })],
-    ['issued 10 minutes ago', async () => logoutToken({ iat: Math.floor(Date.now() / 1000) - 600 })],
+    ['issued 10 minutes ago', async () => logoutToken({ iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) + 60 })],
+    ['without an expiry', async () => logoutToken({ exp: undefined })],
     ['issued in the future', async () => logoutToken({ iat: Math.floor(Date.now() / 1000) + 600 })],
     ['expired', async () => logoutToken({ exp: Math.floor(Date.now() / 1000) - 60 })],
     ['for another audience', async () => logoutToken({ aud: 'another-client' })],
@@ -212,6 +250,7 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     const huge = `logout_token=${'a'.repeat(1024 * 1024)}`;
     const cases: Array<[string, Promise<{ status(): number }>, number]> = [
       ['no logout_token', postLogout(page, 'token=x'), 400],
+      ['two logout_tokens', postLogout(page, `${asForm(await logoutToken())}&${asForm(await logoutToken())}`), 400],
       ['JSON', postLogout(page, JSON.stringify({ logout_token: await logoutToken() }), { 'content-type': 'application/json' }), 415],
       ['1 MiB with its length', postLogout(page, huge), 413],
       ['1 MiB chunked', postChunked(`${BASE}/api/oidc/backchannel-logout`, huge), 413],

@@ -4,6 +4,7 @@ import { SessionTimeout } from '@/components/session-timeout';
 import { SignOutButton } from '@/components/sign-out-button';
 import { config } from '@/lib/server/config';
 import { providerUser } from '@/lib/server/oidc/accounts';
+import { canEndAtProvider } from '@/lib/server/oidc/sign-out';
 import { requireSession, toStatus } from '@/lib/server/session/session';
 import { keepsRecords } from '@/lib/server/stores';
 import { RETURN_TO_HEADER } from '@/lib/shared/return-to';
@@ -15,16 +16,17 @@ import { RETURN_TO_HEADER } from '@/lib/shared/return-to';
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   // A layout is not told its page's path; proxy.ts passes it on, so the login page can bring the user back.
   const { session, user, now } = await requireSession((await headers()).get(RETURN_TO_HEADER) ?? '/dashboard');
-  // Signed in through the provider: Sign out may end the session there too (OIDC_PROVIDER_SIGN_OUT).
+  // Signed in through the provider: Sign out may end the session there too (OIDC_PROVIDER_SIGN_OUT), where it can.
   const oidc = config().oidc;
-  const atProvider = oidc && providerUser(user.username) ? oidc.providerSignOut : 'never';
+  const atProvider = oidc && providerUser(user.username) && (await canEndAtProvider()) ? oidc.providerSignOut : 'never';
+  const { sessionTag } = session;
   return (
     <SessionTimeout status={toStatus(session, now)} hearsEnds={keepsRecords()}>
       <header className="topbar">
         <span className="topbar__title">Session timeout, done right</span>
         <div className="topbar__actions">
-          <SignOutButton username={user.username} endAtProvider={atProvider === 'always'} />
-          {atProvider === 'offer' && <SignOutButton username={user.username} label={`Sign out of ${oidc?.providerName} too`} endAtProvider />}
+          <SignOutButton username={user.username} sessionTag={sessionTag} endAtProvider={atProvider === 'always'} />
+          {atProvider === 'offer' && <SignOutButton username={user.username} sessionTag={sessionTag} label={`Sign out of ${oidc?.providerName} too`} endAtProvider />}
         </div>
       </header>
       {children}

@@ -16,6 +16,12 @@ import type { User } from '../sign-in/users';
  */
 const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u;
 
+/**
+ * The longest `sub`, `sid` (and logout token `jti`) kept or taken: they are short opaque strings at every provider. A
+ * sign-in whose `sub` or `sid` is longer is refused, as its session could never be found by a logout.
+ */
+export const PROVIDER_CLAIM_MAX = 255;
+
 /** `@id.example.com`, or `undefined` when no provider is set. */
 function suffix(): string | undefined {
   const oidc = config().oidc;

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload }
 import type { Ok, Refused } from '../../shared/result';
 import { endAndRecord } from '../events/event-log';
 import { sessionStore, type ProviderMatch } from '../stores';
-import { providerUser } from './accounts';
+import { PROVIDER_CLAIM_MAX, providerUser } from './accounts';
 import { CLOCK_TOLERANCE_S, isUnreachable, oidcSettings, providerConfiguration } from './provider';
 
 /**
@@ -19,26 +19,35 @@ import { CLOCK_TOLERANCE_S, isUnreachable, oidcSettings, providerConfiguration }
 const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /**
- * How old a logout token may be (by its `iat`): the provider posts it the moment the sign-in ends, so two minutes
- * covers its retries; an older one, even validly signed, is refused, and its `jti` need be kept no longer.
+ * How old a logout token may be (by its `iat`): the provider posts it the moment the sign-in ends, and most send it
+ * once; five minutes leaves room for one that tries again after a failure. An older one, even validly signed, is
+ * refused, and its `jti` need be kept no longer.
  */
-const TOKEN_MAX_AGE_S = 120;
+const TOKEN_MAX_AGE_S = 300;
 
-/** A provider's `sid`, `sub` and `jti` are short opaque strings; anything longer is not one of them. */
-const CLAIM_MAX = 255;
+/** How long, after the provider's keys could not be read, a logout token is answered 503 without asking again. */
+const KEYS_RETRY_AFTER_MS = 5_000;
 
-/** The provider's keys, fetched when a token names one not yet known (at most every 30 s), shared by every request. */
-let keys: { uri: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;
+/**
+ * The provider's keys, shared by every request: fetched when a token names one not yet known, at most every 30 s once
+ * read (jose's cooldown). jose keeps no such pause after a failed fetch: `failedAt` does, so a stream of posted tokens
+ * cannot make this server ask a provider that is down again and again.
+ */
+let keys: { uri: string; set: ReturnType<typeof createRemoteJWKSet>; failedAt?: number } | undefined;
 
 function keySet(uri: string) {
   if (keys?.uri !== uri) keys = { uri, set: createRemoteJWKSet(new URL(uri), { timeoutDuration: 5_000, cooldownDuration: 30_000 }) };
-  return keys.set;
+  return keys;
 }
 
-/** Why a logout token was refused, for the log and the 400's description; never what the token held. */
-export type LogoutRefusal = 'malformed' | 'signature' | 'claims' | 'replayed' | 'unreachable';
+/**
+ * Why no session was ended: the token was refused (`malformed`, `signature`, `claims`, `replayed`: a 400), or nothing
+ * could be decided (`unreachable`: the provider's keys could not be read, a 503 the provider may try again after).
+ * For the log and the answer's status only; never what the token held.
+ */
+export type LogoutFailure = 'malformed' | 'signature' | 'claims' | 'replayed' | 'unreachable';
 
-const text = (value: unknown): value is string => typeof value === 'string' && value !== '' && value.length <= CLAIM_MAX;
+const text = (value: unknown): value is string => typeof value === 'string' && value !== '' && value.length <= PROVIDER_CLAIM_MAX;
 
 /** What the token asks to end, or why it is not a logout token (the signature and the standard claims are checked by then). */
 function logoutClaims(payload: JWTPayload): ProviderMatch | undefined {
@@ -60,7 +69,7 @@ function typedAsLogout(token: string): boolean {
 }
 
 /** jose's error codes by what they say of the token; the keys' own failures mean nothing could be decided. */
-const REFUSALS: Record<string, LogoutRefusal> = {
+const REFUSALS: Record<string, LogoutFailure> = {
   ERR_JWS_INVALID: 'malformed',
   ERR_JWT_INVALID: 'malformed',
   ERR_JOSE_NOT_SUPPORTED: 'malformed',
@@ -76,7 +85,7 @@ const REFUSALS: Record<string, LogoutRefusal> = {
   ERR_JOSE_GENERIC: 'unreachable',
 };
 
-function refusalOf(error: unknown): LogoutRefusal {
+function refusalOf(error: unknown): LogoutFailure {
   if (isUnreachable(error)) return 'unreachable';
   const code = (error as { code?: unknown } | undefined)?.code;
   return (typeof code === 'string' ? REFUSALS[code] : undefined) ?? 'malformed';
@@ -84,39 +93,56 @@ function refusalOf(error: unknown): LogoutRefusal {
 
 /**
  * Checks `token` and ends the sessions it names (with `signed-out-at-provider`, by the provider); how many it ended,
- * or why it ended none. `unreachable`: the provider's keys could not be read, so nothing could be decided.
+ * or why it ended none.
  */
-export async function acceptLogoutToken(token: string, now = Date.now()): Promise<Ok<number> | Refused<LogoutRefusal>> {
+export async function acceptLogoutToken(token: string, now = Date.now()): Promise<Ok<number> | Refused<LogoutFailure>> {
   const settings = oidcSettings();
   let payload: JWTPayload;
   try {
     if (!typedAsLogout(token)) return { ok: false, reason: 'malformed' };
     const jwksUri = (await providerConfiguration()).serverMetadata().jwks_uri;
     if (!jwksUri) return { ok: false, reason: 'unreachable' };
-    ({ payload } = await jwtVerify(token, keySet(jwksUri), {
+    const known = keySet(jwksUri);
+    if (known.failedAt !== undefined && now - known.failedAt < KEYS_RETRY_AFTER_MS) return { ok: false, reason: 'unreachable' };
+    ({ payload } = await jwtVerify(token, known.set, {
       issuer: settings.issuer,
       audience: settings.clientId,
       maxTokenAge: TOKEN_MAX_AGE_S,
       clockTolerance: CLOCK_TOLERANCE_S,
       currentDate: new Date(now),
+      requiredClaims: ['iat', 'exp', 'jti', 'events'],
     }));
+    known.failedAt = undefined;
   } catch (error) {
-    const refusal = refusalOf(error);
-    if (refusal === 'unreachable') console.error('A logout token could not be checked: the provider\'s keys could not be read', error);
-    return { ok: false, reason: refusal };
+    const failure = refusalOf(error);
+    if (failure === 'unreachable') {
+      if (keys) keys.failedAt = now;
+      console.error('A logout token could not be checked: the provider\'s keys could not be read', error);
+    }
+    return { ok: false, reason: failure };
   }
   const match = logoutClaims(payload);
   if (!match) return { ok: false, reason: 'claims' };
-  // Kept until the token could no longer pass the iat check anyway.
-  const usableUntil = ((payload.iat ?? 0) + TOKEN_MAX_AGE_S + CLOCK_TOLERANCE_S) * 1000;
-  if (!(await sessionStore().useOnce(`logout-jti:${payload.jti}`, Math.max(usableUntil, now + 1_000), now))) return { ok: false, reason: 'replayed' };
+  // Kept until the token could no longer pass the iat check anyway (jose reads the clock to the whole second: +1 s).
+  const usableUntil = ((payload.iat ?? 0) + TOKEN_MAX_AGE_S + CLOCK_TOLERANCE_S + 1) * 1000;
+  const jti = `logout-jti:${payload.jti}`;
+  if (!(await sessionStore().useOnce(jti, Math.max(usableUntil, now + 1_000), now))) return { ok: false, reason: 'replayed' };
+  try {
+    return { ok: true, value: await endProviderSessions(match, settings.providerName, now) };
+  } catch (error) {
+    // Nothing, or not everything, was ended: the provider may send the same token again, and it must then be taken.
+    await sessionStore().releaseOnce(jti).catch((release: unknown) => console.warn('A logout token\'s jti could not be released', release));
+    throw error;
+  }
+}
 
+async function endProviderSessions(match: ProviderMatch, providerName: string, now: number): Promise<number> {
   let ended = 0;
   for (const { id, username } of await sessionStore().providerSessions(match, now)) {
     // Only this provider's users: a session of a provider set before, whose subject happens to match, is not its to end.
     if (!providerUser(username)) continue;
-    const record = await endAndRecord(id, 'signed-out-at-provider', now, { by: 'provider', name: settings.providerName }, username);
+    const record = await endAndRecord(id, 'signed-out-at-provider', now, { by: 'provider', name: providerName }, username);
     if (record?.endedNow) ended += 1;
   }
-  return { ok: true, value: ended };
+  return ended;
 }

@@ -25,6 +25,10 @@ const WORDS: Record<ProviderProblem, (provider: string, doing: { what: string; o
     heading: `${provider} did not ask for your password`,
     sentence: `${provider} vouched for a sign-in older than ${maxAge}, which this app does not accept, so ${outcome}. Start again with the button below.`,
   }),
+  'still-signed-in': (provider) => ({
+    heading: `You are still signed in at ${provider}`,
+    sentence: `You have signed out here, but your session at ${provider} could not be ended from here. On a computer others use, sign out at ${provider} too.`,
+  }),
 };
 
 const DOING = {

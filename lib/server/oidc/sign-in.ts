@@ -4,12 +4,13 @@ import * as client from 'openid-client';
 import type { Ok, Refused } from '../../shared/result';
 import type { PendingAction } from '../../shared/reauth-state';
 import type { ProviderProblem } from '../../shared/provider-problems';
+import type { NoSessionReason } from '../../shared/session-status';
 import { safeReturnTo } from '../../shared/return-to';
 import { config } from '../config';
 import { readSession, startSession } from '../session/session';
 import { confirmPath, performPendingAction, readPendingAction } from '../step-up/pending-action';
 import { confirmationRefused, confirmedElsewhere } from '../step-up/reauth';
-import { providerUser, providerUsername } from './accounts';
+import { PROVIDER_CLAIM_MAX, providerUser, providerUsername } from './accounts';
 import { RETURN_TO_MAX, takeFlowCookie, writeFlowCookie, type Flow } from './flow-cookie';
 import { isUnreachable, oidcSettings, providerConfiguration } from './provider';
 
@@ -88,10 +89,13 @@ export async function beginProviderFlow(origin: string, { purpose, returnTo, pen
  */
 export type ProviderReturn = Ok<{ returnTo: string }> | Refused<ProviderProblem | 'no-session', { retryAt: string }>;
 
-/** Where a return that signed nobody in, or confirmed nothing, sends the browser. */
-function retryPage(flow: Pick<Flow, 'purpose' | 'returnTo' | 'pending'> | undefined, reason: ProviderProblem | 'no-session'): string {
+/**
+ * Where a return that signed nobody in, or confirmed nothing, sends the browser. `ended`: why the session to confirm
+ * is gone (a sign-in of someone else at the provider ends the person's session there, and so here), for the login page.
+ */
+function retryPage(flow: Pick<Flow, 'purpose' | 'returnTo' | 'pending'> | undefined, reason: ProviderProblem | 'no-session', ended?: NoSessionReason): string {
   const returnTo = flow?.returnTo ?? safeReturnTo(undefined);
-  const query = new URLSearchParams(reason === 'no-session' ? { returnTo } : { provider: reason, returnTo });
+  const query = new URLSearchParams(reason === 'no-session' ? { ...(ended && ended !== 'no-session' ? { reason: ended } : {}), returnTo } : { provider: reason, returnTo });
   if (flow?.purpose !== 'confirm' || reason === 'no-session') return `/login?${query}`;
   return `${confirmPath(pendingOf(flow), returnTo)}&provider=${reason}`;
 }
@@ -107,7 +111,7 @@ const pendingOf = (flow: Pick<Flow, 'pending'>) => readPendingAction((name) => f
 export async function finishProviderFlow(callbackUrl: URL, userAgent: string): Promise<ProviderReturn> {
   const flow = await takeFlowCookie(callbackUrl.searchParams.get('state'));
   if (!flow) return { ok: false, reason: 'expired', retryAt: retryPage(undefined, 'expired') };
-  const refused = (reason: ProviderProblem | 'no-session'): ProviderReturn => ({ ok: false, reason, retryAt: retryPage(flow, reason) });
+  const refused = (reason: ProviderProblem | 'no-session', ended?: NoSessionReason): ProviderReturn => ({ ok: false, reason, retryAt: retryPage(flow, reason, ended) });
   // The person said no at the provider, or it could not sign them in: said in the query, before any code.
   const error = callbackUrl.searchParams.get('error');
   if (error !== null) return refused(error === 'access_denied' ? 'cancelled' : 'failed');
@@ -139,19 +143,21 @@ export async function finishProviderFlow(callbackUrl: URL, userAgent: string): P
   const username = claims ? providerUsername(claims) : undefined;
   const user = username === undefined ? undefined : providerUser(username);
   if (!claims || !user || idToken === undefined) return refused('failed');
+  const sid = typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : undefined;
+  if (claims.sub.length > PROVIDER_CLAIM_MAX || (sid?.length ?? 0) > PROVIDER_CLAIM_MAX) return refused('failed');
   const provider = oidcSettings().providerName;
   // The password was typed at `auth_time`, perhaps a while ago: that is the proof of presence, not this return.
   const authenticatedAt = typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : Date.now();
 
   if (flow.purpose === 'sign-in') {
-    const link = { subject: claims.sub, idToken, ...(typeof claims.sid === 'string' && claims.sid !== '' ? { sessionId: claims.sid } : {}) };
-    await startSession(user, false, userAgent, { provider, authenticatedAt, link });
+    const providerLink = { subject: claims.sub, idToken, ...(sid === undefined ? {} : { sessionId: sid }) };
+    await startSession(user, false, userAgent, { provider, authenticatedAt, providerLink });
     return { ok: true, value: { returnTo: flow.returnTo } };
   }
   // A confirmation proves presence only for the session's own person: someone else signed in at the provider
   // changes nothing here, and is written down as a failed confirmation.
   const read = await readSession(await cookies());
-  if (!read.ok) return refused('no-session');
+  if (!read.ok) return refused('no-session', read.reason);
   if (read.value.user.username !== user.username) {
     await confirmationRefused(read.value, { userAgent, provider, reason: 'another-person' });
     return refused('failed');

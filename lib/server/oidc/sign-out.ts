@@ -16,14 +16,27 @@ export function endsAtProvider(asked: boolean): boolean {
 }
 
 /**
+ * Whether this app can end the person's session at the provider: set to (`OIDC_PROVIDER_SIGN_OUT` not `never`), and
+ * the provider publishes an end-session endpoint (read from its discovery document, which a sign-in through it read).
+ */
+export async function canEndAtProvider(): Promise<boolean> {
+  if (oidcSettings().providerSignOut === 'never') return false;
+  try {
+    return (await providerConfiguration()).serverMetadata().end_session_endpoint !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The provider's end-session address for the sign-in behind a session just ended, with its ID token as the hint, so
  * the provider knows whose session to end without asking who; `undefined` when the provider has no end-session
  * endpoint or cannot be reached (the session here has ended all the same; the log says why the provider's has not).
  */
-export async function providerSignOutUrl(origin: string, provider: ProviderLink): Promise<URL | undefined> {
+export async function providerSignOutUrl(origin: string, providerLink: ProviderLink): Promise<URL | undefined> {
   try {
     return client.buildEndSessionUrl(await providerConfiguration(), {
-      id_token_hint: provider.idToken,
+      id_token_hint: providerLink.idToken,
       post_logout_redirect_uri: `${origin}${AFTER_PROVIDER_SIGN_OUT_PATH}`,
     });
   } catch (error) {

@@ -50,7 +50,7 @@ export interface SessionMode {
    * Keeps a new session, and sets its cookie; returns the sessions of the user it ended beyond the cap. `provider`: the
    * OpenID provider's sign-in behind it (only a home with records keeps it; config.ts refuses the provider beside cookies).
    */
-  start(session: SessionData, userAgent: string, provider?: ProviderLink): Promise<SessionRecord[]>;
+  start(session: SessionData, userAgent: string, providerLink?: ProviderLink): Promise<SessionRecord[]>;
   /**
    * The user pressed Sign out: ends the session the cookie names, whatever state it is in. Returns the provider's
    * sign-in behind the session this call ended, if there was one, so that it can be ended there too.

@@ -67,7 +67,7 @@ async function keepAlive(verified: VerifiedCookie, idleMs: number): Promise<Sess
  * cookie must not outlive it. Past the cap on sessions per user, the user's least recently used ones end
  * (`session-limit`) in the same step as the create, so sign-ins at once cannot overshoot it.
  */
-async function start(session: SessionData, userAgent: string, provider?: ProviderLink): Promise<SessionRecord[]> {
+async function start(session: SessionData, userAgent: string, providerLink?: ProviderLink): Promise<SessionRecord[]> {
   const { policy, maxSessionsPerUser } = config();
   const now = session.createdAt;
   const previous = await readSessionCookie(await cookies(), recordBacked);
@@ -85,7 +85,7 @@ async function start(session: SessionData, userAgent: string, provider?: Provide
     expiresAt: deadlines(session, policy).endsAt,
     remember: session.remember,
     userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent),
-    ...(provider ? { provider } : {}),
+    ...(providerLink ? { providerLink } : {}),
   };
   const beyondCap = await sessionStore().create(record, maxSessionsPerUser);
   await writeCookie(session, now, { withLastActivity: false });
@@ -99,7 +99,7 @@ async function signOut(cookie: CookieSession, now: number): Promise<ProviderLink
   if (!judged.ok) return undefined;
   // Only the sign-out that ended it writes its event: a replayed copy of a cookie signed out before writes none.
   const ended = await endAndRecord(cookie.sessionId, 'signed-out', now, { by: 'user' }, cookie.username);
-  return ended?.endedNow ? ended.provider : undefined;
+  return ended?.endedNow ? ended.providerLink : undefined;
 }
 
 export const recordBacked: SessionMode = {

@@ -58,13 +58,13 @@ export async function requireSession(returnTo: string): Promise<ActiveSession> {
  * checked: by the password form, or by the OpenID provider named in `provider`, which its sign-in event carries. A
  * provider may vouch for a password typed a while ago (`authenticatedAt`, its `auth_time`): that, not the sign-in,
  * is the proof of presence "Confirm it's you" counts from, or signing out and in again would stand in for a password.
- * `link` ties the session to that sign-in, so a logout at the provider ends it, and a sign-out here can end it there.
+ * `providerLink` ties the session to that sign-in, so a logout at the provider ends it, and a sign-out here can end it there.
  */
 export async function startSession(
   user: User,
   remember: boolean,
   userAgent: string,
-  { provider, authenticatedAt, link }: { provider?: string; authenticatedAt?: number; link?: ProviderLink } = {},
+  { provider, authenticatedAt, providerLink }: { provider?: string; authenticatedAt?: number; providerLink?: ProviderLink } = {},
 ): Promise<ActiveStatus> {
   const now = Date.now();
   const sessionId = randomUUID();
@@ -78,7 +78,7 @@ export async function startSession(
     remember,
     sessionTag: tagOf(sessionId),
   };
-  const beyondCap = await mode().start(session, userAgent, link);
+  const beyondCap = await mode().start(session, userAgent, providerLink);
   const details = { userAgent: clipText(userAgent, EVENT_TEXT_MAX.userAgent), ...(provider ? { provider } : {}) };
   await recordEvent({ kind: 'signed-in', username: user.username, sessionId, actor: { by: 'user' }, at: now, details });
   for (const ended of beyondCap) await recordEnd(ended);

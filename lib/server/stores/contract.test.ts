@@ -723,6 +723,38 @@ describe('redis session store', () => {
     }
   });
 
+  it('a session that ends leaves the provider\'s sets; a lookup leaves a sign-in still being written alone', async () => {
+    const store = new RedisSessionStore(redisUrl());
+    const raw = await createClient({ url: redisUrl() }).connect();
+    const keys = redisKeys(DEFAULT_KEY_PREFIX);
+    const sub = `sub-${Math.random().toString(36).slice(2)}`;
+    const username = `${sub}@idp`;
+    try {
+      const [ended, lapsing, kept] = ['sid-1', 'sid-1', 'sid-2'].map((sessionId, index) =>
+        record({ username, providerLink: { subject: sub, sessionId, idToken: 'eyJ.a.b' }, expiresAt: index === 1 ? T0 + 1_000 : T0 + HOUR }),
+      ) as [NewSessionRecord, NewSessionRecord, NewSessionRecord];
+      for (const r of [ended, lapsing, kept]) await store.create(r, 20);
+      await store.end(ended.id, 'signed-out', T0);
+      await store.lapse(lapsing.id, username, T0 + 2_000, 12 * HOUR);
+      expect(await raw.sMembers(keys.providerSession('sid-1'))).toEqual([]);
+      expect(await raw.sMembers(keys.providerSubject(sub))).toEqual([keys.shardMember(username, kept.id)]);
+
+      // A sign-in whose entries are written but whose record is not yet: a lookup now must not forget it.
+      const writing = { id: 'being-written', username };
+      await raw.set(keys.owner(writing.id), username, { PX: 60_000 });
+      await raw.sAdd(keys.providerSession('sid-2'), keys.shardMember(username, writing.id));
+      expect(await store.providerSessions({ sessionId: 'sid-2' }, T0)).toEqual([{ id: kept.id, username }]);
+      expect(await raw.sIsMember(keys.providerSession('sid-2'), keys.shardMember(username, writing.id))).toBe(1);
+      // Forgotten altogether (no owner either): it leaves the set.
+      await raw.del(keys.owner(writing.id));
+      await store.providerSessions({ sessionId: 'sid-2' }, T0);
+      expect(await raw.sIsMember(keys.providerSession('sid-2'), keys.shardMember(username, writing.id))).toBe(0);
+    } finally {
+      await store.close();
+      raw.destroy();
+    }
+  });
+
   it('fails with StoreUnavailableError, quickly, when Redis cannot be reached', async () => {
     const store = new RedisSessionStore('redis://127.0.0.1:1');
     const started = Date.now();
@@ -816,23 +848,23 @@ describe.each(stores)('%s session store: sessions of the OpenID provider', (_nam
   const sorted = (keys: Array<{ id: string; username: string }>) => [...keys].sort((a, b) => a.id.localeCompare(b.id));
 
   it('keeps the provider link whole, and a record without one has none', async () => {
-    const linked = record({ username: `${subject}@idp`, provider: link('sid-1') });
-    const bare = record({ username: `${subject}@idp`, provider: { subject, idToken: 'eyJ.x.y' } });
+    const linked = record({ username: `${subject}@idp`, providerLink: link('sid-1') });
+    const bare = record({ username: `${subject}@idp`, providerLink: { subject, idToken: 'eyJ.x.y' } });
     const local = record({ username: 'local-user' });
     for (const r of [linked, bare, local]) await store.create(r, 20);
     expect(await store.get(linked.id)).toEqual({ ...linked, purgeAt: linked.expiresAt + KEEP_ENDED_MS });
     expect(await store.get(bare.id)).toEqual({ ...bare, purgeAt: bare.expiresAt + KEEP_ENDED_MS });
-    expect((await store.get(local.id))?.provider).toBeUndefined();
+    expect((await store.get(local.id))?.providerLink).toBeUndefined();
   });
 
   it('finds the active sessions of a provider session, or of a subject, and none ended, expired or of another', async () => {
     const username = `${subject}@idp`;
-    const first = record({ username, provider: link('sid-a') });
-    const second = record({ username, provider: link('sid-a') });
-    const otherSid = record({ username, provider: link('sid-b') });
-    const ended = record({ username, provider: link('sid-a') });
-    const expired = record({ username, provider: link('sid-a'), expiresAt: T0 - 1 });
-    const stranger = record({ username: 'someone@idp', provider: { subject: `${subject}-other`, sessionId: 'sid-a2', idToken: 'eyJ.o.s' } });
+    const first = record({ username, providerLink: link('sid-a') });
+    const second = record({ username, providerLink: link('sid-a') });
+    const otherSid = record({ username, providerLink: link('sid-b') });
+    const ended = record({ username, providerLink: link('sid-a') });
+    const expired = record({ username, providerLink: link('sid-a'), expiresAt: T0 - 1 });
+    const stranger = record({ username: 'someone@idp', providerLink: { subject: `${subject}-other`, sessionId: 'sid-a2', idToken: 'eyJ.o.s' } });
     for (const r of [first, second, otherSid, ended, expired, stranger]) await store.create(r, 20);
     await store.end(ended.id, 'signed-out', T0);
     const keys = (...records: NewSessionRecord[]) => sorted(records.map(({ id, username: name }) => ({ id, username: name })));
@@ -846,7 +878,7 @@ describe.each(stores)('%s session store: sessions of the OpenID provider', (_nam
 
   it('still finds a session kept alive past its first expiry', async () => {
     const username = `${subject}@idp`;
-    const kept = record({ username, provider: link('sid-k'), expiresAt: T0 + 1_000 });
+    const kept = record({ username, providerLink: link('sid-k'), expiresAt: T0 + 1_000 });
     await store.create(kept, 20);
     await store.touch(kept.id, T0 + 500, T0 + HOUR, T0 + 500, username);
     expect(await store.providerSessions({ sessionId: 'sid-k' }, T0 + 2_000)).toEqual([{ id: kept.id, username }]);
@@ -858,6 +890,14 @@ describe.each(stores)('%s session store: sessions of the OpenID provider', (_nam
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.useOnce(key, T0 + 60_000, T0 + 59_999)).toBe(false);
     expect(await store.useOnce(`${key}-other`, T0 + 60_000, T0)).toBe(true);
+  });
+
+  it('uses a key again once its use is released', async () => {
+    const key = `jti-${subject}`;
+    expect(await store.useOnce(key, Date.now() + 60_000, Date.now())).toBe(true);
+    await store.releaseOnce(key);
+    expect(await store.useOnce(key, Date.now() + 60_000, Date.now())).toBe(true);
+    expect(await store.useOnce(key, Date.now() + 60_000, Date.now())).toBe(false);
   });
 
   it('uses a key again once its earlier use has expired', async () => {

@@ -66,8 +66,8 @@ async function versionOf(sql: Database, schema: string): Promise<number> {
   return row?.version ?? 0;
 }
 
-/** The tables the steps make: in a schema at version 0, a table of one of these names is someone else's. */
-const TABLES = ['sessions', 'sign_in_attempts', 'session_events', 'used_once'];
+/** The tables each step makes: in a schema at an earlier version, a table of one of the later steps' names is someone else's. */
+const TABLES_OF_STEP: readonly (readonly string[])[] = [['sessions', 'sign_in_attempts', 'session_events'], ['used_once']];
 
 function refuseLater(schema: string, version: number): void {
   if (version > MIGRATIONS.length) {
@@ -95,9 +95,10 @@ export async function migrate(sql: Database, schema: string): Promise<void> {
     const [row] = await tx<Array<{ version: number }>>`SELECT coalesce(max(version), 0)::int AS version FROM session_store_migrations`;
     const version = row?.version ?? 0;
     refuseLater(schema, version);
-    if (version === 0) {
+    const tables = TABLES_OF_STEP.slice(version).flat();
+    if (tables.length > 0) {
       // A shared schema (SESSION_DB_SCHEMA=public) may hold the app's own `sessions`: said plainly, and left alone.
-      const taken = await tx<Array<{ name: string }>>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${schema} AND table_name IN ${tx(TABLES)}`;
+      const taken = await tx<Array<{ name: string }>>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${schema} AND table_name IN ${tx(tables)}`;
       if (taken.length > 0) {
         throw new Error(`SESSION_DB_SCHEMA ${schema} holds tables the session store did not make (${taken.map((table) => table.name).join(', ')}): give the store a schema of its own (session_store by default)`);
       }

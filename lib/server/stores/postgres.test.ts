@@ -72,12 +72,28 @@ describe('postgres session store: its schema', () => {
       VALUES (${before.id}, 'demo', 'user', ${T0}, ${T0}, ${T0}, ${before.expiresAt}, ${before.expiresAt + 3_600_000}, false, ${before.userAgent})`;
     const store = open(schema);
     expect(await store.get(before.id)).toMatchObject({ id: before.id, username: 'demo' });
-    expect((await store.get(before.id))?.provider).toBeUndefined();
-    const linked = record({ username: 'alice@idp', provider: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } });
+    expect((await store.get(before.id))?.providerLink).toBeUndefined();
+    const linked = record({ username: 'alice@idp', providerLink: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } });
     await store.create(linked, 20);
     expect(await store.providerSessions({ sessionId: 'sid-1' }, T0)).toEqual([{ id: linked.id, username: 'alice@idp' }]);
     await store.close();
     expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations ORDER BY version`).toEqual(MIGRATIONS.map((_, index) => ({ version: index + 1 })));
+  });
+
+  it('refuses to take a schema of the first version on when a later step\'s table is someone else\'s, naming it', async () => {
+    const schema = newSchema();
+    await admin.begin(async (tx) => {
+      await tx`CREATE SCHEMA ${tx(schema)}`;
+      await tx`SET LOCAL search_path TO ${tx(schema)}`;
+      await tx`CREATE TABLE session_store_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+      await tx.unsafe(MIGRATIONS[0] ?? '').simple();
+      await tx`INSERT INTO session_store_migrations VALUES (1, ${T0})`;
+      await tx`CREATE TABLE used_once (note text)`;
+    });
+    const store = open(schema);
+    await expect(store.get('any')).rejects.toThrow(`SESSION_DB_SCHEMA ${schema} holds tables the session store did not make (used_once)`);
+    await store.close();
+    expect(await admin`SELECT version FROM ${admin(schema)}.session_store_migrations`).toEqual([{ version: 1 }]);
   });
 
   it('refuses a schema that holds a table of its names it did not make (an app\'s own sessions), naming SESSION_DB_SCHEMA, and leaves it alone', async () => {

@@ -44,7 +44,7 @@ function toRecord(row: Row | undefined): SessionRecord | undefined {
     userAgent: row.user_agent,
     endedAt: row.ended_at ?? undefined,
     endReason: row.end_reason ?? undefined,
-    provider: providerOf(row.provider_subject, row.provider_session_id, row.provider_id_token),
+    providerLink: providerOf(row.provider_subject, row.provider_session_id, row.provider_id_token),
   });
 }
 
@@ -103,7 +103,7 @@ export class PostgresSessionStore implements SessionStore {
    */
   async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
     const { id, username, role, createdAt: at, lastActivityAt, authenticatedAt, expiresAt, remember, userAgent } = record;
-    const { providerSubject, providerSessionId, providerIdToken } = providerColumns(record.provider);
+    const { providerSubject, providerSessionId, providerIdToken } = providerColumns(record.providerLink);
     const [, , ended] = await this.run((sql) =>
       sql.batch([
         sql`SELECT pg_advisory_xact_lock(hashtext(${this.schema}), hashtext(${username}))`,
@@ -256,6 +256,10 @@ export class PostgresSessionStore implements SessionStore {
         ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE used_once.expires_at <= ${now} RETURNING key`,
     );
     return rows.length > 0;
+  }
+
+  async releaseOnce(key: string): Promise<void> {
+    await this.run((sql) => sql`DELETE FROM used_once WHERE key = ${key}`);
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -27,7 +27,7 @@ export const sessionRecordSchema = z
     userAgent: z.string(),
     endedAt: time.optional(),
     endReason: z.enum(END_REASONS).optional(),
-    provider: z.object({ subject: z.string().min(1), sessionId: z.string().min(1).optional(), idToken: z.string().min(1) }).strict().optional(),
+    providerLink: z.object({ subject: z.string().min(1), sessionId: z.string().min(1).optional(), idToken: z.string().min(1) }).strict().optional(),
   })
   .refine((record) => (record.endedAt === undefined) === (record.endReason === undefined), {
     message: 'an ended record has both when and why',

@@ -20,7 +20,7 @@ export async function withTimeout(promise: Promise<unknown>, ms: number): Promis
 export type RedisTarget = string | { url: string } | { clusterNodes: Array<{ host: string; port: number }> };
 
 // The commands this store sends, which one Redis and a cluster both take; a cluster routes each by its first key.
-export type Redis = Pick<RedisClientType, 'eval' | 'get' | 'set' | 'hGetAll' | 'pExpireAt' | 'zAdd' | 'zRem' | 'zRange' | 'zRangeWithScores' | 'zCount' | 'zRemRangeByScore' | 'sPublish' | 'sAdd' | 'sMembers' | 'sRem'>;
+export type Redis = Pick<RedisClientType, 'eval' | 'get' | 'set' | 'hGetAll' | 'pExpireAt' | 'zAdd' | 'zRem' | 'zRange' | 'zRangeWithScores' | 'zCount' | 'zRemRangeByScore' | 'sPublish' | 'sAdd' | 'sMembers' | 'sRem' | 'del' | 'exists'>;
 export type Connection = (RedisClientType | RedisClusterType) & { isReady: boolean; isOpen: boolean };
 
 // Commands fail at once while a node is down (no offline queue): the request answers 503 rather than waiting.

@@ -22,7 +22,7 @@ export function toRecord(hash: Record<string, string>): SessionRecord | undefine
     purgeAt: integer(hash.purgeAt),
     remember: hash.remember === '1' ? true : hash.remember === '0' ? false : hash.remember,
     endedAt: integer(hash.endedAt),
-    provider: providerSubject === undefined ? undefined : { subject: providerSubject, idToken: providerIdToken, ...(providerSessionId === undefined ? {} : { sessionId: providerSessionId }) },
+    providerLink: providerSubject === undefined ? undefined : { subject: providerSubject, idToken: providerIdToken, ...(providerSessionId === undefined ? {} : { sessionId: providerSessionId }) },
   });
 }
 

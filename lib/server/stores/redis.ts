@@ -22,6 +22,7 @@ import {
   type LapsedEntry,
   type NewSessionRecord,
   type PageRequest,
+  type ProviderLink,
   type ProviderMatch,
   type SessionKey,
   type SessionPage,
@@ -94,8 +95,8 @@ export class RedisSessionStore implements SessionStore {
   async create(record: NewSessionRecord, maxActive: number): Promise<SessionRecord[]> {
     const { keys } = this;
     const purgeAt = record.expiresAt + this.keep;
-    const { provider, ...rest } = record;
-    const fields = { ...rest, ...providerFields(provider), remember: record.remember ? '1' : '0', purgeAt };
+    const { providerLink, ...rest } = record;
+    const fields = { ...rest, ...providerFields(providerLink), remember: record.remember ? '1' : '0', purgeAt };
     const numbers = [record.createdAt, record.expiresAt, this.keep, maxActive].map(String);
     const member = keys.shardMember(record.username, record.id);
     // The owner, the shard's entry and the provider's first: should the script then fail, they name no record and are harmless.
@@ -103,7 +104,7 @@ export class RedisSessionStore implements SessionStore {
       Promise.all([
         redis.set(keys.owner(record.id), record.username, { expiration: { type: 'PXAT', value: purgeAt } }),
         redis.zAdd(keys.shardOf(record.username), { score: record.expiresAt, value: member }),
-        ...this.providerKeys(provider).flatMap((key) => [redis.sAdd(key, member), redis.pExpireAt(key, purgeAt, 'NX'), redis.pExpireAt(key, purgeAt, 'GT')]),
+        ...this.providerKeys(providerLink).flatMap((key) => [redis.sAdd(key, member), redis.pExpireAt(key, purgeAt, 'NX'), redis.pExpireAt(key, purgeAt, 'GT')]),
       ]),
     );
     const ended = await this.run(async (redis) =>
@@ -115,6 +116,7 @@ export class RedisSessionStore implements SessionStore {
       ),
     );
     await this.unlist(record.username, ended.map(({ id }) => id));
+    await this.unlinkProvider(ended);
     return ended;
   }
 
@@ -133,6 +135,15 @@ export class RedisSessionStore implements SessionStore {
   private async unlist(username: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.alsoIndex((redis) => redis.zRem(this.keys.shardOf(username), ids.map((id) => this.keys.shardMember(username, id))));
+  }
+
+  /** Ended sessions leave the provider's sets, each in its own slot, as they leave everyone's index. */
+  private async unlinkProvider(records: Array<SessionRecord | undefined>): Promise<void> {
+    const linked = records.filter((record) => record?.providerLink !== undefined) as SessionRecord[];
+    if (linked.length === 0) return;
+    await this.alsoIndex((redis) =>
+      Promise.all(linked.flatMap((record) => this.providerKeys(record.providerLink).map((key) => redis.sRem(key, this.keys.shardMember(record.username, record.id))))),
+    );
   }
 
   /** `username`, when the caller knows it (the cookie names it), saves a round trip to the owner's key. */
@@ -155,7 +166,7 @@ export class RedisSessionStore implements SessionStore {
         Promise.all([
           redis.zAdd(keys.shardOf(owner), { score: record.expiresAt, value: keys.shardMember(owner, id) }, { GT: true }),
           redis.pExpireAt(keys.owner(id), record.purgeAt, 'GT'),
-          ...this.providerKeys(record.provider).map((key) => redis.pExpireAt(key, record.purgeAt, 'GT')),
+          ...this.providerKeys(record.providerLink).map((key) => redis.pExpireAt(key, record.purgeAt, 'GT')),
         ]),
       );
     }
@@ -163,9 +174,9 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** The sets that find a session signed in through the provider: its subject's, and its provider session's. */
-  private providerKeys(provider: SessionRecord['provider']): string[] {
-    if (!provider) return [];
-    return [this.keys.providerSubject(provider.subject), ...(provider.sessionId === undefined ? [] : [this.keys.providerSession(provider.sessionId)])];
+  private providerKeys(link: ProviderLink | undefined): string[] {
+    if (!link) return [];
+    return [this.keys.providerSubject(link.subject), ...(link.sessionId === undefined ? [] : [this.keys.providerSession(link.sessionId)])];
   }
 
   async markAuthenticated(id: string, at: number, username?: string): Promise<SessionRecord | undefined> {
@@ -186,6 +197,7 @@ export class RedisSessionStore implements SessionStore {
     const { endedNow, ...fields } = fromPairs(reply);
     const record = toRecord(fields);
     if (record) await this.unlist(owner, [id]);
+    if (endedNow === '1') await this.unlinkProvider([record]);
     return record && { ...record, endedNow: endedNow === '1' };
   }
 
@@ -195,6 +207,7 @@ export class RedisSessionStore implements SessionStore {
       endedRecords(await redis.eval(END_OTHERS, { keys: [keys.userIndex(username)], arguments: [keepId, reason, String(at), String(this.keep), keys.sessionOf(username)] })),
     );
     await this.unlist(username, ended.map(({ id }) => id));
+    await this.unlinkProvider(ended);
     return ended;
   }
 
@@ -209,7 +222,9 @@ export class RedisSessionStore implements SessionStore {
       return undefined;
     }
     await this.unlist(username, [id]);
-    return Array.isArray(reply) ? toRecord(fromPairs(reply)) : undefined;
+    const lapsed = Array.isArray(reply) ? toRecord(fromPairs(reply)) : undefined;
+    await this.unlinkProvider([lapsed]);
+    return lapsed;
   }
 
   /** From the shards of everyone's index, scored by expiry: each gives its earliest `limit`, and the merge the earliest of all. */
@@ -283,7 +298,8 @@ export class RedisSessionStore implements SessionStore {
 
   /**
    * The members of the provider session's set (or the subject's), each read from its own record: only the active
-   * ones count, and a member whose record Redis has forgotten leaves the set.
+   * ones count. A session leaves the sets when it ends; a member whose session Redis has forgotten altogether (its
+   * owner key gone too, so no sign-in is still writing it) leaves them here.
    */
   async providerSessions({ subject, sessionId }: ProviderMatch, now: number): Promise<SessionKey[]> {
     const set = sessionId === undefined ? this.keys.providerSubject(subject ?? '') : this.keys.providerSession(sessionId);
@@ -291,16 +307,22 @@ export class RedisSessionStore implements SessionStore {
     const named = members.map((member) => ({ member, entry: parseShardMember(member) }));
     const found = await this.records(named.flatMap(({ entry }) => entry ?? []));
     const read = named.filter(({ entry }) => entry !== undefined).map(({ member, entry }, index) => ({ member, entry: entry as SessionKey, record: found[index] }));
-    const gone = [...named.filter(({ entry }) => entry === undefined), ...read.filter(({ record }) => record === undefined)].map(({ member }) => member);
+    const unread = await this.run((redis) => Promise.all(read.filter(({ record }) => record === undefined).map(async (item) => ((await redis.exists(this.keys.owner(item.entry.id))) === 0 ? item.member : undefined))));
+    const gone = [...named.filter(({ entry }) => entry === undefined).map(({ member }) => member), ...unread.flatMap((member) => member ?? [])];
     if (gone.length > 0) await this.alsoIndex((redis) => redis.sRem(set, gone));
     return read
-      .filter(({ record }) => record !== undefined && record.endedAt === undefined && record.expiresAt > now && (subject === undefined || record.provider?.subject === subject))
+      .filter(({ record }) => record !== undefined && record.endedAt === undefined && record.expiresAt > now && (subject === undefined || record.providerLink?.subject === subject))
       .map(({ entry }) => entry);
   }
 
+  /** Redis expires the key by its own clock, at `expiresAt`; `now` is the SQL stores' clock. */
   async useOnce(key: string, expiresAt: number): Promise<boolean> {
     const reply = await this.run((redis) => redis.set(this.keys.usedOnce(key), '1', { condition: 'NX', expiration: { type: 'PXAT', value: expiresAt } }));
     return reply === 'OK';
+  }
+
+  async releaseOnce(key: string): Promise<void> {
+    await this.run((redis) => redis.del(this.keys.usedOnce(key)));
   }
 
   /**

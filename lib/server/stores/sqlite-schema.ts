@@ -82,13 +82,27 @@ export function openDatabase(path: string): DatabaseSync {
   return db;
 }
 
-/** A file made before sign-in through a provider lacks its three columns, which every older row leaves empty: added in place. */
+/**
+ * A file made before sign-in through a provider lacks its three columns, which every older row leaves empty: added in
+ * place, under the write lock, so that two processes opening the file at once add them once.
+ */
 function addProviderColumns(db: DatabaseSync): void {
-  const present = new Set((db.prepare("SELECT name FROM pragma_table_info('sessions')").all() as Array<{ name: string }>).map((column) => column.name));
-  for (const column of ['provider_subject', 'provider_session_id', 'provider_id_token']) {
-    if (!present.has(column)) db.exec(`ALTER TABLE sessions ADD COLUMN ${column} TEXT`);
+  const missing = () => {
+    const present = new Set((db.prepare("SELECT name FROM pragma_table_info('sessions')").all() as Array<{ name: string }>).map((column) => column.name));
+    return PROVIDER_COLUMNS.filter((column) => !present.has(column));
+  };
+  if (missing().length === 0) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const column of missing()) db.exec(`ALTER TABLE sessions ADD COLUMN ${column} TEXT`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
   }
 }
+
+const PROVIDER_COLUMNS = ['provider_subject', 'provider_session_id', 'provider_id_token'] as const;
 
 /** The columns a file of an earlier layout lacks; such a file is refused at once, naming it, rather than failing each request. */
 const LATER_COLUMNS = [['sessions', 'authenticated_at'], ['sign_in_attempts', 'held_until']] as const;

@@ -160,7 +160,7 @@ it('opens a file made before sign-in through a provider: its sessions read as th
   made.close();
   const store = new SqliteSessionStore(path);
   expect(await store.get(old.id)).toEqual({ ...old, purgeAt: old.expiresAt + HOUR });
-  const linked = { ...activeRecord('linked-session', now, 'alice@idp'), provider: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } };
+  const linked = { ...activeRecord('linked-session', now, 'alice@idp'), providerLink: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } };
   await store.create(linked, 20);
   expect(await store.providerSessions({ subject: 'sub-1' }, now)).toEqual([{ id: linked.id, username: 'alice@idp' }]);
   await store.close();

@@ -64,6 +64,7 @@ function prepareStatements(db: DatabaseSync) {
     purgeActive: prepare('DELETE FROM sessions WHERE ended_at IS NULL AND expires_at <= :now AND purge_at <= :now'),
     purgeAttempts: prepare('DELETE FROM sign_in_attempts WHERE reset_at <= ?'),
     purgeUsedOnce: prepare('DELETE FROM used_once WHERE expires_at <= ?'),
+    releaseOnce: prepare('DELETE FROM used_once WHERE key = ?'),
     ofProviderSession: prepare(`SELECT id, username FROM sessions WHERE provider_session_id = :sessionId AND (:subject IS NULL OR provider_subject = :subject)
       AND ended_at IS NULL AND expires_at > :now`),
     ofProviderSubject: prepare('SELECT id, username FROM sessions WHERE provider_subject = :subject AND ended_at IS NULL AND expires_at > :now'),
@@ -111,7 +112,7 @@ function toRecord(row: Row | undefined): SessionRecord | undefined {
     userAgent: row.user_agent,
     endedAt: row.ended_at ?? undefined,
     endReason: row.end_reason ?? undefined,
-    provider: providerOf(row.provider_subject, row.provider_session_id, row.provider_id_token),
+    providerLink: providerOf(row.provider_subject, row.provider_session_id, row.provider_id_token),
   });
 }
 
@@ -136,8 +137,8 @@ export class SqliteSessionStore implements SessionStore {
     const at = record.createdAt;
     // IMMEDIATE takes the write lock at once, so another process sharing the file cannot count the same sessions meanwhile.
     return this.transaction(() => {
-      const { provider, ...fields } = record;
-      this.sql.insert.run({ ...fields, ...providerColumns(provider), remember: record.remember ? 1 : 0, keep: this.keep });
+      const { providerLink, ...fields } = record;
+      this.sql.insert.run({ ...fields, ...providerColumns(providerLink), remember: record.remember ? 1 : 0, keep: this.keep });
       // Counting reads the index; only past the cap do the user's sessions get sorted by activity.
       const active = Number((this.sql.countByUser.get(record.username, at) as Row).total);
       const ended = active > maxActive ? this.sql.endBeyondCap.all({ username: record.username, id: record.id, at, reason: 'session-limit', keep: this.keep, kept: maxActive - 1 }) : [];
@@ -282,6 +283,11 @@ export class SqliteSessionStore implements SessionStore {
   async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
     this.flush();
     return this.sql.useOnce.all({ key, expiresAt, now }).length > 0;
+  }
+
+  async releaseOnce(key: string): Promise<void> {
+    this.flush();
+    this.sql.releaseOnce.run(key);
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -48,7 +48,7 @@ export interface SessionRecord {
    * A session signed in through the OpenID provider: its `sub`, the provider's own session (`sid`, when it sends one),
    * and the ID token, the hint a sign-out at the provider needs. A back-channel logout names the first two.
    */
-  provider?: ProviderLink;
+  providerLink?: ProviderLink;
 }
 
 /** What ties a session to the provider's sign-in behind it. */
@@ -235,6 +235,8 @@ export interface SessionStore extends AttemptStore, EventStore, EndChannel {
    * before then, on every instance sharing the store (a logout token's `jti`, so a replay is refused anywhere).
    */
   useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Forgets a use of `key`, so it may be used again: for a use whose work failed, which its sender will try again. */
+  releaseOnce(key: string): Promise<void>;
   /** Forgets what is past its purge time; returns how many records went. */
   purgeExpired(now: number): Promise<number>;
   close(): Promise<void>;

@@ -12,8 +12,9 @@ const REFUSED = { error: 'invalid_request', error_description: 'The logout token
  */
 export const POST = handle(async (request: NextRequest) => {
   if (!config().oidc) return json({ error: 'Signing in through an OpenID provider is not set up here' }, 404);
-  const token = (await readForm(request)).get('logout_token');
-  if (!token) return json({ error: 'invalid_request', error_description: 'logout_token is missing' }, 400);
+  const tokens = (await readForm(request)).getAll('logout_token');
+  const [token] = tokens;
+  if (tokens.length !== 1 || !token) return json({ error: 'invalid_request', error_description: 'The body must hold one logout_token' }, 400);
   const accepted = await acceptLogoutToken(token);
   if (accepted.ok) return json({ ended: accepted.value });
   if (accepted.reason === 'unreachable') return json({ error: 'temporarily_unavailable' }, 503, { 'Retry-After': '5' });
