@@ -4,6 +4,7 @@ import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
 import { dbPath } from '../test-support/servers';
+import { TIMEOUT_WORDS } from '../lib/shared/timeout-words';
 import { expect, test } from './fixtures';
 
 // Sign-out in both directions with a real provider (oidc-provider, scripts/dev-idp.mjs): the provider's back-channel
@@ -302,4 +303,21 @@ test.describe('OIDC_PROVIDER_SIGN_OUT=always', () => {
     await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
     await expect(page.getByLabel('Password')).toBeVisible();
   });
+
+  test('"Log out now" in the warning ends the provider\'s session too', async ({ page }) => {
+    await signInThroughProvider(page, BASE);
+    await page.clock.install();
+    await page.goto(`${BASE}/dashboard`);
+    // The warning 5 minutes before the 30 idle minutes, on the page's clock.
+    await page.clock.fastForward('25:01');
+    const dialog = page.getByRole('dialog', { name: TIMEOUT_WORDS.idle.title });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: TIMEOUT_WORDS.signOut }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await expect(page).toHaveURL(`${BASE}/login`);
+    expect((await page.request.get(`${BASE}/api/session`)).status()).toBe(401);
+    await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+    await expect(page.getByLabel('Password')).toBeVisible();
+  });
+
 });

@@ -1,9 +1,8 @@
 import type { NextRequest } from 'next/server';
-import { config } from '@/lib/server/config';
 import { requestOrigin } from '@/lib/server/http/request-origin';
 import { handle, readForm } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
-import { endsAtProvider, providerSignOutUrl } from '@/lib/server/oidc/sign-out';
+import { providerSignOut } from '@/lib/server/oidc/sign-out';
 import { CLEAR_CACHE, signOut } from '@/lib/server/session/session';
 import { END_AT_PROVIDER, SESSION_TAG_FIELD } from '@/lib/shared/provider-sign-out';
 import { seeOther } from '@/lib/server/oidc/redirects';
@@ -22,10 +21,8 @@ export const POST = handle(async (request: NextRequest) => {
   const meant = form.get(SESSION_TAG_FIELD) ?? undefined;
   const signedOut = await signOut(request.cookies, meant);
   if (!signedOut.ok) return seeOther(new URL('/dashboard', requestOrigin(request)));
-  const providerLink = signedOut.value;
-  const wanted = providerLink !== undefined && config().oidc !== undefined && endsAtProvider(form.get(END_AT_PROVIDER.name) === END_AT_PROVIDER.value);
-  const atProvider = wanted ? await providerSignOutUrl(requestOrigin(request), providerLink) : undefined;
-  const location = atProvider?.href ?? `/login?reason=signed-out${wanted ? '&provider=still-signed-in' : ''}`;
+  const { wanted, url } = await providerSignOut(requestOrigin(request), signedOut.value, form.get(END_AT_PROVIDER.name) === END_AT_PROVIDER.value);
+  const location = url?.href ?? `/login?reason=signed-out${wanted ? '&provider=still-signed-in' : ''}`;
   return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...CLEAR_CACHE } });
 });
 

@@ -57,7 +57,8 @@ async function readStatus(request: () => Promise<Response>): Promise<KeepAliveRe
  * Ends the session on the server (unless another tab just did), then leaves for the login page, which
  * says why. The cookie is the browser's, not the tab's: the request names the tab's own session, and
  * when the cookie names another by now (someone signed in again in another tab) the server ends
- * nothing and answers 409; the page then reloads into the session the browser holds.
+ * nothing and answers 409; the page then reloads into the session the browser holds. A server set to end the
+ * session at the OpenID provider too names where to go instead (`endSessionAt`).
  */
 export async function leaveForLogin(
   reason: NoSessionReason,
@@ -72,6 +73,9 @@ export async function leaveForLogin(
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (response.status === 409) return window.location.reload();
+      // Set to end the session at the OpenID provider too: on through its end-session page, which comes back to the login page.
+      const { endSessionAt } = (await response.json()) as { endSessionAt?: unknown };
+      if (typeof endSessionAt === 'string' && /^https?:\/\//.test(endSessionAt)) return window.location.replace(endSessionAt);
     } catch {
       // Offline: the server's own deadline still ends the session; the login page must show either way.
     }

@@ -1,7 +1,9 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, HttpError, json, noSession, readJson } from '@/lib/server/http/respond';
+import { requestOrigin } from '@/lib/server/http/request-origin';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
+import { providerSignOut } from '@/lib/server/oidc/sign-out';
 import { CLEAR_CACHE, clearSessionCookie, readSession, signOut, toStatus } from '@/lib/server/session/session';
 import { attemptSignIn, clientInfo } from '@/lib/server/sign-in/sign-in';
 
@@ -32,11 +34,16 @@ const SessionTag = z.string().regex(/^[\w-]{1,64}$/, 'X-Session-Tag must be a se
 /**
  * Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. With
  * `X-Session-Tag`, only if the cookie still names that session: 409, and nothing ends, when not.
+ * With `OIDC_PROVIDER_SIGN_OUT=always`, the answer names the provider's end-session page (`endSessionAt`).
  */
 export const DELETE = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
   const meant = SessionTag.safeParse(request.headers.get('x-session-tag') ?? undefined);
   if (!meant.success) throw new HttpError(400, meant.error.issues[0]?.message ?? 'Invalid X-Session-Tag');
-  if (!(await signOut(request.cookies, meant.data)).ok) return json({ error: 'The cookie names another session: nothing was ended' }, 409);
+  const signedOut = await signOut(request.cookies, meant.data);
+  if (!signedOut.ok) return json({ error: 'The cookie names another session: nothing was ended' }, 409);
+  // OIDC_PROVIDER_SIGN_OUT=always: the page goes on through the provider's end-session page, as the form's answer does.
+  const { url } = await providerSignOut(requestOrigin(request), signedOut.value, false);
+  if (url) return json({ authenticated: false, reason: 'signed-out', endSessionAt: url.href }, 200, CLEAR_CACHE);
   return noSession('signed-out', 200, CLEAR_CACHE);
 });

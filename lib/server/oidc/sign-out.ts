@@ -1,18 +1,23 @@
 import 'server-only';
 import * as client from 'openid-client';
 import type { ProviderLink } from '../stores';
+import { config } from '../config';
 import { oidcSettings, providerConfiguration } from './provider';
 
 /** Where the provider sends the browser after ending its session: registered with it as a post-logout redirect URI. */
 export const AFTER_PROVIDER_SIGN_OUT_PATH = '/login';
 
 /**
- * Whether a sign-out should end the person's session at the provider too (RP-initiated logout): `always`, or when
- * they pressed the button that offers it; `never` ends only this app's.
+ * Where a sign-out that just ended a session goes on to, to end the person's session at the provider too (RP-initiated
+ * logout): with `OIDC_PROVIDER_SIGN_OUT=always`, or `offer` when they pressed the button that offers it (`asked`), for a
+ * session signed in through the provider. `wanted` without `url`: it should have, and could not.
  */
-export function endsAtProvider(asked: boolean): boolean {
-  const { providerSignOut } = oidcSettings();
-  return providerSignOut === 'always' || (providerSignOut === 'offer' && asked);
+export async function providerSignOut(origin: string, providerLink: ProviderLink | undefined, asked: boolean): Promise<{ wanted: boolean; url?: URL }> {
+  const oidc = config().oidc;
+  const wanted = providerLink !== undefined && oidc !== undefined && (oidc.providerSignOut === 'always' || (oidc.providerSignOut === 'offer' && asked));
+  if (!wanted) return { wanted };
+  const url = await providerSignOutUrl(origin, providerLink);
+  return url ? { wanted, url } : { wanted };
 }
 
 /**
@@ -33,7 +38,7 @@ export async function canEndAtProvider(): Promise<boolean> {
  * the provider knows whose session to end without asking who; `undefined` when the provider has no end-session
  * endpoint or cannot be reached (the session here has ended all the same; the log says why the provider's has not).
  */
-export async function providerSignOutUrl(origin: string, providerLink: ProviderLink): Promise<URL | undefined> {
+async function providerSignOutUrl(origin: string, providerLink: ProviderLink): Promise<URL | undefined> {
   try {
     return client.buildEndSessionUrl(await providerConfiguration(), {
       id_token_hint: providerLink.idToken,
