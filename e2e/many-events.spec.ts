@@ -19,7 +19,8 @@ async function seed(store: SessionStore, now: number): Promise<SessionEvent[]> {
     id: randomUUID(),
     // Every minute of the last week or so, demo's every other one; the newest is demo's.
     at: now - 60_000 - i * 60_000,
-    kind: EVENT_KINDS[i % EVENT_KINDS.length] ?? 'signed-in',
+    // Every kind, and a third of demo's idle, so a filter by user and kind has pages to turn however many kinds there are.
+    kind: i % 6 === 0 ? 'idle' : (EVENT_KINDS[i % EVENT_KINDS.length] ?? 'signed-in'),
     username: i % 2 === 0 ? DEMO.username : `seeded-${i % 97}`,
     sessionTag: 'SEEDEDSEEDEDSEED',
     actor: { by: 'system' },

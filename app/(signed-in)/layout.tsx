@@ -18,7 +18,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const { session, user, now } = await requireSession((await headers()).get(RETURN_TO_HEADER) ?? '/dashboard');
   // Signed in through the provider: Sign out may end the session there too (OIDC_PROVIDER_SIGN_OUT), where it can.
   const oidc = config().oidc;
-  const atProvider = oidc && providerUser(user.username) && (await canEndAtProvider()) ? oidc.providerSignOut : 'never';
+  const atProvider = oidc && providerUser(user.username) && canEndAtProvider() ? oidc.providerSignOut : 'never';
   const { sessionTag } = session;
   return (
     <SessionTimeout status={toStatus(session, now)} hearsEnds={keepsRecords()}>

@@ -58,6 +58,16 @@ export async function providerConfiguration({ fresh = Infinity }: { fresh?: numb
   }
 }
 
+/**
+ * The configuration last read, without waiting for the provider: a page that only shows or hides a button does not
+ * wait on it. None yet (a new instance), and one is read in the background for the next page.
+ */
+export function knownConfiguration(): client.Configuration | undefined {
+  if (known?.settings === oidcSettings()) return known.configuration;
+  providerConfiguration().catch(() => undefined);
+  return undefined;
+}
+
 async function discover(settings: OidcSettings): Promise<Discovery> {
   // http:// only reaches this far for a loopback issuer (oidc/settings.ts).
   const insecure = new URL(settings.issuer).protocol === 'http:';

@@ -2,7 +2,7 @@ import 'server-only';
 import * as client from 'openid-client';
 import type { ProviderLink } from '../stores';
 import { config } from '../config';
-import { oidcSettings, providerConfiguration } from './provider';
+import { knownConfiguration, oidcSettings, providerConfiguration } from './provider';
 
 /** Where the provider sends the browser after ending its session: registered with it as a post-logout redirect URI. */
 export const AFTER_PROVIDER_SIGN_OUT_PATH = '/login';
@@ -22,15 +22,12 @@ export async function providerSignOut(origin: string, providerLink: ProviderLink
 
 /**
  * Whether this app can end the person's session at the provider: set to (`OIDC_PROVIDER_SIGN_OUT` not `never`), and
- * the provider publishes an end-session endpoint (read from its discovery document, which a sign-in through it read).
+ * the provider publishes an end-session endpoint, in the discovery document this instance last read (a sign-in
+ * through the provider read it; a page never waits on the provider).
  */
-export async function canEndAtProvider(): Promise<boolean> {
+export function canEndAtProvider(): boolean {
   if (oidcSettings().providerSignOut === 'never') return false;
-  try {
-    return (await providerConfiguration()).serverMetadata().end_session_endpoint !== undefined;
-  } catch {
-    return false;
-  }
+  return knownConfiguration()?.serverMetadata().end_session_endpoint !== undefined;
 }
 
 /**
