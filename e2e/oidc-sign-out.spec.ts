@@ -105,6 +105,8 @@ test.describe('signing out through the OpenID provider, both ways', () => {
 
   test('a sign-out at the provider ends the app\'s session, and its screen leaves within 2 s with no input', async ({ page, context }) => {
     await signInThroughProvider(page, BASE);
+    // The server's first page for anyone signed in through the provider already offers to sign out there too.
+    await expect(page.getByRole('button', { name: `Sign out of ${PROVIDER_NAME} too` })).toBeVisible();
     // The provider's own sign-out page, in another tab of the same browser: the person signs out there.
     const atProvider = await context.newPage();
     await atProvider.goto(`${provider.issuer}/session/end`);

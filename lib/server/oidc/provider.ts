@@ -59,11 +59,22 @@ export async function providerConfiguration({ fresh = Infinity }: { fresh?: numb
 }
 
 /**
- * The configuration last read, without waiting for the provider: a page that only shows or hides a button does not
- * wait on it. None yet (a new instance), and one is read in the background for the next page.
+ * What every bundle of this process has learned of the provider's discovery document (plain data, never a
+ * `Configuration`, which belongs to its bundle's copy of `openid-client`): Next builds the route handlers and the
+ * pages into bundles of their own, each with its own copy of this module, and a page must know what the sign-in's
+ * route handler read.
  */
-export function knownConfiguration(): client.Configuration | undefined {
-  if (known?.settings === oidcSettings()) return known.configuration;
+const LEARNED_KEY = Symbol.for('session-timeout:oidc-discovered');
+const learned: { issuer?: string; endSessionEndpoint?: string } = ((globalThis as { [LEARNED_KEY]?: { issuer?: string; endSessionEndpoint?: string } })[LEARNED_KEY] ??= {});
+
+/**
+ * The provider's end-session endpoint as last read by any part of this process, without waiting for the provider: a
+ * page that only shows or hides a button does not wait on it. Nothing read yet (a new instance): one is read in the
+ * background for the next page.
+ */
+export function knownEndSessionEndpoint(): string | undefined {
+  const { issuer } = oidcSettings();
+  if (learned.issuer === issuer) return learned.endSessionEndpoint;
   providerConfiguration().catch(() => undefined);
   return undefined;
 }
@@ -78,6 +89,8 @@ async function discover(settings: OidcSettings): Promise<Discovery> {
     undefined,
     { timeout: REQUEST_TIMEOUT_S, ...(insecure ? { execute: [client.allowInsecureRequests] } : {}) },
   );
+  const { end_session_endpoint: endSessionEndpoint } = configuration.serverMetadata();
+  Object.assign(learned, { issuer: settings.issuer, endSessionEndpoint });
   return { settings, at: Date.now(), configuration };
 }
 

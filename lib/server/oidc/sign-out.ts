@@ -2,7 +2,7 @@ import 'server-only';
 import * as client from 'openid-client';
 import type { ProviderLink } from '../stores';
 import { config } from '../config';
-import { knownConfiguration, oidcSettings, providerConfiguration } from './provider';
+import { knownEndSessionEndpoint, oidcSettings, providerConfiguration } from './provider';
 
 /** Where the provider sends the browser after ending its session: registered with it as a post-logout redirect URI. */
 export const AFTER_PROVIDER_SIGN_OUT_PATH = '/login';
@@ -27,7 +27,7 @@ export async function providerSignOut(origin: string, providerLink: ProviderLink
  */
 export function canEndAtProvider(): boolean {
   if (oidcSettings().providerSignOut === 'never') return false;
-  return knownConfiguration()?.serverMetadata().end_session_endpoint !== undefined;
+  return knownEndSessionEndpoint() !== undefined;
 }
 
 /**
