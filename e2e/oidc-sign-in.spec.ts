@@ -1,28 +1,17 @@
 import type { Page, Response } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
+import { appSettingsFor, oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
 import { dbPath } from '../test-support/servers';
 import { TIMEOUT_WORDS } from '../lib/shared/timeout-words';
 import { expect, test } from './fixtures';
+import { BOB, PROVIDER_NAME, signInAtProvider, signInButton } from './pages/provider-page';
 
 // Signing in through an OpenID provider: a real one (oidc-provider, scripts/dev-idp.mjs) on a loopback port, and a
 // server of our own set to it, with the shortest idle lifetime a warning allows (25 s, the warning at 20 s before), so
 // the warning, the keep-alive and the idle sign-out happen in real time, as the provider's clock cannot be moved.
 const PORT = appPort(33);
 const BASE = `http://localhost:${PORT}`;
-const PROVIDER_NAME = 'Example ID';
-const ALICE = { username: 'alice', password: 'alice-password' };
 const IDLE_MS = 25_000;
-
-/** Signs in on the provider's own page, which must be showing. */
-async function signInAtProvider(page: Page, account = ALICE): Promise<void> {
-  await expect(page.getByRole('heading', { name: PROVIDER_NAME })).toBeVisible();
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
-
-const signInButton = (page: Page) => page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` });
 
 /** Every answer this app gives `page`, to show that none was a 5xx. */
 function appAnswers(page: Page): Response[] {
@@ -51,10 +40,7 @@ test.describe('signing in through an OpenID provider', () => {
       SESSION_DB_PATH: dbPath('oidc-sign-in'),
       SESSION_IDLE_TIMEOUT: '25s',
       SESSION_WARNING_BEFORE: '20s',
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_PROVIDER_NAME: PROVIDER_NAME,
+      ...appSettingsFor(provider, PROVIDER_NAME),
       // Every sensitive action asks again a second after the last proof of presence.
       SESSION_REAUTH_WITHIN: '1s',
     });
@@ -160,7 +146,7 @@ test.describe('signing in through an OpenID provider', () => {
     await page.waitForTimeout(1_100);
     await page.getByRole('button', { name: /^Sign out other sessions/ }).click();
     await page.getByRole('button', { name: `Continue with ${PROVIDER_NAME}` }).click();
-    await signInAtProvider(page, { username: 'bob', password: 'bob-password' });
+    await signInAtProvider(page, BOB);
     // bob's sign-in ended alice's session at the provider, in this browser: it said so by back-channel, and this
     // session of alice's ended with it. Nothing was confirmed and nothing done: alice's other session is untouched.
     await expect(page).toHaveURL(/\/login\?reason=signed-out-at-provider/);
@@ -299,10 +285,7 @@ test.describe('a provider that ignores max_age', () => {
     provider = await startOidcProvider({ port: oidcProviderPort(1), appOrigin: base, ignoreMaxAge: true });
     app = await startApp(port, {
       SESSION_DB_PATH: dbPath('oidc-ignores-max-age'),
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_PROVIDER_NAME: PROVIDER_NAME,
+      ...appSettingsFor(provider, PROVIDER_NAME),
       OIDC_MAX_AGE: '2s',
     });
   });

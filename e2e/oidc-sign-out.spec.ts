@@ -2,28 +2,20 @@ import type { Page } from '@playwright/test';
 import { importJWK, SignJWT, generateKeyPair, type JWTPayload } from 'jose';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
+import { appSettingsFor, oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
 import { dbPath } from '../test-support/servers';
 import { TIMEOUT_WORDS } from '../lib/shared/timeout-words';
 import { expect, test } from './fixtures';
+import { ALICE, PROVIDER_NAME, signInAtProvider, signInButton } from './pages/provider-page';
 
 // Sign-out in both directions with a real provider (oidc-provider, scripts/dev-idp.mjs): the provider's back-channel
 // logout ends the app's sessions, whose screens leave at once; the app's "Sign out of Example ID too" ends the
 // provider's session (RP-initiated logout). And every logout token that is not exactly right is refused.
-const PROVIDER_NAME = 'Example ID';
-const ALICE = { username: 'alice', password: 'alice-password', sub: '248289761001' };
 const LOGOUT_EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
-
-async function signInAtProvider(page: Page, account = ALICE): Promise<void> {
-  await expect(page.getByRole('heading', { name: PROVIDER_NAME })).toBeVisible();
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
 
 async function signInThroughProvider(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/login`);
-  await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+  await signInButton(page).click();
   await signInAtProvider(page);
   await expect(page).toHaveURL(`${base}/dashboard`);
 }
@@ -76,10 +68,7 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     host = new URL(provider.issuer).host;
     app = await startApp(PORT, {
       SESSION_DB_PATH: DB,
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_PROVIDER_NAME: PROVIDER_NAME,
+      ...appSettingsFor(provider, PROVIDER_NAME),
       // Every sensitive action asks again a second after the last proof of presence.
       SESSION_REAUTH_WITHIN: '1s',
     });
@@ -169,7 +158,7 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await expect(page).toHaveURL(`${BASE}/login`);
     expect((await page.request.get(`${BASE}/api/session`)).status()).toBe(401);
-    await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+    await signInButton(page).click();
     await expect(page.getByLabel('Password')).toBeVisible();
     const kinds = (await eventsOf(DB, `alice@${host}`)).map((event) => event.kind);
     // The app's own sign-out came first: the provider's back-channel logout that followed found nothing left to end.
@@ -180,7 +169,7 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     await signInThroughProvider(page, BASE);
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(page).toHaveURL(/\/login\?reason=signed-out/);
-    await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+    await signInButton(page).click();
     await expect(page).toHaveURL(`${BASE}/dashboard`);
   });
 
@@ -284,10 +273,7 @@ test.describe('OIDC_PROVIDER_SIGN_OUT=always', () => {
     provider = await startOidcProvider({ port: oidcProviderPort(3), appOrigin: BASE });
     app = await startApp(PORT, {
       SESSION_DB_PATH: dbPath('oidc-sign-out-always'),
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_PROVIDER_NAME: PROVIDER_NAME,
+      ...appSettingsFor(provider, PROVIDER_NAME),
       OIDC_PROVIDER_SIGN_OUT: 'always',
     });
   });
@@ -302,7 +288,7 @@ test.describe('OIDC_PROVIDER_SIGN_OUT=always', () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await expect(page).toHaveURL(`${BASE}/login`);
-    await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+    await signInButton(page).click();
     await expect(page.getByLabel('Password')).toBeVisible();
   });
 
@@ -318,7 +304,7 @@ test.describe('OIDC_PROVIDER_SIGN_OUT=always', () => {
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await expect(page).toHaveURL(`${BASE}/login`);
     expect((await page.request.get(`${BASE}/api/session`)).status()).toBe(401);
-    await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+    await signInButton(page).click();
     await expect(page.getByLabel('Password')).toBeVisible();
   });
 

@@ -163,3 +163,11 @@ export async function startOidcProvider({ port, appOrigin, backchannelOrigin, se
     stop,
   };
 }
+
+/** The app's settings for `provider`, its button saying "Sign in with {name}". */
+export const appSettingsFor = (provider: Pick<RunningOidcProvider, 'issuer' | 'clientId' | 'clientSecret'>, name = 'Example ID') => ({
+  OIDC_ISSUER: provider.issuer,
+  OIDC_CLIENT_ID: provider.clientId,
+  OIDC_CLIENT_SECRET: provider.clientSecret,
+  OIDC_PROVIDER_NAME: name,
+});

@@ -1,5 +1,5 @@
 import { appPort, startApp } from '../../test-support/app-server';
-import { oidcProviderPort, startOidcProvider } from '../../test-support/oidc-provider';
+import { appSettingsFor, oidcProviderPort, startOidcProvider } from '../../test-support/oidc-provider';
 import { dbPath } from '../../test-support/servers';
 import { expect, test } from './fixtures';
 import { DashboardScreen } from './pages/dashboard-screen';
@@ -31,10 +31,7 @@ test('signing in through the provider, then its back-channel logout: the screen 
   const provider = await startOidcProvider({ port: oidcProviderPort(ports.provider), appOrigin: origin, backchannelOrigin: appUrl });
   const app = await startApp(appPort(ports.app), {
     SESSION_DB_PATH: dbPath(`oidc-${testInfo.project.name}`),
-    OIDC_ISSUER: provider.issuer,
-    OIDC_CLIENT_ID: provider.clientId,
-    OIDC_CLIENT_SECRET: provider.clientSecret,
-    OIDC_PROVIDER_NAME: PROVIDER_NAME,
+    ...appSettingsFor(provider, PROVIDER_NAME),
   });
   try {
     const tab = await (await open()).newTab();

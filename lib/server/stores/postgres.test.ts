@@ -41,6 +41,18 @@ const record = (overrides: Partial<NewSessionRecord> = {}): NewSessionRecord => 
 const tablesIn = async (schema: string) =>
   (await admin<Array<{ table_name: string }>>`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`).map((row) => row.table_name);
 
+/** `schema` as the first version of the app left it (the first step taken, and nothing later), with `also` run in it. */
+async function atFirstVersion(schema: string, also?: string): Promise<void> {
+  await admin.begin(async (tx) => {
+    await tx`CREATE SCHEMA ${tx(schema)}`;
+    await tx`SET LOCAL search_path TO ${tx(schema)}`;
+    await tx`CREATE TABLE session_store_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+    await tx.unsafe(MIGRATIONS[0] ?? '').simple();
+    await tx`INSERT INTO session_store_migrations VALUES (1, ${T0})`;
+    if (also) await tx.unsafe(also).simple();
+  });
+}
+
 describe('postgres session store: its schema', () => {
   it('makes its schema and tables on first use, records its version, and keeps records across a reopen', async () => {
     const schema = newSchema();
@@ -60,13 +72,7 @@ describe('postgres session store: its schema', () => {
 
   it('takes a schema of the first version to the last, its records kept and found by a provider logout once signed in so', async () => {
     const schema = newSchema();
-    await admin.begin(async (tx) => {
-      await tx`CREATE SCHEMA ${tx(schema)}`;
-      await tx`SET LOCAL search_path TO ${tx(schema)}`;
-      await tx`CREATE TABLE session_store_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
-      await tx.unsafe(MIGRATIONS[0] ?? '').simple();
-      await tx`INSERT INTO session_store_migrations VALUES (1, ${T0})`;
-    });
+    await atFirstVersion(schema);
     const before = record();
     await admin`INSERT INTO ${admin(schema)}.sessions (id, username, role, created_at, last_activity_at, authenticated_at, expires_at, purge_at, remember, user_agent)
       VALUES (${before.id}, 'demo', 'user', ${T0}, ${T0}, ${T0}, ${before.expiresAt}, ${before.expiresAt + 3_600_000}, false, ${before.userAgent})`;
@@ -82,14 +88,7 @@ describe('postgres session store: its schema', () => {
 
   it('refuses to take a schema of the first version on when a later step\'s table is someone else\'s, naming it', async () => {
     const schema = newSchema();
-    await admin.begin(async (tx) => {
-      await tx`CREATE SCHEMA ${tx(schema)}`;
-      await tx`SET LOCAL search_path TO ${tx(schema)}`;
-      await tx`CREATE TABLE session_store_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
-      await tx.unsafe(MIGRATIONS[0] ?? '').simple();
-      await tx`INSERT INTO session_store_migrations VALUES (1, ${T0})`;
-      await tx`CREATE TABLE used_once (note text)`;
-    });
+    await atFirstVersion(schema, 'CREATE TABLE used_once (note text)');
     const store = open(schema);
     await expect(store.get('any')).rejects.toThrow(`SESSION_DB_SCHEMA ${schema} holds tables the session store did not make (used_once)`);
     await store.close();
