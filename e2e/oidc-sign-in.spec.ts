@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Page, Response } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { appSettingsFor, oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
@@ -250,6 +251,21 @@ test.describe('signing in through an OpenID provider', () => {
     expect((await other.request.get(`${BASE}/api/session`)).status()).toBe(401);
     await other.close();
     expect(serverErrors(answers)).toEqual([]);
+  });
+
+  test('a forged Host changes nothing the provider is told: the redirect URI names the app\'s own origin', async () => {
+    const answer = await new Promise<{ status?: number; location?: string }>((resolve, reject) => {
+      const sent = request(`${BASE}/api/oidc/login?returnTo=/dashboard`, { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode, location: response.headers.location });
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+    expect(answer.status).toBe(303);
+    const authorization = new URL(answer.location ?? '');
+    expect(authorization.origin).toBe(new URL(provider.issuer).origin);
+    expect(authorization.searchParams.get('redirect_uri')).toBe(`${BASE}/api/oidc/callback`);
   });
 
   test('a sign-in through the provider started from another site starts no flow: the browser lands on the login page', async ({ page }) => {

@@ -165,6 +165,20 @@ test.describe('signing out through the OpenID provider, both ways', () => {
     expect(kinds[0]).toBe('signed-out');
   });
 
+  test('"Sign out of Example ID too" on a page whose session has ended meanwhile still ends the provider\'s session', async ({ browser }) => {
+    // Without JavaScript, a page stays as it was when its session ends elsewhere.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`);
+    await signInButton(page).click();
+    await signInAtProvider(page);
+    await expect(page).toHaveURL(`${BASE}/dashboard`);
+    expect((await postLogout(page, asForm(await logoutToken()))).status()).toBe(200);
+    await page.getByRole('button', { name: `Sign out of ${PROVIDER_NAME} too` }).click();
+    await expect(page.getByRole('button', { name: 'Yes, sign me out' })).toBeVisible();
+    await context.close();
+  });
+
   test('plain "Sign out" leaves the provider\'s session: the next sign-in needs no password', async ({ page }) => {
     await signInThroughProvider(page, BASE);
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -264,6 +278,8 @@ test.describe('signing out through the OpenID provider, both ways', () => {
 });
 
 test.describe('OIDC_PROVIDER_SIGN_OUT=always', () => {
+  // One app and one provider for these tests: one worker runs them all.
+  test.describe.configure({ mode: 'serial' });
   const PORT = appPort(36);
   const BASE = `http://localhost:${PORT}`;
   let provider: RunningOidcProvider;

@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { requestOrigin } from '@/lib/server/http/request-origin';
+import { appOrigin } from '@/lib/server/oidc/app-origin';
 import { handle, readForm } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
 import { providerSignOut } from '@/lib/server/oidc/sign-out';
@@ -20,8 +20,8 @@ export const POST = handle(async (request: NextRequest) => {
   // The session the page was rendered for: the cookie may name a newer one by now (a sign-in in another tab).
   const meant = form.get(SESSION_TAG_FIELD) ?? undefined;
   const signedOut = await signOut(request.cookies, meant);
-  if (!signedOut.ok) return seeOther(new URL('/dashboard', requestOrigin(request)));
-  const { wanted, url } = await providerSignOut(requestOrigin(request), signedOut.value, form.get(END_AT_PROVIDER.name) === END_AT_PROVIDER.value);
+  if (!signedOut.ok) return seeOther(new URL('/dashboard', appOrigin(request)));
+  const { wanted, url } = await providerSignOut(appOrigin(request), signedOut.value, form.get(END_AT_PROVIDER.name) === END_AT_PROVIDER.value);
   const location = url?.href ?? `/login?reason=signed-out${wanted ? '&provider=still-signed-in' : ''}`;
   return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...CLEAR_CACHE } });
 });

@@ -7,7 +7,8 @@ import { startTlsFront } from './tls-front';
 
 // Signing in through the OpenID provider, and its back-channel logout, in each engine's own browser: an app and a
 // provider of the engine's own (its ports by project, so the engines run side by side). WebKit reaches the app over
-// https, as everywhere in these suites; the provider then posts its logout tokens to the app itself, behind the front.
+// https, as everywhere in these suites: the app is told that origin (OIDC_APP_ORIGIN), as it would be behind any proxy,
+// and the provider posts its logout tokens to the app itself, behind the front.
 const PROVIDER_NAME = 'Example ID';
 const ALICE = { username: 'alice', password: 'alice-password', sub: '248289761001' };
 const SIGN_IN_MS = 15_000;
@@ -32,6 +33,8 @@ test('signing in through the provider, then its back-channel logout: the screen 
   const app = await startApp(appPort(ports.app), {
     SESSION_DB_PATH: dbPath(`oidc-${testInfo.project.name}`),
     ...appSettingsFor(provider, PROVIDER_NAME),
+    // The origin the browser reaches the app at, behind WebKit's https front: the provider's addresses are built on it.
+    OIDC_APP_ORIGIN: origin,
   });
   try {
     const tab = await (await open()).newTab();

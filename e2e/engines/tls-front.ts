@@ -11,8 +11,7 @@ import { promisify } from 'node:util';
  * An https front for the app, for WebKit: it keeps a `Secure` cookie (the production `__Host-session`)
  * only from https, even on localhost, where Chromium and Firefox take it over http. The certificate
  * is made for this run and thrown away; the browser is told to accept it. Requests go through
- * unchanged, Host included, so the app's same-origin checks see the https origin the browser sends, with
- * `X-Forwarded-Proto: https`, so the app names its own https address where it must (the OpenID redirect URI).
+ * unchanged, Host included, so the app's same-origin checks see the https origin the browser sends.
  */
 export async function startTlsFront(openssl: string, upstream: URL): Promise<{ url: string; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tls-front-'));
@@ -23,7 +22,7 @@ export async function startTlsFront(openssl: string, upstream: URL): Promise<{ u
   ]);
   const server = createServer({ key: await readFile(key), cert: await readFile(cert) }, (incoming, outgoing) => {
     const forwarded = request(
-      { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: { ...incoming.headers, 'x-forwarded-proto': 'https' } },
+      { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
         answer.on('error', () => outgoing.destroy());

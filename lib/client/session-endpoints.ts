@@ -64,6 +64,7 @@ export async function leaveForLogin(
   reason: NoSessionReason,
   { endOnServer, sessionTag }: { endOnServer: boolean; sessionTag: string },
 ): Promise<void> {
+  const query = new URLSearchParams({ reason });
   if (endOnServer) {
     try {
       const response = await fetch('/api/session', {
@@ -73,14 +74,15 @@ export async function leaveForLogin(
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (response.status === 409) return window.location.reload();
-      // Set to end the session at the OpenID provider too: on through its end-session page, which comes back to the login page.
-      const { endSessionAt } = (await response.json()) as { endSessionAt?: unknown };
+      // Set to end the session at the OpenID provider too: on through its end-session page, which comes back to the
+      // login page; or, when that could not be, the login page says so.
+      const { endSessionAt, provider } = (await response.json()) as { endSessionAt?: unknown; provider?: unknown };
       if (typeof endSessionAt === 'string' && /^https?:\/\//.test(endSessionAt)) return window.location.replace(endSessionAt);
+      if (provider === 'still-signed-in') query.set('provider', provider);
     } catch {
       // Offline: the server's own deadline still ends the session; the login page must show either way.
     }
   }
-  const query = new URLSearchParams({ reason });
   if (reason !== 'signed-out') query.set('returnTo', `${window.location.pathname}${window.location.search}`);
   // A full navigation, replacing the protected page in history: no client state of the old session survives.
   window.location.replace(`/login?${query}`);

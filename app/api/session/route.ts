@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { handle, HttpError, json, noSession, readJson } from '@/lib/server/http/respond';
-import { requestOrigin } from '@/lib/server/http/request-origin';
+import { appOrigin } from '@/lib/server/oidc/app-origin';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
 import { providerSignOut } from '@/lib/server/oidc/sign-out';
 import { CLEAR_CACHE, clearSessionCookie, readSession, signOut, toStatus } from '@/lib/server/session/session';
@@ -34,7 +34,8 @@ const SessionTag = z.string().regex(/^[\w-]{1,64}$/, 'X-Session-Tag must be a se
 /**
  * Sign out: ends the session's record, so no copy of the cookie works again. Idempotent. With
  * `X-Session-Tag`, only if the cookie still names that session: 409, and nothing ends, when not.
- * With `OIDC_PROVIDER_SIGN_OUT=always`, the answer names the provider's end-session page (`endSessionAt`).
+ * With `OIDC_PROVIDER_SIGN_OUT=always`, the answer names the provider's end-session page (`endSessionAt`), or says
+ * the session there could not be ended (`provider: 'still-signed-in'`, for the login page to say).
  */
 export const DELETE = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
@@ -43,7 +44,8 @@ export const DELETE = handle(async (request: NextRequest) => {
   const signedOut = await signOut(request.cookies, meant.data);
   if (!signedOut.ok) return json({ error: 'The cookie names another session: nothing was ended' }, 409);
   // OIDC_PROVIDER_SIGN_OUT=always: the page goes on through the provider's end-session page, as the form's answer does.
-  const { url } = await providerSignOut(requestOrigin(request), signedOut.value, false);
+  const { wanted, url } = await providerSignOut(appOrigin(request), signedOut.value, false);
   if (url) return json({ authenticated: false, reason: 'signed-out', endSessionAt: url.href }, 200, CLEAR_CACHE);
+  if (wanted) return json({ authenticated: false, reason: 'signed-out', provider: 'still-signed-in' }, 200, CLEAR_CACHE);
   return noSession('signed-out', 200, CLEAR_CACHE);
 });

@@ -40,3 +40,11 @@ describe('the names of the provider\'s users', () => {
     expect(findUser('admin')).toMatchObject({ username: 'admin', role: 'admin' });
   });
 });
+
+describe('a sub, sid or jti the app keeps or takes', () => {
+  it('is a short string a store can key: no control character, no lone surrogate, nothing empty or over 255', async () => {
+    const { isProviderClaim } = await import('./accounts');
+    for (const good of ['248289761001', 'aB3-_.~:@x', 'é'.repeat(255)]) expect(isProviderClaim(good), good).toBe(true);
+    for (const bad of ['', 'x'.repeat(256), 'a\u0000b', 'a\nb', '\ud800', 'a\udfffb', 42, undefined, ['sid']]) expect(isProviderClaim(bad), JSON.stringify(bad)).toBe(false);
+  });
+});

@@ -22,6 +22,13 @@ const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\uFFFD]/u;
  */
 export const PROVIDER_CLAIM_MAX = 255;
 
+/**
+ * Whether `value` is such a string: not empty, at most `PROVIDER_CLAIM_MAX` long, and with no control character or lone
+ * surrogate, which no store could key (Postgres refuses a NUL, `encodeURIComponent` a lone surrogate).
+ */
+export const isProviderClaim = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '' && value.length <= PROVIDER_CLAIM_MAX && !/[\p{Cc}\p{Cs}]/u.test(value);
+
 /** `@id.example.com`, or `undefined` when no provider is set. */
 function suffix(): string | undefined {
   const oidc = config().oidc;

@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload }
 import type { Ok, Refused } from '../../shared/result';
 import { endAndRecord } from '../events/event-log';
 import { sessionStore, type ProviderMatch } from '../stores';
-import { PROVIDER_CLAIM_MAX, providerUser } from './accounts';
+import { isProviderClaim, providerUser } from './accounts';
 import { CLOCK_TOLERANCE_S, isUnreachable, oidcSettings, providerConfiguration } from './provider';
 
 /**
@@ -31,13 +31,14 @@ const KEYS_RETRY_AFTER_MS = 5_000;
 /**
  * The provider's keys, shared by every request: fetched when a token names one not yet known, at most every 30 s once
  * read (jose's cooldown). jose keeps no such pause after a failed fetch: `failedAt` does, so a stream of posted tokens
- * cannot make this server ask a provider that is down again and again.
+ * cannot make this server ask a provider that is down again and again (its discovery document, or its keys).
  */
-let keys: { uri: string; set: ReturnType<typeof createRemoteJWKSet>; failedAt?: number } | undefined;
+let keys: { uri: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;
+let unreachableAt: number | undefined;
 
 function keySet(uri: string) {
   if (keys?.uri !== uri) keys = { uri, set: createRemoteJWKSet(new URL(uri), { timeoutDuration: 5_000, cooldownDuration: 30_000 }) };
-  return keys;
+  return keys.set;
 }
 
 /**
@@ -47,7 +48,6 @@ function keySet(uri: string) {
  */
 export type LogoutFailure = 'malformed' | 'signature' | 'claims' | 'replayed' | 'unreachable';
 
-const text = (value: unknown): value is string => typeof value === 'string' && value !== '' && value.length <= PROVIDER_CLAIM_MAX;
 
 /** What the token asks to end, or why it is not a logout token (the signature and the standard claims are checked by then). */
 function logoutClaims(payload: JWTPayload): ProviderMatch | undefined {
@@ -55,11 +55,11 @@ function logoutClaims(payload: JWTPayload): ProviderMatch | undefined {
   const event = events !== null && typeof events === 'object' ? (events as Record<string, unknown>)[LOGOUT_EVENT] : undefined;
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return undefined;
   // A nonce would make it an ID token in disguise (§2.4), and a logout without a jti could be replayed unseen.
-  if ('nonce' in payload || !text(payload.jti)) return undefined;
+  if ('nonce' in payload || !isProviderClaim(payload.jti)) return undefined;
   const { sub, sid } = payload;
-  if ((sub !== undefined && !text(sub)) || (sid !== undefined && !text(sid))) return undefined;
-  if (text(sid)) return { sessionId: sid, ...(text(sub) ? { subject: sub } : {}) };
-  return text(sub) ? { subject: sub } : undefined;
+  if ((sub !== undefined && !isProviderClaim(sub)) || (sid !== undefined && !isProviderClaim(sid))) return undefined;
+  if (isProviderClaim(sid)) return { sessionId: sid, ...(isProviderClaim(sub) ? { subject: sub } : {}) };
+  return isProviderClaim(sub) ? { subject: sub } : undefined;
 }
 
 /** `typ` is optional (§2.4 says SHOULD); where it is given it must say logout token, so no other JWT of the provider's passes. */
@@ -100,11 +100,10 @@ export async function acceptLogoutToken(token: string, now = Date.now()): Promis
   let payload: JWTPayload;
   try {
     if (!typedAsLogout(token)) return { ok: false, reason: 'malformed' };
+    if (unreachableAt !== undefined && now - unreachableAt < KEYS_RETRY_AFTER_MS) return { ok: false, reason: 'unreachable' };
     const jwksUri = (await providerConfiguration()).serverMetadata().jwks_uri;
     if (!jwksUri) return { ok: false, reason: 'unreachable' };
-    const known = keySet(jwksUri);
-    if (known.failedAt !== undefined && now - known.failedAt < KEYS_RETRY_AFTER_MS) return { ok: false, reason: 'unreachable' };
-    ({ payload } = await jwtVerify(token, known.set, {
+    ({ payload } = await jwtVerify(token, keySet(jwksUri), {
       issuer: settings.issuer,
       audience: settings.clientId,
       maxTokenAge: TOKEN_MAX_AGE_S,
@@ -112,11 +111,11 @@ export async function acceptLogoutToken(token: string, now = Date.now()): Promis
       currentDate: new Date(now),
       requiredClaims: ['iat', 'exp', 'jti', 'events'],
     }));
-    known.failedAt = undefined;
+    unreachableAt = undefined;
   } catch (error) {
     const failure = refusalOf(error);
     if (failure === 'unreachable') {
-      if (keys) keys.failedAt = now;
+      unreachableAt = now;
       console.error('A logout token could not be checked: the provider\'s keys could not be read', error);
     }
     return { ok: false, reason: failure };

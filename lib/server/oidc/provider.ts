@@ -65,7 +65,14 @@ export async function providerConfiguration({ fresh = Infinity }: { fresh?: numb
  * route handler read.
  */
 const LEARNED_KEY = Symbol.for('session-timeout:oidc-discovered');
-const learned: { issuer?: string; endSessionEndpoint?: string } = ((globalThis as { [LEARNED_KEY]?: { issuer?: string; endSessionEndpoint?: string } })[LEARNED_KEY] ??= {});
+interface Learned {
+  issuer?: string;
+  endSessionEndpoint?: string;
+  /** When a page last asked for the document in the background: at most every 30 s, should the provider be down. */
+  askedAt?: number;
+}
+const learned: Learned = ((globalThis as { [LEARNED_KEY]?: Learned })[LEARNED_KEY] ??= {});
+const ASK_AGAIN_AFTER_MS = 30_000;
 
 /**
  * The provider's end-session endpoint as last read by any part of this process, without waiting for the provider: a
@@ -75,7 +82,11 @@ const learned: { issuer?: string; endSessionEndpoint?: string } = ((globalThis a
 export function knownEndSessionEndpoint(): string | undefined {
   const { issuer } = oidcSettings();
   if (learned.issuer === issuer) return learned.endSessionEndpoint;
-  providerConfiguration().catch(() => undefined);
+  const now = Date.now();
+  if (learned.askedAt === undefined || now - learned.askedAt >= ASK_AGAIN_AFTER_MS) {
+    learned.askedAt = now;
+    providerConfiguration().catch(() => undefined);
+  }
   return undefined;
 }
 

@@ -23,6 +23,16 @@ describe('the OpenID provider settings', () => {
     expect(parse({ ...PROVIDER, OIDC_PROVIDER_SIGN_OUT: '' }).oidc?.providerSignOut).toBe('offer');
   });
 
+  it('take OIDC_APP_ORIGIN as an https:// origin (http:// on loopback only), with no path', () => {
+    expect(parse({ ...PROVIDER, OIDC_APP_ORIGIN: 'https://app.example.com' }).oidc?.appOrigin).toBe('https://app.example.com');
+    expect(parse({ ...PROVIDER, OIDC_APP_ORIGIN: 'https://app.example.com/' }).oidc?.appOrigin).toBe('https://app.example.com');
+    expect(parse({ ...PROVIDER, OIDC_APP_ORIGIN: 'http://localhost:3000' }).oidc?.appOrigin).toBe('http://localhost:3000');
+    expect(parse(PROVIDER).oidc?.appOrigin).toBeUndefined();
+    for (const wrong of ['http://app.example.com', 'https://app.example.com/app', 'app.example.com', 'https://user@app.example.com']) {
+      expect(() => parse({ ...PROVIDER, OIDC_APP_ORIGIN: wrong }), wrong).toThrow(/OIDC_APP_ORIGIN must be an origin such as https:\/\/app\.example\.com/);
+    }
+  });
+
   it('accept an http:// issuer only on a loopback host', () => {
     for (const issuer of ['http://localhost:4400', 'http://127.0.0.1:4400', 'http://[::1]:4400']) expect(parse({ ...PROVIDER, OIDC_ISSUER: issuer }).oidc?.issuer).toBe(issuer);
     expect(() => parse({ ...PROVIDER, OIDC_ISSUER: 'http://id.example.com' })).toThrow(/OIDC_ISSUER must be an https:\/\/ URL \(http:\/\/ only on localhost, 127\.0\.0\.1 or \[::1\]\)/);

@@ -21,6 +21,12 @@ export interface OidcSettings {
    * ends it too (the default), do it `always`, or `never`. Ending it is RP-initiated logout, with the ID token as hint.
    */
   providerSignOut: ProviderSignOut;
+  /**
+   * The origin people reach this app at (`OIDC_APP_ORIGIN`), for the addresses handed to the provider: its redirect
+   * URI and where to come back after signing out there. Unset, the address the server itself listens on, which is
+   * right only with nothing in front of it; never the request's Host, which anyone can write.
+   */
+  appOrigin?: string;
 }
 
 export const PROVIDER_SIGN_OUT = ['offer', 'always', 'never'] as const;
@@ -54,7 +60,7 @@ const issuer = required('the provider\'s issuer URL (its discovery document is a
   }),
 );
 
-/** Every variable is parsed, so each one that is wrong is named at once; all but `OIDC_MAX_AGE` and `OIDC_PROVIDER_SIGN_OUT` are then required. */
+/** Every variable is parsed, so each one that is wrong is named at once; all but `OIDC_MAX_AGE`, `OIDC_PROVIDER_SIGN_OUT` and `OIDC_APP_ORIGIN` are then required. */
 const OidcSettingsSchema = z
   .object({
     OIDC_ISSUER: issuer,
@@ -77,6 +83,25 @@ const OidcSettingsSchema = z
         })
         .optional(),
     ),
+    OIDC_APP_ORIGIN: blankIsUnset.pipe(
+      z
+        .string()
+        .transform((text, ctx) => {
+          let url: URL | undefined;
+          try {
+            url = new URL(text);
+          } catch {
+            url = undefined;
+          }
+          const loopback = url !== undefined && LOOPBACK_HOSTS.has(url.hostname);
+          if (!url || url.origin !== text.replace(/\/$/, '') || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
+            ctx.addIssue({ code: 'custom', message: `must be an origin such as https://app.example.com (http:// only on localhost), with no path, got "${text}"` });
+            return z.NEVER;
+          }
+          return url.origin;
+        })
+        .optional(),
+    ),
     OIDC_PROVIDER_SIGN_OUT: blankIsUnset.pipe(
       z.enum(PROVIDER_SIGN_OUT, { error: (issue) => `must be offer, always or never, got "${String(issue.input)}"` }).default('offer'),
     ),
@@ -88,6 +113,7 @@ const OidcSettingsSchema = z
     providerName: env.OIDC_PROVIDER_NAME.trim(),
     ...(env.OIDC_MAX_AGE === undefined ? {} : { maxAgeMs: env.OIDC_MAX_AGE }),
     providerSignOut: env.OIDC_PROVIDER_SIGN_OUT,
+    ...(env.OIDC_APP_ORIGIN === undefined ? {} : { appOrigin: env.OIDC_APP_ORIGIN }),
   }));
 
 /** The settings, `undefined` when no `OIDC_` variable is set, or the zod issues naming each variable that is wrong. */

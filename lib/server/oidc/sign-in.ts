@@ -10,7 +10,7 @@ import { config } from '../config';
 import { readSession, startSession } from '../session/session';
 import { confirmPath, performPendingAction, readPendingAction } from '../step-up/pending-action';
 import { confirmationRefused, confirmedElsewhere } from '../step-up/reauth';
-import { PROVIDER_CLAIM_MAX, providerUser, providerUsername } from './accounts';
+import { isProviderClaim, providerUser, providerUsername } from './accounts';
 import { RETURN_TO_MAX, takeFlowCookie, writeFlowCookie, type Flow } from './flow-cookie';
 import { isUnreachable, oidcSettings, providerConfiguration } from './provider';
 
@@ -143,8 +143,9 @@ export async function finishProviderFlow(callbackUrl: URL, userAgent: string): P
   const username = claims ? providerUsername(claims) : undefined;
   const user = username === undefined ? undefined : providerUser(username);
   if (!claims || !user || idToken === undefined) return refused('failed');
-  const sid = typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : undefined;
-  if (claims.sub.length > PROVIDER_CLAIM_MAX || (sid?.length ?? 0) > PROVIDER_CLAIM_MAX) return refused('failed');
+  // A session a logout could never find (a sub or sid no store can key, or too long to be one) is not started.
+  const sid = claims.sid === undefined || claims.sid === '' ? undefined : claims.sid;
+  if (!isProviderClaim(claims.sub) || (sid !== undefined && !isProviderClaim(sid))) return refused('failed');
   const provider = oidcSettings().providerName;
   // The password was typed at `auth_time`, perhaps a while ago: that is the proof of presence, not this return.
   const authenticatedAt = typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : Date.now();

@@ -8,13 +8,16 @@ import { knownEndSessionEndpoint, oidcSettings, providerConfiguration } from './
 export const AFTER_PROVIDER_SIGN_OUT_PATH = '/login';
 
 /**
- * Where a sign-out that just ended a session goes on to, to end the person's session at the provider too (RP-initiated
- * logout): with `OIDC_PROVIDER_SIGN_OUT=always`, or `offer` when they pressed the button that offers it (`asked`), for a
- * session signed in through the provider. `wanted` without `url`: it should have, and could not.
+ * Where a sign-out goes on to, to end the person's session at the provider too (RP-initiated logout): for a session
+ * signed in through the provider (`providerLink`), with `OIDC_PROVIDER_SIGN_OUT=always`, or `offer` when they pressed
+ * the button that offers it (`asked`). `wanted` without `url`: it should have, and could not (the provider cannot be
+ * reached, or the session holds no link to its sign-in there): the login page then says so.
  */
 export async function providerSignOut(origin: string, providerLink: ProviderLink | undefined, asked: boolean): Promise<{ wanted: boolean; url?: URL }> {
   const oidc = config().oidc;
-  const wanted = providerLink !== undefined && oidc !== undefined && (oidc.providerSignOut === 'always' || (oidc.providerSignOut === 'offer' && asked));
+  if (!oidc) return { wanted: false };
+  if (!providerLink) return { wanted: asked };
+  const wanted = oidc.providerSignOut === 'always' || (oidc.providerSignOut === 'offer' && asked);
   if (!wanted) return { wanted };
   const url = await providerSignOutUrl(origin, providerLink);
   return url ? { wanted, url } : { wanted };

@@ -53,7 +53,7 @@ export interface SessionMode {
   start(session: SessionData, userAgent: string, providerLink?: ProviderLink): Promise<SessionRecord[]>;
   /**
    * The user pressed Sign out: ends the session the cookie names, whatever state it is in. Returns the provider's
-   * sign-in behind the session this call ended, if there was one, so that it can be ended there too.
+   * sign-in behind that session, if there was one (ended now or before), so that it can be ended there too.
    */
   signOut(cookie: CookieSession, now: number): Promise<ProviderLink | undefined>;
 }

@@ -93,13 +93,14 @@ async function start(session: SessionData, userAgent: string, providerLink?: Pro
 }
 
 async function signOut(cookie: CookieSession, now: number): Promise<ProviderLink | undefined> {
+  const record = await sessionStore().get(cookie.sessionId, cookie.username);
   // A record whose deadline has passed (the absolute one is not read from the record by a status check) is settled
   // as that deadline's end, not as the press that came after it.
-  const judged = await judgeRecord(await sessionStore().get(cookie.sessionId, cookie.username), cookie, now);
-  if (!judged.ok) return undefined;
+  const judged = await judgeRecord(record, cookie, now);
   // Only the sign-out that ended it writes its event: a replayed copy of a cookie signed out before writes none.
-  const ended = await endAndRecord(cookie.sessionId, 'signed-out', now, { by: 'user' }, cookie.username);
-  return ended?.endedNow ? ended.providerLink : undefined;
+  if (judged.ok) await endAndRecord(cookie.sessionId, 'signed-out', now, { by: 'user' }, cookie.username);
+  // Ended now or before (a deadline, elsewhere): the provider's sign-in behind it may be open there all the same.
+  return record?.providerLink;
 }
 
 export const recordBacked: SessionMode = {

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { config } from '@/lib/server/config';
-import { requestOrigin } from '@/lib/server/http/request-origin';
+import { appOrigin } from '@/lib/server/oidc/app-origin';
 import { handle, json } from '@/lib/server/http/respond';
 import { seeOther } from '@/lib/server/oidc/redirects';
 import { finishProviderFlow } from '@/lib/server/oidc/sign-in';
@@ -12,7 +12,7 @@ import { finishProviderFlow } from '@/lib/server/oidc/sign-in';
 export const GET = handle(async (request: NextRequest) => {
   if (!config().oidc) return json({ error: 'Signing in through an OpenID provider is not set up here' }, 404);
   const { pathname, search } = request.nextUrl;
-  const origin = requestOrigin(request);
+  const origin = appOrigin(request);
   const finished = await finishProviderFlow(new URL(`${pathname}${search}`, origin), request.headers.get('user-agent') ?? '');
   return seeOther(new URL(finished.ok ? finished.value.returnTo : finished.retryAt, origin));
 });

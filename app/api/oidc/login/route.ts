@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { config } from '@/lib/server/config';
-import { requestOrigin } from '@/lib/server/http/request-origin';
+import { appOrigin } from '@/lib/server/oidc/app-origin';
 import { handle, json } from '@/lib/server/http/respond';
 import { isCrossSite } from '@/lib/server/http/same-origin';
 import { providerUser } from '@/lib/server/oidc/accounts';
@@ -17,7 +17,7 @@ import { confirmPath, readPendingAction } from '@/lib/server/step-up/pending-act
 export const GET = handle(async (request: NextRequest) => {
   if (!config().oidc) return json({ error: 'Signing in through an OpenID provider is not set up here' }, 404);
   const { searchParams } = request.nextUrl;
-  const origin = requestOrigin(request);
+  const origin = appOrigin(request);
   const returnTo = searchParams.get('returnTo');
   if (isCrossSite(request.headers)) return seeOther(loginPageUrl(origin, { returnTo }));
   if (searchParams.get('purpose') !== 'confirm') {
