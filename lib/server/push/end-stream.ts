@@ -6,7 +6,7 @@ import { readSession, type CookieReader } from '../session/session';
 import { tagOf } from '../session/tag';
 import { keepsRecords } from '../stores';
 import { closeOnShutdown, openStreams, watchEnd } from './end-watchers';
-import { HEARTBEAT_MS } from './heartbeat';
+import { startBeating, stopBeating } from './heartbeats';
 
 /**
  * The Server-Sent Events one browser holds open so that its screens leave the moment their session ends elsewhere
@@ -70,13 +70,14 @@ export async function openEndStream(jar: CookieReader, signal: AbortSignal): Pro
         }
         send(': ping\n\n');
       };
-      const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
+      const heartbeat = { beat: () => void beat() };
+      startBeating(heartbeat);
       const forget = closeOnShutdown(() => void end());
       const end = async (reason?: NoSessionReason) => {
         if (done) return;
         if (reason) send(`event: ended\ndata: ${JSON.stringify({ reason, sessionTag: tagOf(sessionId) })}\n\n`);
         done = true;
-        clearInterval(heartbeat);
+        stopBeating(heartbeat);
         forget();
         await unwatch();
         try {
