@@ -31,6 +31,9 @@ const nextConfig = {
   productionBrowserSourceMaps: process.env.BENCH_SOURCE_MAPS === '1',
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // The end stream is an API route (pages/api/session/events.ts), whose dependencies Next would otherwise leave to
+  // Node's require, which finds the 'server-only' marker that throws: bundled, it gets the server's empty one.
+  transpilePackages: ['server-only'],
   experimental: {
     // Only the forms' server actions post to pages, with bodies of a few hundred bytes. Next holds up to
     // proxyClientMaxBodySize of each such body for proxy.ts (10 MB by default: twenty huge posts at once

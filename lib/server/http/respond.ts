@@ -94,20 +94,25 @@ export async function readForm(request: Request): Promise<URLSearchParams> {
   return new URLSearchParams(await readText(request));
 }
 
+/** What a handler's error becomes: JSON with the right status, never its details. */
+export function errorAnswer(error: unknown): Response {
+  if (error instanceof HttpError) return json({ error: error.message }, error.status);
+  // Nothing was decided: no sign-in, no sign-out. The client may retry; Redis reconnects by itself.
+  if (error instanceof StoreUnavailableError) {
+    console.error('Session store unavailable', error.cause);
+    return json({ error: 'The session service is unavailable. Please try again in a moment.' }, 503, { 'Retry-After': '5' });
+  }
+  console.error('Unhandled error in route handler', error);
+  return json({ error: 'Something went wrong on our side' }, 500);
+}
+
 /** Wraps a route handler so that errors become JSON with the right status and never leak details. */
 export function handle<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
   return async (...args: Args): Promise<Response> => {
     try {
       return await handler(...args);
     } catch (error) {
-      if (error instanceof HttpError) return json({ error: error.message }, error.status);
-      // Nothing was decided: no sign-in, no sign-out. The client may retry; Redis reconnects by itself.
-      if (error instanceof StoreUnavailableError) {
-        console.error('Session store unavailable', error.cause);
-        return json({ error: 'The session service is unavailable. Please try again in a moment.' }, 503, { 'Retry-After': '5' });
-      }
-      console.error('Unhandled error in route handler', error);
-      return json({ error: 'Something went wrong on our side' }, 500);
+      return errorAnswer(error);
     }
   };
 }
