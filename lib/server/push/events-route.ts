@@ -1,6 +1,6 @@
 import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestCookies } from 'next/dist/server/web/spec-extension/cookies';
+import { NextRequest } from 'next/server';
 import { sendAnswer } from '../http/node-answer';
 import { errorAnswer } from '../http/respond';
 import type { CookieReader } from '../session/session';
@@ -26,13 +26,16 @@ export async function serveEndStream(request: IncomingMessage, response: ServerR
   if (answer) await sendAnswer(response, answer);
 }
 
-/** The request's cookies, parsed as a route handler's `request.cookies` are, and kept as plain strings. */
+/**
+ * The request's cookies, parsed by the very parser of a route handler's `request.cookies` (Next's public
+ * `NextRequest`, made for that alone and let go), and kept as plain strings.
+ */
 class HeldCookies implements CookieReader {
   readonly #values = new Map<string, string>();
 
   constructor(header: string | undefined) {
-    const parsed = new RequestCookies(new Headers(header === undefined ? {} : { cookie: header }));
-    for (const { name, value } of parsed.getAll()) this.#values.set(name, value);
+    const { cookies } = new NextRequest('http://localhost/', { headers: header === undefined ? {} : { cookie: header } });
+    for (const { name, value } of cookies.getAll()) this.#values.set(name, value);
   }
 
   get(name: string): { value: string } | undefined {
