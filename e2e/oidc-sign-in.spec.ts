@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page, Response } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { appSettingsFor, oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
@@ -323,5 +324,68 @@ test.describe('a provider that ignores max_age', () => {
     await expect(page).toHaveURL(/\/login\?provider=stale/);
     await expect(page.getByTestId('provider-problem')).toContainText(`${PROVIDER_NAME} did not ask for your password`);
     expect((await page.request.get(`${base}/api/session`)).status()).toBe(401);
+  });
+});
+
+/**
+ * A front that passes everything on to the real provider but names itself as the issuer in the discovery document:
+ * the app trusts it, and what comes back (the authorization response's `iss`, RFC 9207, and the ID token's) is the
+ * real provider's, another issuer's.
+ */
+async function startIssuerImpostor(upstream: string): Promise<{ issuer: string; close(): Promise<void> }> {
+  const server: Server = createServer((incoming, outgoing) => {
+    const forwarded = request(`${upstream}${incoming.url ?? '/'}`, { method: incoming.method, headers: { ...incoming.headers, host: new URL(upstream).host } }, (answer) => {
+      if (!incoming.url?.startsWith('/.well-known/openid-configuration')) {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+        return;
+      }
+      let body = '';
+      answer.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      answer.on('end', () => {
+        const document = { ...(JSON.parse(body) as Record<string, unknown>), issuer: impostor };
+        outgoing.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
+      });
+    });
+    forwarded.on('error', () => outgoing.destroy());
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const impostor = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { issuer: impostor, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+test.describe('an answer from another issuer than the one set', () => {
+  const port = appPort(38);
+  const base = `http://localhost:${port}`;
+  let provider: RunningOidcProvider;
+  let impostor: Awaited<ReturnType<typeof startIssuerImpostor>>;
+  let app: RunningApp;
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    provider = await startOidcProvider({ port: oidcProviderPort(8), appOrigin: base });
+    impostor = await startIssuerImpostor(provider.issuer);
+    app = await startApp(port, { SESSION_DB_PATH: dbPath('oidc-another-issuer'), ...appSettingsFor({ ...provider, issuer: impostor.issuer }, PROVIDER_NAME) });
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+    await impostor?.close();
+    await provider?.stop();
+  });
+
+  // openid-client refuses it at the response's `iss`, before the code is redeemed: the ID token's own `iss` is the
+  // library's next check, which this front cannot reach on its own.
+  test('is refused: nobody is signed in, the login page says it did not work, 0 × 5xx', async ({ page }) => {
+    const answers: Response[] = [];
+    page.on('response', (response) => void (response.url().startsWith(base) && answers.push(response)));
+    const start = await page.request.get(`${base}/api/oidc/login?returnTo=/dashboard`, { maxRedirects: 0 });
+    expect(start.status()).toBe(303);
+    // The flow goes to the real provider's pages, which the impostor's document names.
+    await page.goto(start.headers().location ?? '');
+    await signInAtProvider(page);
+    await expect(page).toHaveURL(new RegExp(`^${base}/login\\?provider=failed`));
+    await expect(page.getByTestId('provider-problem')).toContainText(`Signing in with ${PROVIDER_NAME} did not work`);
+    expect((await page.request.get(`${base}/api/session`)).status()).toBe(401);
+    expect(answers.filter((answer) => answer.status() >= 500)).toEqual([]);
   });
 });
