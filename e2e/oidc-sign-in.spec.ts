@@ -2,7 +2,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page, Response } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { appSettingsFor, oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
+import { appSettingsFor, oidcProviderPort, startAppWithProvider, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
 import { dbPath } from '../test-support/servers';
 import { TIMEOUT_WORDS } from '../lib/shared/timeout-words';
 import { expect, test } from './fixtures';
@@ -37,15 +37,13 @@ test.describe('signing in through an OpenID provider', () => {
   let app: RunningApp;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    provider = await startOidcProvider({ port: oidcProviderPort(0), appOrigin: BASE });
-    app = await startApp(PORT, {
+    ({ provider, app } = await startAppWithProvider(PORT, { port: oidcProviderPort(0) }, {
       SESSION_DB_PATH: dbPath('oidc-sign-in'),
       SESSION_IDLE_TIMEOUT: '25s',
       SESSION_WARNING_BEFORE: '20s',
-      ...appSettingsFor(provider, PROVIDER_NAME),
       // Every sensitive action asks again a second after the last proof of presence.
       SESSION_REAUTH_WITHIN: '1s',
-    });
+    }));
   });
   test.afterAll(async () => {
     await app?.stop();
@@ -299,12 +297,10 @@ test.describe('a provider that ignores max_age', () => {
   let app: RunningApp;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    provider = await startOidcProvider({ port: oidcProviderPort(1), appOrigin: base, ignoreMaxAge: true });
-    app = await startApp(port, {
+    ({ provider, app } = await startAppWithProvider(port, { port: oidcProviderPort(1), ignoreMaxAge: true }, {
       SESSION_DB_PATH: dbPath('oidc-ignores-max-age'),
-      ...appSettingsFor(provider, PROVIDER_NAME),
       OIDC_MAX_AGE: '2s',
-    });
+    }));
   });
   test.afterAll(async () => {
     await app?.stop();

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
 import { importJWK, SignJWT, generateKeyPair, type JWTPayload } from 'jose';
 import { SqliteSessionStore } from '../lib/server/stores/sqlite';
-import { appPort, startApp, type RunningApp } from '../test-support/app-server';
-import { appSettingsFor, oidcProviderPort, startOidcProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
+import { appPort, type RunningApp } from '../test-support/app-server';
+import { oidcProviderPort, startAppWithProvider, type RunningOidcProvider } from '../test-support/oidc-provider';
 import { dbPath } from '../test-support/servers';
 import { TIMEOUT_WORDS } from '../lib/shared/timeout-words';
 import { expect, test } from './fixtures';
@@ -64,14 +64,12 @@ test.describe('signing out through the OpenID provider, both ways', () => {
   let host: string;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    provider = await startOidcProvider({ port: oidcProviderPort(2), appOrigin: BASE });
-    host = new URL(provider.issuer).host;
-    app = await startApp(PORT, {
+    ({ provider, app } = await startAppWithProvider(PORT, { port: oidcProviderPort(2) }, {
       SESSION_DB_PATH: DB,
-      ...appSettingsFor(provider, PROVIDER_NAME),
       // Every sensitive action asks again a second after the last proof of presence.
       SESSION_REAUTH_WITHIN: '1s',
-    });
+    }));
+    host = new URL(provider.issuer).host;
   });
   test.afterAll(async () => {
     await app?.stop();
@@ -286,12 +284,10 @@ test.describe('OIDC_PROVIDER_SIGN_OUT=always', () => {
   let app: RunningApp;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    provider = await startOidcProvider({ port: oidcProviderPort(3), appOrigin: BASE });
-    app = await startApp(PORT, {
+    ({ provider, app } = await startAppWithProvider(PORT, { port: oidcProviderPort(3) }, {
       SESSION_DB_PATH: dbPath('oidc-sign-out-always'),
-      ...appSettingsFor(provider, PROVIDER_NAME),
       OIDC_PROVIDER_SIGN_OUT: 'always',
-    });
+    }));
   });
   test.afterAll(async () => {
     await app?.stop();

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startApp, type RunningApp } from './app-server';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { canConnect } from './ports';
 import { PORT_BASE } from './redis-server';
@@ -171,3 +172,29 @@ export const appSettingsFor = (provider: Pick<RunningOidcProvider, 'issuer' | 'c
   OIDC_CLIENT_SECRET: provider.clientSecret,
   OIDC_PROVIDER_NAME: name,
 });
+
+/**
+ * The test provider and an app of the suite's own set to it, started together (the provider first: the app names its
+ * issuer), and stopped together, each by its pid.
+ */
+export async function startAppWithProvider(
+  appPortNumber: number,
+  provider: Omit<OidcProviderOptions, 'appOrigin'>,
+  env: Record<string, string>,
+): Promise<{ provider: RunningOidcProvider; app: RunningApp; stop(): Promise<void> }> {
+  const running = await startOidcProvider({ ...provider, appOrigin: `http://localhost:${appPortNumber}` });
+  try {
+    const app = await startApp(appPortNumber, { ...appSettingsFor(running), ...env });
+    return {
+      provider: running,
+      app,
+      async stop() {
+        await app.stop();
+        await running.stop();
+      },
+    };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { appOrigin } from '@/lib/server/oidc/app-origin';
-import { handle, readForm } from '@/lib/server/http/respond';
+import { handle, isForm, readForm } from '@/lib/server/http/respond';
 import { assertSameOrigin } from '@/lib/server/http/same-origin';
 import { providerSignOut } from '@/lib/server/oidc/sign-out';
 import { CLEAR_CACHE, signOut } from '@/lib/server/session/session';
@@ -16,7 +16,8 @@ import { seeOther } from '@/lib/server/oidc/redirects';
  */
 export const POST = handle(async (request: NextRequest) => {
   assertSameOrigin(request);
-  const form = await formOf(request);
+  // The form's fields; a post with no form body (or another kind) has none.
+  const form = isForm(request) ? await readForm(request) : new URLSearchParams();
   // The session the page was rendered for: the cookie may name a newer one by now (a sign-in in another tab).
   const meant = form.get(SESSION_TAG_FIELD) ?? undefined;
   const signedOut = await signOut(request.cookies, meant);
@@ -25,9 +26,3 @@ export const POST = handle(async (request: NextRequest) => {
   const location = url?.href ?? `/login?reason=signed-out${wanted ? '&provider=still-signed-in' : ''}`;
   return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...CLEAR_CACHE } });
 });
-
-/** The form's fields; a post with no form body (or another kind) has none. */
-async function formOf(request: NextRequest): Promise<URLSearchParams> {
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) return new URLSearchParams();
-  return readForm(request);
-}

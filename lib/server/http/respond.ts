@@ -87,10 +87,12 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   return result.data;
 }
 
+/** Whether the body is a plain form (`application/x-www-form-urlencoded`), as a browser's form and a provider post it. */
+export const isForm = (request: Request): boolean => /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type') ?? '');
+
 /** Reads a small form body (`application/x-www-form-urlencoded`, as a provider posts a logout token): 415 for another type, 413 when too large. */
 export async function readForm(request: Request): Promise<URLSearchParams> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw new HttpError(415, 'Content-Type must be application/x-www-form-urlencoded');
+  if (!isForm(request)) throw new HttpError(415, 'Content-Type must be application/x-www-form-urlencoded');
   return new URLSearchParams(await readText(request));
 }
 
