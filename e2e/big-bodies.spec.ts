@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { appPort, startApp, type RunningApp } from '../test-support/app-server';
 import { DEMO } from '../test-support/demo-accounts';
@@ -48,8 +48,15 @@ interface Huge {
   answerFirst?: boolean;
 }
 
-/** Streams a huge body, made while it is sent, chunked unless `declare`, and stops sending at the answer. */
-function sendHugeOnce(url: string, pid: number, options: Huge = {}): Promise<Sent> {
+/**
+ * Streams a huge body, made while it is sent, chunked unless `declare`, and stops sending at the answer.
+ *
+ * The connection is kept alive, as a browser's is. A client that asks to close it (`Connection: close`, as Node's
+ * own client does without an agent) is answered and then closed at once by Node's server, with the rest of its
+ * body unread: the close resets the connection, and a client whose next write meets the reset loses the answer
+ * it has not read yet (7 to 82 in 100 of them here, by timing). See docs/security.md.
+ */
+function sendHuge(url: string, pid: number, options: Huge = {}): Promise<Sent> {
   const { declare = false, megabytes = BODY_MB, prefix = '{"username":"demo","password":"', contentType = 'application/json' } = options;
   const total = megabytes * 1024 * 1024;
   const before = options.before ?? rssMiB(pid);
@@ -64,9 +71,10 @@ function sendHugeOnce(url: string, pid: number, options: Huge = {}): Promise<Sen
   return new Promise<Sent>((resolve, reject) => {
     let sent = 0;
     let answered = false;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const outgoing = request(url, {
       method: 'POST',
-      agent: false,
+      agent,
       headers: { 'Content-Type': contentType, Origin: new URL(url).origin, ...(declare ? { 'Content-Length': String(total) } : { 'Transfer-Encoding': 'chunked' }) },
     });
     outgoing.on('response', (response) => {
@@ -77,6 +85,7 @@ function sendHugeOnce(url: string, pid: number, options: Huge = {}): Promise<Sen
       response.on('data', (chunk: string) => (body += chunk));
       response.on('end', () => {
         outgoing.destroy();
+        agent.destroy();
         // A last sample: what the server still holds once it has answered.
         setTimeout(() => {
           clearInterval(sampler);
@@ -85,10 +94,11 @@ function sendHugeOnce(url: string, pid: number, options: Huge = {}): Promise<Sen
         }, 200);
       });
     });
-    // Once answered, the server may close the connection under a write still on its way (EPIPE).
+    // Once answered, the test closes the connection under a write still on its way.
     outgoing.on('error', (error) => {
       if (answered) return;
       clearInterval(sampler);
+      agent.destroy();
       reject(error);
     });
     const pump = () => {
@@ -105,28 +115,10 @@ function sendHugeOnce(url: string, pid: number, options: Huge = {}): Promise<Sen
       if (!answered) outgoing.end();
     };
     outgoing.write(prefix);
-    // A server that answers from the headers alone closes the connection at once: a body still being
-    // written then meets EPIPE and the answer is lost. Give it a moment to answer first.
+    // With a declared length the body waits a second: an answer that comes first was given from the headers alone.
     if (declare) setTimeout(pump, 1_000);
     else pump();
   });
-}
-
-/**
- * The server drops the connection right after its 413, under the rest of the body; now and then (about
- * one request in fifty here) the client's next write meets the reset before it has read the answer
- * (EPIPE), a race of TCP that no server can close without reading the whole body. Such a request is
- * sent again, at most four times: each try is a complete test of its own.
- */
-async function sendHuge(url: string, pid: number, options: Huge = {}): Promise<Sent> {
-  for (let tries = 1; ; tries += 1) {
-    try {
-      return await sendHugeOnce(url, pid, options);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (tries === 5 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
-    }
-  }
 }
 
 function report(line: string) {
@@ -165,7 +157,7 @@ test.describe('bodies far over the limit', () => {
   test(`a declared Content-Length of ${BODY_MB} MB gets 413 before any of it is read`, async () => {
     const result = await sendHuge(`${app.url}/api/session`, pid, { declare: true });
     expect(result.status).toBe(413);
-    expect(result.sentMiB).toBeLessThan(BODY_MB);
+    expect(result.sentMiB).toBe(0);
     expect(result.growthMiB).toBeLessThan(20);
   });
 
@@ -202,7 +194,9 @@ test.describe('bodies far over the limit', () => {
     }
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ error: 'A form post must be at most 16384 bytes' });
-    expect(growth).toBeLessThan(100);
+    // Garbage of the 1.25 GiB read comes and goes: 65 to 145 MiB here. With what Next holds for proxy.ts at its
+    // default proxyClientMaxBodySize of 10 MB on top, it was 265 to 320 MiB.
+    expect(growth).toBeLessThan(200);
   });
 
   test(`the health check's POST, the benchmark's floor, answers a chunked body of ${BODY_MB} MB before it is sent, without reading it`, async () => {
