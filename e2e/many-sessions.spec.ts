@@ -158,7 +158,10 @@ for (const kind of STORES) {
         }
       });
 
-      test('with 10,000 sessions, a page number far past the end costs what the first page costs', async () => {
+      // What the far page costs beside the first is measured by the bench (bench/scale.bench.ts, at most 1.5x); here,
+      // what it shows, a loose guard on its time (a page that walked the ones before it would cost several times more),
+      // and on Redis what it reads.
+      test(`with 10,000 sessions, a page number far past the end shows the last page${kind.name === 'Redis' ? ', and Redis sends no more for it than for page 1' : ''}`, async () => {
         test.setTimeout(120_000);
         // 500 users of 20 sessions each (the cap), spread over the index as many users spread it.
         const run = randomUUID().slice(0, 8);
@@ -175,14 +178,14 @@ for (const kind of STORES) {
         test.info().annotations.push({ type: `${kind.name} admin page, 10,000 sessions, median of 7`, description: line });
         expect(first.html).toContain(`Page 1 of ${pages}`);
         expect(far.html).toContain(`Page ${pages} of ${pages}`);
-        expect(far.ms).toBeLessThanOrEqual(1.5 * first.ms);
+        expect(far.ms).toBeLessThanOrEqual(4 * first.ms + 100);
         const redis = under?.redis;
         if (redis) {
           // What Redis sent for each page: the time hides it at this size, the bytes do not (each of the 16 shards'
           // every entry, twice, before the count came first).
           const [firstBytes, farBytes] = [await redisBytesFor(redis.url, `${base}/admin/sessions`, cookie), await redisBytesFor(redis.url, `${base}/admin/sessions?page=999999999`, cookie)];
           console.log(`Redis sent ${firstBytes} bytes for page 1, ${farBytes} for page 999999999`);
-          expect(farBytes).toBeLessThanOrEqual(1.5 * firstBytes);
+          expect(farBytes).toBeLessThanOrEqual(firstBytes);
         }
       });
 
