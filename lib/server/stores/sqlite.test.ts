@@ -12,6 +12,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const activeRecord = (id: string, now: number, username = 'demo') =>
   ({ id, username, role: 'user', createdAt: now, lastActivityAt: now, authenticatedAt: now, expiresAt: now + HOUR, remember: false, userAgent: 'test' }) as const;
 
+/** A new file in `dir` made by `sql` alone, as an earlier version of the store (or another program) left it. */
+async function fileMadeWith(name: string, sql: string): Promise<string> {
+  const { DatabaseSync } = await import('node:sqlite');
+  const path = join(dir, name);
+  const made = new DatabaseSync(path);
+  made.exec(sql);
+  made.close();
+  return path;
+}
+
 /** A store on a new file in `dir` with an active session for each of `ids`, created at `now`. */
 async function storeWith(name: string, ids: string[], now: number) {
   const path = join(dir, name);
@@ -49,10 +59,7 @@ it('makes new files with 1 KiB pages and opens a file made with 4 KiB pages as i
   await new SqliteSessionStore(fresh).close();
   expect(pageSize(fresh)).toBe(1024);
 
-  const older = join(dir, 'older.db');
-  const made = new DatabaseSync(older);
-  made.exec('PRAGMA page_size = 4096; CREATE TABLE earlier (x INTEGER)');
-  made.close();
+  const older = await fileMadeWith('older.db', 'PRAGMA page_size = 4096; CREATE TABLE earlier (x INTEGER)');
   const store = new SqliteSessionStore(older);
   const now = Date.now();
   await store.create(activeRecord('00000000-0000-4000-8000-000000000002', now), 20);
@@ -135,29 +142,27 @@ it('fails every keep-alive of a batch whose write fails, leaves no transaction o
 }, 20_000);
 
 it('refuses a file of an earlier layout at once, naming it, instead of failing every request', async () => {
-  const { DatabaseSync } = await import('node:sqlite');
-  const earlier = join(dir, 'earlier-layout.db');
-  const made = new DatabaseSync(earlier);
-  made.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
+  const earlier = await fileMadeWith(
+    'earlier-layout.db',
+    `CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
     last_activity_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, purge_at INTEGER NOT NULL, remember INTEGER NOT NULL,
-    user_agent TEXT NOT NULL, ended_at INTEGER, end_reason TEXT) STRICT`);
-  made.close();
+    user_agent TEXT NOT NULL, ended_at INTEGER, end_reason TEXT) STRICT`,
+  );
   expect(() => new SqliteSessionStore(earlier)).toThrow(/SESSION_DB_PATH .*earlier-layout\.db holds sessions in an earlier layout \(no sessions\.authenticated_at\)/);
 });
 
 it('opens a file made before sign-in through a provider: its sessions read as they were, and new ones keep their link', async () => {
-  const { DatabaseSync } = await import('node:sqlite');
-  const path = join(dir, 'before-provider.db');
-  const made = new DatabaseSync(path);
-  made.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
+  const now = Date.now();
+  const old = activeRecord('old-session', now);
+  const path = await fileMadeWith(
+    'before-provider.db',
+    `CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL,
     last_activity_at INTEGER NOT NULL, authenticated_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, purge_at INTEGER NOT NULL,
     remember INTEGER NOT NULL, user_agent TEXT NOT NULL, ended_at INTEGER, end_reason TEXT) STRICT;
     CREATE TABLE sign_in_attempts (key TEXT PRIMARY KEY, count INTEGER NOT NULL, failures INTEGER NOT NULL, reset_at INTEGER NOT NULL,
-    held_until INTEGER NOT NULL) STRICT;`);
-  const now = Date.now();
-  const old = activeRecord('old-session', now);
-  made.prepare(`INSERT INTO sessions VALUES (?, ?, 'user', ?, ?, ?, ?, ?, 0, 'test', NULL, NULL)`).run(old.id, old.username, now, now, now, old.expiresAt, old.expiresAt + HOUR);
-  made.close();
+    held_until INTEGER NOT NULL) STRICT;
+    INSERT INTO sessions VALUES ('${old.id}', '${old.username}', 'user', ${now}, ${now}, ${now}, ${old.expiresAt}, ${old.expiresAt + HOUR}, 0, 'test', NULL, NULL);`,
+  );
   const store = new SqliteSessionStore(path);
   expect(await store.get(old.id)).toEqual({ ...old, purgeAt: old.expiresAt + HOUR });
   const linked = { ...activeRecord('linked-session', now, 'alice@idp'), providerLink: { subject: 'sub-1', sessionId: 'sid-1', idToken: 'eyJ.a.b' } };
